@@ -1,0 +1,1 @@
+"""LLM agents for customer service and dispatch, over the local model instance."""

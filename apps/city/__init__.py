@@ -1,0 +1,1 @@
+"""A synthetic delivery city (Shanghai) for demos, tests and the simulator."""

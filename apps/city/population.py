@@ -1,0 +1,149 @@
+"""Who is in the city: zones, merchants in clusters, customers at home, couriers on shifts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from apps.city.geography import LOCAL_TZ, ZoneSpec, points_in_zone, street_address
+from apps.city.scales import Scale
+
+MENUS: dict[str, tuple[tuple[str, int], ...]] = {
+    "noodles": (("Beef noodle soup", 3200), ("Scallion oil noodles", 1800), ("Wonton soup", 2200)),
+    "dumplings": (("Xiaolongbao (8)", 2600), ("Shengjian bao (4)", 1600), ("Pork dumplings", 2400)),
+    "bubble tea": (("Milk tea", 1500), ("Fruit tea", 1800), ("Cheese foam tea", 2100)),
+    "coffee": (("Latte", 2800), ("Americano", 2200), ("Croissant", 1600)),
+    "rice bowls": (("Braised pork rice", 3000), ("Chicken curry rice", 2800), ("Tofu rice", 2200)),
+    "burgers": (("Cheeseburger", 3500), ("Fries", 1500), ("Cola", 900)),
+    "sushi": (("Salmon set", 6800), ("Maki roll", 3200), ("Miso soup", 1200)),
+    "hotpot": (("Spicy hotpot set", 8800), ("Beef slices", 4200), ("Vegetable platter", 2600)),
+}
+CATEGORIES = tuple(MENUS)
+VEHICLES = ("bicycle", "ebike", "scooter", "car")
+VEHICLE_WEIGHTS = (0.1, 0.65, 0.2, 0.05)
+VEHICLE_CAPACITY = {"bicycle": 3, "ebike": 5, "scooter": 6, "car": 10}
+# Shift templates in local hours; ends past 24 run into the next day.
+SHIFTS = ((7, 15), (10, 14), (11, 20), (16, 22), (17, 23), (20, 28), (22, 31), (9, 18))
+SHIFT_WEIGHTS = (0.12, 0.16, 0.18, 0.14, 0.14, 0.12, 0.06, 0.08)
+SURNAMES = (
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Zhao",
+    "Huang",
+    "Zhou",
+    "Wu",
+    "Xu",
+    "Sun",
+)
+GIVEN = ("Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Hao", "Xin", "Yu", "Tao", "Jie", "Ling")
+FIRST = ("Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia", "Leo", "Chloe", "Ethan")
+LAST = ("Smith", "Brown", "Martin", "Muller", "Rossi", "Dubois", "Jones", "Taylor", "Kim", "Silva")
+
+
+@dataclass(frozen=True)
+class Population:
+    zones: list[dict[str, Any]]
+    merchants: list[dict[str, Any]]
+    customers: list[dict[str, Any]]
+    couriers: list[dict[str, Any]]
+
+
+def person_name(rng: np.random.Generator, language: str) -> str:
+    if language == "zh":
+        return f"{SURNAMES[rng.integers(len(SURNAMES))]} {GIVEN[rng.integers(len(GIVEN))]}"
+    return f"{FIRST[rng.integers(len(FIRST))]} {LAST[rng.integers(len(LAST))]}"
+
+
+def current_shift(template: tuple[int, int], now: datetime) -> tuple[datetime, datetime]:
+    """The shift of this template that is running now, else the next one to start."""
+    today = now.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    for day in (-1, 0, 1):
+        start = today + timedelta(days=day, hours=template[0])
+        end = today + timedelta(days=day, hours=template[1])
+        if end > now:
+            return start, end
+    raise AssertionError("a shift template always has a run within two days")
+
+
+def build_population(
+    zones: tuple[ZoneSpec, ...], scale: Scale, now: datetime, rng: np.random.Generator
+) -> Population:
+    zone_rows, merchants, customers, couriers = [], [], [], []
+    for z, zone in enumerate(zones, start=1):
+        zone_rows.append(
+            {
+                "id": z,
+                "code": zone.code,
+                "name": zone.name,
+                "center_lat": zone.lat,
+                "center_lon": zone.lon,
+                "radius_km": zone.radius_km,
+                "kind": zone.kind,
+            }
+        )
+        # Merchants cluster in the commercial core; customers spread over the zone.
+        mlat, mlon = points_in_zone(zone, scale.merchants_per_zone, rng, spread=0.45)
+        for lat, lon in zip(mlat, mlon, strict=True):
+            category = CATEGORIES[rng.integers(len(CATEGORIES))]
+            merchants.append(
+                {
+                    "id": len(merchants) + 1,
+                    "zone_id": z,
+                    "category": category,
+                    "name": f"{zone.name} {category.title()} #{len(merchants) + 1}",
+                    "lat": round(float(lat), 6),
+                    "lon": round(float(lon), 6),
+                    "prep_minutes": int(rng.integers(8, 22)),
+                }
+            )
+        clat, clon = points_in_zone(zone, scale.customers_per_zone, rng)
+        for lat, lon in zip(clat, clon, strict=True):
+            language = "zh" if rng.uniform() < 0.8 else "en"
+            customers.append(
+                {
+                    "id": len(customers) + 1,
+                    "zone_id": z,
+                    "name": person_name(rng, language),
+                    "language": language,
+                    "address": street_address(rng, zone),
+                    "lat": round(float(lat), 6),
+                    "lon": round(float(lon), 6),
+                }
+            )
+        for _ in range(scale.couriers_per_zone):
+            vehicle = VEHICLES[rng.choice(len(VEHICLES), p=VEHICLE_WEIGHTS)]
+            template = SHIFTS[rng.choice(len(SHIFTS), p=SHIFT_WEIGHTS)]
+            start, end = current_shift(template, now)
+            couriers.append(
+                {
+                    "id": len(couriers) + 1,
+                    "zone_id": z,
+                    "name": person_name(rng, "zh"),
+                    "vehicle_type": vehicle,
+                    "capacity": VEHICLE_CAPACITY[vehicle],
+                    "shift_start": start,
+                    "shift_end": end,
+                    "status": "available" if start <= now < end else "off_shift",
+                    "last_lat": None,
+                    "last_lon": None,
+                    "last_seen_at": None,
+                }
+            )
+    return Population(zone_rows, merchants, customers, couriers)
+
+
+def menu_items(category: str, rng: np.random.Generator) -> tuple[list[dict[str, Any]], int]:
+    menu = MENUS[category]
+    picks = rng.choice(len(menu), size=int(rng.integers(1, 4)), replace=False)
+    items = []
+    for p in sorted(picks):
+        name, price = menu[p]
+        items.append({"name": name, "qty": int(rng.integers(1, 3)), "price_minor": price})
+    return items, sum(i["qty"] * i["price_minor"] for i in items)

@@ -1,0 +1,58 @@
+"""What every command shares: the store options, opening the store, printing JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy import Engine
+
+from apps.settings import Settings
+from db.engine import StoreConfigError, make_engine
+from db.migrate import upgrade
+
+console = Console()
+err_console = Console(stderr=True)
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL of the store (default: LONGCAT_DATABASE_URL, else a SQLite file "
+        "in LONGCAT_DATA_DIR).",
+        show_default=False,
+    ),
+]
+JsonOutput = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error for a person and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def load_settings(database_url: str | None = None) -> Settings:
+    overrides: dict[str, Any] = {"database_url": database_url} if database_url else {}
+    try:
+        return Settings(**overrides)
+    except (ValidationError, StoreConfigError) as exc:
+        raise fail(str(exc)) from exc
+
+
+def open_store(database_url: str | None = None) -> Engine:
+    """An engine on the configured store, migrated to the newest schema."""
+    settings = load_settings(database_url)
+    try:
+        engine = make_engine(settings.store_url)
+        upgrade(engine)
+    except StoreConfigError as exc:
+        raise fail(str(exc)) from exc
+    return engine
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, default=str))

@@ -1,0 +1,45 @@
+"""The suite's configuration: one settings class, read from ``LONGCAT_*`` variables and ``.env``.
+
+Only entry points (the CLI, the API, the dashboard) build a ``Settings``; everything
+below them receives plain values as arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from db.engine import default_database_url, normalize_url
+
+UNSAFE_SECRET = "changethis"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LONGCAT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["local", "test", "production"] = "local"
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    secret_key: SecretStr = SecretStr(UNSAFE_SECRET)
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or default_database_url(self.data_dir)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        if self.database_url is not None:
+            normalize_url(self.database_url)
+        secret = self.secret_key.get_secret_value()
+        if self.environment == "production" and (secret == UNSAFE_SECRET or len(secret) < 32):
+            raise ValueError(
+                "secret_key: in production LONGCAT_SECRET_KEY must be set to a random value of "
+                "at least 32 characters (for example: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))')"
+            )
+        return self

@@ -1,0 +1,51 @@
+"""The store's tables as typed SQLAlchemy models."""
+
+from db.models.base import Base
+from db.models.city import (
+    COURIER_STATUSES,
+    LANGUAGES,
+    VEHICLE_TYPES,
+    Courier,
+    Customer,
+    Merchant,
+    Zone,
+)
+from db.models.demand import (
+    DemandObservation,
+    Forecast,
+    ForecastRun,
+    ForecastSeries,
+    StaffingPlan,
+    StaffingPlanRow,
+)
+from db.models.orders import OPEN_STATUSES, ORDER_STATUSES, Order, OrderEvent
+from db.models.plans import Assignment, RoutePlan
+from db.models.service import AuditEntry, Compensation, Conversation, Message, Ticket
+
+__all__ = [
+    "COURIER_STATUSES",
+    "LANGUAGES",
+    "OPEN_STATUSES",
+    "ORDER_STATUSES",
+    "VEHICLE_TYPES",
+    "Assignment",
+    "AuditEntry",
+    "Base",
+    "Compensation",
+    "Conversation",
+    "Courier",
+    "Customer",
+    "DemandObservation",
+    "Forecast",
+    "ForecastRun",
+    "ForecastSeries",
+    "Merchant",
+    "Message",
+    "Order",
+    "OrderEvent",
+    "RoutePlan",
+    "StaffingPlan",
+    "StaffingPlanRow",
+    "Ticket",
+    "Zone",
+]

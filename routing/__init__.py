@@ -1,0 +1,1 @@
+"""Routing: pure solvers for delivery problems, and the dispatch service over the store."""
