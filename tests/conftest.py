@@ -1,9 +1,8 @@
 """Stores for the tests: each test gets its own copy of a migrated (or seeded) store,
 on SQLite and on PostgreSQL.
 
-Copies come from templates built once per session (a file copy on SQLite,
-``CREATE DATABASE ... TEMPLATE`` on PostgreSQL), so a test costs milliseconds, not a
-migration. In CI a missing PostgreSQL fails the tests; elsewhere they skip, saying why.
+Copies come from templates built once per session (a file copy on SQLite, a schema
+filled from the template schema on PostgreSQL), so a test does not pay for seeding. In CI a missing PostgreSQL fails the tests; elsewhere they skip, saying why.
 """
 
 from __future__ import annotations
@@ -22,8 +21,10 @@ from sqlalchemy.engine import make_url
 from apps.city.build import build_city
 from apps.city.scales import SCALES
 from apps.city.seed import seed_city
+from db.bulk import sync_sequences
 from db.engine import make_engine
 from db.migrate import upgrade
+from db.models import Base
 
 POSTGRES_URL = os.environ.get(
     "LONGCAT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -65,37 +66,67 @@ class SqliteStores:
 
 
 class PostgresStores:
+    """One schema per store inside the test database.
+
+    Schemas, unlike databases, are created and dropped without forcing a checkpoint,
+    which on a slow disk costs seconds per test.
+    """
+
     def __init__(self) -> None:
         self.admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-        self.prefix = f"longcat_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.prefix = f"lc_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.templates: dict[str, str] = {}
         self.created: list[str] = []
+        self._drop_stale()
 
-    def _create(self, name: str, template: str | None = None) -> str:
-        clause = f" TEMPLATE {template}" if template else ""
+    def _drop_stale(self) -> None:
+        """Schemas left behind by test runs that were killed."""
         with self.admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}{clause}"))
-        self.created.append(name)
-        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+            names = conn.scalars(
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'lc\\_%'")
+            ).all()
+            for name in names:
+                pid = int(name.split("_")[1])
+                if not Path(f"/proc/{pid}").exists():
+                    conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
 
-    def _template(self, kind: str) -> str:
-        if kind not in self.templates:
-            name = f"{self.prefix}_{kind}"
-            engine = make_engine(self._create(name))
-            upgrade(engine)
-            if kind == "seeded":
-                seed_small(engine)
-            engine.dispose()
-            self.templates[kind] = name
-        return self.templates[kind]
+    def url(self, schema: str) -> str:
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def _create(self, kind: str, schema: str) -> str:
+        with self.admin.connect() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        self.created.append(schema)
+        engine = make_engine(self.url(schema))
+        upgrade(engine)
+        if kind == "seeded":
+            self._fill(engine, schema)
+        engine.dispose()
+        return self.url(schema)
+
+    def _fill(self, engine: Engine, schema: str) -> None:
+        if "seeded" not in self.templates:
+            seed_small(engine)
+            self.templates["seeded"] = schema
+            return
+        source = self.templates["seeded"]
+        with engine.begin() as conn:
+            for table in Base.metadata.sorted_tables:
+                conn.execute(
+                    text(f"INSERT INTO {schema}.{table.name} SELECT * FROM {source}.{table.name}")
+                )
+            sync_sequences(conn)
 
     def copy(self, kind: str) -> str:
-        return self._create(f"{self.prefix}_{uuid.uuid4().hex[:8]}", self._template(kind))
+        if kind == "seeded" and "seeded" not in self.templates:
+            self._create("seeded", f"{self.prefix}_seeded")
+        return self._create(kind, f"{self.prefix}_{uuid.uuid4().hex[:8]}")
 
     def close(self) -> None:
         with self.admin.connect() as conn:
             for name in reversed(self.created):
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
         self.admin.dispose()
 
 
