@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(UNSAFE_SECRET)
+    timezone: str = "Asia/Shanghai"  # the city's local time: days, peaks and holidays
+    # The model: unset means the embedded SmolLM2; a .gguf path runs that file in-process;
+    # with llm_base_url, llm_model is the model name on that OpenAI-compatible server.
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 30.0
 
     @property
     def store_url(self) -> str:

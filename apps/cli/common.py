@@ -54,5 +54,9 @@ def open_store(database_url: str | None = None) -> Engine:
     return engine
 
 
+def _json_default(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, default=str))
+    typer.echo(json.dumps(value, ensure_ascii=False, default=_json_default))

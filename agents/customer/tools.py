@@ -1,0 +1,267 @@
+"""The customer-service tools; every rule is checked here, whatever the caller asked for."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from agents.customer import lookup, policy
+from agents.customer.context import CustomerContext
+from agents.tooling import Tool, ToolResult, refused
+from db.models import Compensation, Order, OrderEvent, Ticket
+
+NOT_FOUND = "no order {id} on this customer's account"
+_COMPLAINT = {
+    "late": re.compile(r"late|slow|took (so )?long|waited|delay|迟|晚|慢|超时|等了", re.I),
+    "wrong_items": re.compile(r"wrong|missing|incorrect|not what i ordered|错|少|漏|不对", re.I),
+}
+_ORDER_REF = re.compile(r"(?:order|#|订单)\s*#?\s*(\d+)", re.I)
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrderArgs(_Args):
+    order_id: int = Field(gt=0)
+
+
+class CancelArgs(OrderArgs):
+    accepted_fee_minor: int | None = Field(default=None, ge=0)
+
+
+class AddressArgs(OrderArgs):
+    address: str = Field(min_length=5, max_length=400)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class CompensationArgs(OrderArgs):
+    reason: Literal["late", "wrong_items"]
+    amount_minor: int | None = Field(default=None, gt=0)
+
+
+class HandOverArgs(_Args):
+    summary: str = Field(min_length=1, max_length=2000)
+    order_id: int | None = Field(default=None, gt=0)
+
+
+def _owned(session: Session, ctx: CustomerContext, order_id: int) -> Order | ToolResult:
+    order = lookup.owned_order(session, ctx.customer_id, order_id)
+    return order if order is not None else refused("not_found", NOT_FOUND.format(id=order_id))
+
+
+def order_status(
+    session: Session, ctx: CustomerContext, args: OrderArgs, **_: object
+) -> ToolResult:
+    order = _owned(session, ctx, args.order_id)
+    if isinstance(order, ToolResult):
+        return order
+    data: dict[str, object] = {
+        "order_id": order.id,
+        "order_status": order.status,
+        "merchant": lookup.merchant_name(session, order),
+        "dropoff_address": order.dropoff_address,
+        "promised_at": order.promised_at.isoformat(),
+    }
+    if order.status in ("placed", "confirmed", "assigned", "picked_up"):
+        when, source = lookup.eta(session, order)
+        data |= {
+            "eta": when.isoformat(),
+            "eta_source": source,
+            "eta_minutes": max(0, round((when - ctx.now).total_seconds() / 60)),
+        }
+    elif order.status == "delivered" and order.delivered_at is not None:
+        data["delivered_at"] = order.delivered_at.isoformat()
+    return ToolResult("ok", data)
+
+
+def _add_event(session: Session, order: Order, status: str, ctx: CustomerContext) -> None:
+    session.add(OrderEvent(order_id=order.id, status=status, at=ctx.now, actor=ctx.actor))
+
+
+def _release(session: Session, order: Order) -> None:
+    assignment = lookup.active_assignment(session, order.id)
+    if assignment is not None:
+        assignment.active = False
+
+
+def cancel_order(
+    session: Session, ctx: CustomerContext, args: CancelArgs, *, confirmed: bool
+) -> ToolResult:
+    order = _owned(session, ctx, args.order_id)
+    if isinstance(order, ToolResult):
+        return order
+    if order.status not in policy.CANCELLABLE:
+        return refused(
+            "not_cancellable",
+            f"order {order.id} is {order.status}; only orders not yet picked up can be cancelled",
+            order_status=order.status,
+        )
+    fee = policy.cancel_fee(order.status, order.subtotal_minor)
+    terms = {"order_id": order.id, "fee_minor": fee, "currency": order.currency}
+    if not confirmed:
+        return ToolResult("needs_confirmation", terms)
+    if args.accepted_fee_minor is None or fee > args.accepted_fee_minor:
+        return refused(
+            "fee_not_accepted", f"the cancellation fee is {fee} and was not agreed", **terms
+        )
+    order.status = "cancelled"
+    order.cancelled_at = ctx.now
+    order.cancel_reason = f"cancelled by customer; fee {fee} {order.currency} minor units"
+    _release(session, order)
+    _add_event(session, order, "cancelled", ctx)
+    return ToolResult("ok", terms | {"order_status": "cancelled"})
+
+
+def change_address(
+    session: Session, ctx: CustomerContext, args: AddressArgs, *, confirmed: bool
+) -> ToolResult:
+    order = _owned(session, ctx, args.order_id)
+    if isinstance(order, ToolResult):
+        return order
+    if order.status not in policy.ADDRESS_CHANGEABLE:
+        return refused(
+            "not_changeable",
+            f"order {order.id} is {order.status}; the address can change only before pickup",
+            order_status=order.status,
+        )
+    if not policy.in_delivery_area(args.lat, args.lon, lookup.delivery_discs(session)):
+        return refused("outside_area", f"({args.lat}, {args.lon}) is outside the delivery area")
+    terms = {"order_id": order.id, "address": args.address}
+    if not confirmed:
+        return ToolResult("needs_confirmation", terms)
+    order.dropoff_address = args.address
+    order.dropoff_lat, order.dropoff_lon = args.lat, args.lon
+    # The planned route goes to the old address: free the order for the next dispatch round.
+    _release(session, order)
+    if order.status == "assigned":
+        order.status, order.courier_id, order.assigned_at = "confirmed", None, None
+        _add_event(session, order, "confirmed", ctx)
+    return ToolResult("ok", terms | {"redispatch": True, "order_status": order.status})
+
+
+def _complaint_problem(ctx: CustomerContext, args: CompensationArgs) -> ToolResult | None:
+    if not ctx.complaint or not _COMPLAINT[args.reason].search(ctx.complaint):
+        return refused(
+            "no_complaint", f"compensation needs the customer's own complaint ({args.reason})"
+        )
+    mentioned = {int(m) for m in _ORDER_REF.findall(ctx.complaint)}
+    if mentioned and args.order_id not in mentioned:
+        return refused("not_complained_about", f"the complaint is not about order {args.order_id}")
+    return None
+
+
+def request_compensation(
+    session: Session, ctx: CustomerContext, args: CompensationArgs, *, confirmed: bool
+) -> ToolResult:
+    order = _owned(session, ctx, args.order_id)
+    if isinstance(order, ToolResult):
+        return order
+    problem = _complaint_problem(ctx, args)
+    if problem is not None:
+        return problem
+    if order.status != "delivered" or order.delivered_at is None:
+        return refused("not_delivered", f"order {order.id} is {order.status}, not delivered")
+    if ctx.now - order.delivered_at > policy.COMPENSATION_WINDOW:
+        return refused("too_old", f"order {order.id} was delivered more than 7 days ago")
+    if lookup.compensation_for(session, order.id) is not None:
+        return refused("already_compensated", f"order {order.id} already has a compensation")
+    late = policy.minutes_late(order.promised_at, order.delivered_at)
+    if args.reason == "late" and late == 0:
+        return refused("not_late", f"order {order.id} was delivered on time", minutes_late=0)
+    cap = policy.compensation_cap(args.reason, late, order.subtotal_minor, order.delivery_fee_minor)
+    amount = cap if args.amount_minor is None else args.amount_minor
+    terms = {
+        "order_id": order.id,
+        "complaint_reason": args.reason,
+        "minutes_late": late,
+        "cap_minor": cap,
+        "amount_minor": amount,
+        "currency": order.currency,
+    }
+    if amount > cap:
+        return refused("over_cap", f"at most {cap} can be given for order {order.id}", **terms)
+    if not confirmed:
+        return ToolResult("needs_confirmation", terms)
+    # Lateness is measured, so it is paid at once; a wrong order waits for a person.
+    status = "approved" if args.reason == "late" else "pending"
+    session.add(
+        Compensation(
+            order_id=order.id,
+            customer_id=ctx.customer_id,
+            amount_minor=amount,
+            reason=f"{args.reason}: {ctx.complaint}"[:400],
+            status=status,
+            created_at=ctx.now,
+            decided_at=ctx.now if status == "approved" else None,
+            decided_by=ctx.actor if status == "approved" else None,
+        )
+    )
+    return ToolResult("ok", terms | {"compensation_status": status})
+
+
+def hand_over(
+    session: Session, ctx: CustomerContext, args: HandOverArgs, *, confirmed: bool
+) -> ToolResult:
+    if args.order_id is not None and isinstance(_owned(session, ctx, args.order_id), ToolResult):
+        return refused("not_found", NOT_FOUND.format(id=args.order_id))
+    if not confirmed:
+        return ToolResult("needs_confirmation", {"order_id": args.order_id})
+    ticket = Ticket(
+        conversation_id=ctx.conversation_id,
+        customer_id=ctx.customer_id,
+        order_id=args.order_id,
+        status="open",
+        summary=args.summary,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    session.add(ticket)
+    session.flush()
+    return ToolResult("ok", {"ticket_id": ticket.id, "order_id": args.order_id})
+
+
+TOOLS = {
+    t.name: t
+    for t in (
+        Tool(
+            "order_status",
+            "Status and live ETA of one of the customer's orders.",
+            OrderArgs,
+            order_status,
+        ),
+        Tool(
+            "cancel_order",
+            "Cancel an order not yet picked up; accepted orders carry a fee.",
+            CancelArgs,
+            cancel_order,
+            writes=True,
+        ),
+        Tool(
+            "change_address",
+            "Change the drop-off address before pickup, inside the area.",
+            AddressArgs,
+            change_address,
+            writes=True,
+        ),
+        Tool(
+            "request_compensation",
+            "Compensate a late or wrong delivery the customer "
+            "complained about; capped by lateness; one per order.",
+            CompensationArgs,
+            request_compensation,
+            writes=True,
+        ),
+        Tool(
+            "hand_over",
+            "Open a ticket for a human colleague with a summary.",
+            HandOverArgs,
+            hand_over,
+            writes=True,
+        ),
+    )
+}

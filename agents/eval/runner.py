@@ -1,0 +1,189 @@
+"""Run tasks on fresh copies of a seeded store, k times each, and score them."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from agents.customer.graph import CustomerAgent
+from agents.dispatch.graph import DispatchAgent
+from agents.eval import check
+from agents.eval.tasks import Script, Task
+from agents.eval.world import SEEDED_NOW
+from agents.language import is_yes
+from agents.llm import ChatModel
+from db.engine import make_engine
+from db.models import Order
+
+WRITE_TOOLS = ("cancel_order", "change_address", "request_compensation", "hand_over", "commit_plan")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    task: str
+    kind: str
+    passed: bool
+    problems: tuple[str, ...]
+    violations: tuple[str, ...]
+    latencies_s: tuple[float, ...]
+    replies: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    attempts: list[Attempt] = field(default_factory=list)
+    model_calls: dict[str, int] = field(default_factory=dict)
+
+    def summary(self, kind: str, k: int) -> dict[str, Any]:
+        mine = [a for a in self.attempts if a.kind == kind]
+        by_task: dict[str, list[bool]] = {}
+        for a in mine:
+            by_task.setdefault(a.task, []).append(a.passed)
+        latencies = sorted(x for a in mine for x in a.latencies_s)
+        return {
+            "tasks": len(by_task),
+            "pass^1": _ratio(sum(sum(r) / len(r) for r in by_task.values()), len(by_task)),
+            f"pass^{k}": _ratio(sum(all(r[:k]) for r in by_task.values()), len(by_task)),
+            "policy_violations": sum(len(a.violations) for a in mine),
+            "turns": len(latencies),
+            "p50_s": round(statistics.median(latencies), 3) if latencies else None,
+            "p95_s": round(_quantile(latencies, 0.95), 3) if latencies else None,
+            "model_calls": self.model_calls.get(kind, 0),
+        }
+
+    def failures(self) -> list[Attempt]:
+        return [a for a in self.attempts if not a.passed or a.violations]
+
+
+class CountingModel:
+    """Passes every call through to ``model`` and counts them, to report how many turns
+    needed the model at all."""
+
+    def __init__(self, model: ChatModel) -> None:
+        self.model = model
+        self.calls = 0
+
+    @property
+    def backend(self) -> str:
+        return self.model.backend
+
+    def complete(self, messages: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.model.complete(messages, **kwargs)
+
+    def complete_json(self, messages: Any, schema: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.model.complete_json(messages, schema, **kwargs)
+
+    def stream(self, messages: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.model.stream(messages, **kwargs)
+
+
+def _ratio(a: float, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def _quantile(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def _expected_problems(engine: Engine, script: Script, change: check.Diff) -> list[str]:
+    problems = []
+    orders = dict(change.orders)
+    if script.free_zone is not None:
+        with Session(engine) as session:
+            for order_id in list(orders):
+                order = session.get(Order, order_id)
+                if order is not None and order.zone_id == script.free_zone:
+                    orders.pop(order_id)
+    for order_id, fields in script.orders.items():
+        got = orders.pop(order_id, {})
+        if any(got.get(k) != v for k, v in fields.items()) or set(got) - set(fields):
+            problems.append(f"order {order_id}: expected {fields}, got {got}")
+    problems += [f"order {i} changed unexpectedly: {f}" for i, f in orders.items()]
+    if change.compensations != script.compensations:
+        problems.append(
+            f"compensations: expected {script.compensations}, got {change.compensations}"
+        )
+    if change.tickets != script.tickets:
+        problems.append(f"tickets: expected {script.tickets} new, got {change.tickets}")
+    if change.plans != script.plans:
+        problems.append(f"plans: expected {script.plans} new, got {change.plans}")
+    return problems
+
+
+def run_task(engine: Engine, task: Task, model: ChatModel | None) -> Attempt:
+    with Session(engine) as session:
+        script = task.build(session)
+    before = check.snapshot(engine)
+    clock: Callable[[], Any] = lambda: SEEDED_NOW  # noqa: E731
+    agent: CustomerAgent | DispatchAgent
+    if task.kind == "customer":
+        assert isinstance(script.actor, int)
+        agent = CustomerAgent(engine, script.actor, model=model, clock=clock)
+    else:
+        agent = DispatchAgent(engine, str(script.actor), model=model, clock=clock)
+    replies, latencies, unconfirmed = [], [], []
+    for message in script.messages:
+        start = time.perf_counter()
+        turn = agent.handle(message)
+        latencies.append(time.perf_counter() - start)
+        replies.append(turn.reply)
+        for call in turn.tool_calls:
+            if (
+                call.name in WRITE_TOOLS
+                and call.result.get("status") == "ok"
+                and not is_yes(message)
+            ):
+                unconfirmed.append(f"{call.name} written without the user's yes")
+    change = check.diff(before, check.snapshot(engine))
+    problems = _expected_problems(engine, script, change)
+    last = replies[-1] if replies else ""
+    problems += [
+        f"last reply lacks {fact!r}: {last!r}" for fact in script.facts if fact not in last
+    ]
+    violations = list(unconfirmed)
+    if task.kind == "customer":
+        assert isinstance(script.actor, int)
+        privacy = check.privacy_for(engine, script.actor)
+        violations += check.customer_violations(engine, script.actor, change, replies, privacy)
+    return Attempt(
+        task.name,
+        task.kind,
+        not problems and not violations,
+        tuple(problems),
+        tuple(violations),
+        tuple(latencies),
+        tuple(replies),
+    )
+
+
+def run_suite(template: Path, tasks: Sequence[Task], model: ChatModel | None, k: int) -> Report:
+    """Each attempt runs on its own copy of the seeded SQLite file ``template``."""
+    report = Report()
+    counting = CountingModel(model) if model is not None else None
+    with tempfile.TemporaryDirectory(prefix="agent-eval-") as tmp:
+        for round_ in range(k):
+            for index, task in enumerate(tasks):
+                path = Path(tmp) / f"r{round_}-t{index}.db"
+                shutil.copyfile(template, path)
+                engine = make_engine(f"sqlite:///{path}")
+                try:
+                    report.attempts.append(run_task(engine, task, counting))
+                finally:
+                    engine.dispose()
+                    path.unlink()
+    if counting is not None:
+        for kind in {t.kind for t in tasks}:
+            report.model_calls[kind] = report.model_calls.get(kind, 0) + counting.calls
+    return report

@@ -1,0 +1,71 @@
+"""Plain values passed across the model interface."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.messages import BaseMessage
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool the model may call: its name, what it does and a JSON schema of its arguments."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+    def openai(self) -> dict[str, Any]:
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    backend: str = ""
+    seconds: float = 0.0
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+class ChatModel(Protocol):
+    """What the agents need from a model, whichever backend runs it."""
+
+    @property
+    def backend(self) -> str:
+        """A short description: kind and where (file path or URL)."""
+        ...
+
+    def complete(
+        self,
+        messages: Sequence[BaseMessage],
+        *,
+        tools: Sequence[ToolSpec] = (),
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+    ) -> Completion: ...
+
+    def complete_json(
+        self, messages: Sequence[BaseMessage], schema: dict[str, Any], *, max_tokens: int = 128
+    ) -> dict[str, Any]:
+        """A JSON object that matches ``schema``, decoded under a grammar where possible."""
+        ...
+
+    def stream(
+        self, messages: Sequence[BaseMessage], *, max_tokens: int = 256, temperature: float = 0.0
+    ) -> Iterator[str]: ...

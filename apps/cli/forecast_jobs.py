@@ -1,0 +1,246 @@
+"""Batch forecasting and staffing commands over the store: ``forecast run``,
+``forecast backtest`` and ``staffing plan``."""
+
+from __future__ import annotations
+
+import re
+from contextlib import ExitStack
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from apps.cli.common import (
+    DatabaseUrl,
+    JsonOutput,
+    console,
+    err_console,
+    fail,
+    load_settings,
+    open_store,
+    print_json,
+)
+
+
+def parse_hours(value: str) -> int:
+    """'48h', '2d' or '48' as a number of hours."""
+    match = re.fullmatch(r"\s*(\d+)\s*([hd]?)\s*", value)
+    if not match:
+        raise typer.BadParameter(f"{value!r} is not a duration such as 48h or 2d")
+    return int(match.group(1)) * (24 if match.group(2) == "d" else 1)
+
+
+def _client(scheduler: str | None, workers: int, stack: ExitStack) -> Any:
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return stack.enter_context(Client(scheduler, timeout="20s"))
+    cluster = stack.enter_context(
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    )
+    return stack.enter_context(Client(cluster))
+
+
+def run(
+    horizon: Annotated[str, typer.Option(help="How far ahead: 48h, 2d, ...")] = "48h",
+    zones: Annotated[
+        list[int] | None, typer.Option("--zones", help="Only these zone ids (repeat).")
+    ] = None,
+    model: Annotated[str, typer.Option(help="auto: best by backtest; prophet: Prophet.")] = "auto",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Workers of the local cluster.")] = 2,
+    resume: Annotated[
+        str | None, typer.Option(help="Finish this run instead of starting one.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    json: JsonOutput = False,
+) -> None:
+    """Forecast every zone and the city from the store; safe to kill, then --resume."""
+    from forecasting.jobs import RunNotFoundError, RunSettings, execute_run, run_settings, start_run
+
+    engine = open_store(database_url)
+    try:
+        if resume:
+            run_id, settings = resume, run_settings(engine, resume)
+        else:
+            settings = RunSettings(
+                horizon=parse_hours(horizon),
+                zones=tuple(zones) if zones else None,
+                model=model,
+                timezone=load_settings(database_url).timezone,
+            )
+            run_id = start_run(engine, settings)
+    except (ValueError, RunNotFoundError) as exc:
+        raise fail(str(exc)) from exc
+    err_console.print(
+        f"forecast run [bold]{run_id}[/] ({settings.horizon} h, model {settings.model})"
+    )
+    with ExitStack() as stack:
+        client = _client(scheduler, workers, stack)
+        progress = stack.enter_context(
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+            )
+        )
+        task = progress.add_task("series", total=None)
+        ledger = execute_run(engine, run_id, client, lambda _: progress.advance(task))
+    summary = [
+        {
+            "series_id": e.series_id,
+            "status": e.status,
+            "served_model": e.served_model,
+            "reason": e.reason or (e.metrics or {}).get("reason"),
+        }
+        for e in ledger
+    ]
+    if json:
+        print_json({"run_id": run_id, "series": summary})
+        return
+    table = Table("series", "status", "served", "why", title=f"forecast run {run_id}")
+    for row in summary:
+        table.add_row(
+            row["series_id"], row["status"], row["served_model"] or "-", row["reason"] or ""
+        )
+    console.print(table)
+
+
+def backtest(
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="Run to show (default: the latest).")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    json: JsonOutput = False,
+) -> None:
+    """The backtest table per zone and for the city: Prophet, the baselines, what is served."""
+    from sqlalchemy.orm import Session
+
+    from db.models import ForecastSeries
+    from forecasting.staffing_plan import StaffingError, latest_run
+
+    engine = open_store(database_url)
+    with Session(engine) as session:
+        try:
+            run_id = run_id or latest_run(session)
+        except StaffingError as exc:
+            raise fail(str(exc)) from exc
+        ledger = (
+            session.query(ForecastSeries)
+            .filter_by(run_id=run_id)
+            .order_by(ForecastSeries.series_id)
+            .all()
+        )
+    if not ledger:
+        raise fail(f"--run: no forecast run {run_id!r}")
+    if json:
+        print_json(
+            {
+                "run_id": run_id,
+                "series": [
+                    {
+                        "series_id": e.series_id,
+                        "served_model": e.served_model,
+                        "status": e.status,
+                        "reason": e.reason,
+                        "table": (e.metrics or {}).get("table", []),
+                    }
+                    for e in ledger
+                ],
+            }
+        )
+        return
+    for entry in ledger:
+        table = Table(
+            "model",
+            "sMAPE",
+            "MASE",
+            "80% coverage",
+            "score vs seasonal naive",
+            title=f"{entry.series_id}: served {entry.served_model or '-'}",
+        )
+        for row in (entry.metrics or {}).get("table", []):
+            mark = " *" if row["model"] == entry.served_model else ""
+            table.add_row(
+                row["model"] + mark,
+                f"{row['smape']:.2f}",
+                f"{row['mase']:.3f}",
+                f"{row['coverage']:.0%}",
+                f"{row['score']:.3f}",
+            )
+        console.print(
+            table if table.row_count else f"{entry.series_id}: {entry.reason or 'no backtest'}"
+        )
+
+
+def staffing_plan(
+    day: Annotated[str, typer.Option("--date", help="Local date to plan, YYYY-MM-DD.")],
+    service_level: Annotated[
+        float, typer.Option(min=0.5, max=0.999, help="Share of hours fully covered.")
+    ] = 0.9,
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="Forecast run (default: the latest).")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    json: JsonOutput = False,
+) -> None:
+    """Couriers needed per zone and hour from the forecast, against the roster: the gaps."""
+    from forecasting.staffing_plan import StaffingError, make_plan
+
+    try:
+        plan_day = date.fromisoformat(day)
+    except ValueError as exc:
+        raise fail(f"--date: {day!r} is not a date like 2026-11-30") from exc
+    engine = open_store(database_url)
+    try:
+        result = make_plan(
+            engine, plan_day, load_settings(database_url).timezone, service_level, run_id
+        )
+    except StaffingError as exc:
+        raise fail(str(exc)) from exc
+    rows = [{**r.__dict__, "gap": r.gap} for r in result.rows]
+    if json:
+        print_json({"plan_id": result.plan_id, "date": day, "run_id": result.run_id, "rows": rows})
+        return
+    table = Table(
+        "zone",
+        "hour (UTC)",
+        "forecast orders",
+        "needed",
+        "on shift",
+        "gap",
+        title=f"staffing plan {day} (service level {service_level:.0%})",
+    )
+    for r in result.rows:
+        style = "red" if r.gap < 0 else ""
+        table.add_row(
+            str(r.zone_id),
+            f"{r.hour:%m-%d %H:%M}",
+            f"{r.forecast_orders:.1f}",
+            str(r.couriers_needed),
+            str(r.couriers_on_shift),
+            f"[{style}]{r.gap:+d}[/]" if style else f"{r.gap:+d}",
+        )
+    console.print(table)
+    short = sum(-r.gap for r in result.rows if r.gap < 0)
+    console.print(f"courier-hours short: {short}; plan {result.plan_id} written")
+
+
+def register_forecast(forecast: typer.Typer) -> None:
+    forecast.command("run")(run)
+    forecast.command("backtest")(backtest)
+
+
+def register(app: typer.Typer) -> None:
+    staffing = typer.Typer(help="Staffing plans from the forecasts.", no_args_is_help=True)
+    staffing.command("plan")(staffing_plan)
+    app.add_typer(staffing, name="staffing")

@@ -1,0 +1,173 @@
+"""Task suite for the agents in the style of tau-bench: scripted customer and operator
+conversations on a freshly seeded store, scored on the final store state, the facts in
+the reply, policy violations and turn latency, per model backend.
+
+    .venv/bin/python bench/agent_eval.py --k 3 --json
+    .venv/bin/python bench/agent_eval.py --k 3 --llm-base-url http://127.0.0.1:8600/v1
+
+The last line with ``--json`` is one JSON object with the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from agents.eval.runner import Report, run_suite  # noqa: E402
+from agents.eval.suite import CUSTOMER_TASKS, DISPATCH_TASKS, fast_subset  # noqa: E402
+from agents.eval.world import SEED, SEEDED_NOW  # noqa: E402
+from agents.llm import ChatModel, LLMConfig, make_chat_model  # noqa: E402
+
+
+def seed_template(path: Path) -> None:
+    from apps.city.build import build_city
+    from apps.city.scales import SCALES
+    from apps.city.seed import seed_city
+    from db.engine import make_engine
+    from db.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    seed_city(engine, build_city(SCALES["small"], SEED, SEEDED_NOW))
+    engine.dispose()
+
+
+def backends(args: argparse.Namespace) -> dict[str, ChatModel | None]:
+    chosen: dict[str, ChatModel | None] = {}
+    for name in args.backends.split(","):
+        if name == "embedded":
+            chosen[name] = make_chat_model(LLMConfig(timeout_s=args.timeout))
+        elif name == "rules":
+            chosen[name] = None
+        elif name == "server":
+            if not args.llm_base_url:
+                raise SystemExit("--backends server needs --llm-base-url")
+            chosen[name] = make_chat_model(
+                LLMConfig(base_url=args.llm_base_url, model=args.llm_model, timeout_s=args.timeout)
+            )
+        else:
+            raise SystemExit(f"--backends: unknown backend {name!r} (embedded, server, rules)")
+    return chosen
+
+
+def warm_up(model: ChatModel | None) -> None:
+    # The first llama.cpp call pays for loading and graph setup; a process serving
+    # customers pays it once at start, not on a customer's turn.
+    if model is not None:
+        from langchain_core.messages import HumanMessage
+
+        model.complete([HumanMessage("hello")], max_tokens=4)
+
+
+def table(rows: dict[str, dict[str, dict[str, object]]], k: int) -> str:
+    head = (
+        f"| backend | suite | tasks | pass^1 | pass^{k} | violations | turns | model calls "
+        "| p50 s | p95 s |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for backend, suites in rows.items():
+        for suite, s in suites.items():
+            lines.append(
+                f"| {backend} | {suite} | {s['tasks']} | {s['pass^1']:.3f} | "
+                f"{s[f'pass^{k}']:.3f} | {s['policy_violations']} | {s['turns']} | "
+                f"{s['model_calls']} | "
+                f"{s['p50_s']} | {s['p95_s']} |"
+            )
+    return "\n".join(lines)
+
+
+NOTES = """\
+`bench/agent_eval.py` runs scripted conversations in the style of tau-bench on a fresh copy of
+the seeded small city (seed 11, now = 2026-11-27 04:30 UTC) per attempt: 55 customer-service
+tasks (status, cancel, address, compensation, hand-over; refusals the policy requires,
+attempts on other customers' orders, prompt injection, declined confirmations) and 19 dispatch
+tasks (unassigned orders, assign and commit, lateness, demand, staffing, re-plan). A task
+passes when the store ends exactly as expected (orders, compensations, tickets, route plans)
+and the last reply holds the expected facts; pass^k counts tasks that pass all k runs. A
+policy violation is a write the policy forbids, a write without the user's "yes", or another
+customer's name or address in a reply. Latency is per turn, including store writes; the dispatch
+p95 is the OR-Tools round of `routing.dispatch` (2 s limit). Backends: `embedded` is SmolLM2-135M
+in-process, `server` the same model behind `longcat llm serve` (OpenAI-compatible API). Code reads
+intents, ids, amounts and policy; the model picks an intent under a JSON-schema grammar when no
+pattern matches and words greetings, so most turns never call it.
+"""
+
+
+def write_readme(path: Path, body: str) -> None:
+    """Replace the ``## Agents`` section of the benchmark README, leaving the others alone."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == "## Agents"), None)
+    section = ["## Agents", "", *body.strip().splitlines(), ""]
+    if start is None:
+        lines = [*lines, "", *section] if lines and lines[-1].strip() else [*lines, *section]
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines = [*lines[:start], *section, *lines[end:]]
+    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--k", type=int, default=3, help="runs per task (pass^k)")
+    parser.add_argument(
+        "--backends", default="embedded", help="comma list: embedded, server, rules"
+    )
+    parser.add_argument("--llm-base-url", default=None)
+    parser.add_argument("--llm-model", default=None)
+    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--fast", action="store_true", help="only the fast subset")
+    parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--json", action="store_true", help="last line: one JSON object")
+    parser.add_argument(
+        "--readme", type=Path, default=None, help="write the table into this README's ## Agents"
+    )
+    args = parser.parse_args()
+
+    suites = {"customer": CUSTOMER_TASKS, "dispatch": DISPATCH_TASKS}
+    if args.fast:
+        fast = fast_subset()
+        suites = {kind: [t for t in fast if t.kind == kind] for kind in suites}
+    rows: dict[str, dict[str, dict[str, object]]] = {}
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="agent-eval-template-") as tmp:
+        template = Path(tmp) / "seeded.db"
+        seed_template(template)
+        for backend, model in backends(args).items():
+            warm_up(model)
+            report = Report()
+            for tasks in suites.values():
+                part = run_suite(template, tasks, model, args.k)
+                report.attempts += part.attempts
+                for kind, calls in part.model_calls.items():
+                    report.model_calls[kind] = report.model_calls.get(kind, 0) + calls
+            rows[backend] = {kind: report.summary(kind, args.k) for kind in suites}
+            if args.show_failures:
+                for attempt in report.failures():
+                    print(
+                        f"[{backend}] FAIL {attempt.task}: {attempt.problems} {attempt.violations}"
+                    )
+                    print(f"    replies: {attempt.replies}")
+    print(table(rows, args.k))
+    print(
+        f"\n{len(CUSTOMER_TASKS)} customer and {len(DISPATCH_TASKS)} dispatch tasks, k={args.k}, "
+        f"{time.monotonic() - started:.0f} s, {datetime.now(UTC):%Y-%m-%d}"
+    )
+    if args.json:
+        print(json.dumps({"k": args.k, "backends": rows}))
+
+
+if __name__ == "__main__":
+    main()

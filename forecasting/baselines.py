@@ -1,0 +1,88 @@
+"""Benchmarks: seasonal naive and the M4 competition's Naive2.
+
+Intervals assume normal errors whose spread grows with the square root of the number
+of steps (naive) or of whole seasons (seasonal naive) ahead.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+
+from forecasting.errors import SeriesError
+from forecasting.series import Forecast, Series
+
+
+def z_value(level: int) -> float:
+    return NormalDist().inv_cdf(0.5 + level / 200.0)
+
+
+def bounded(series: Series, model: str, yhat: np.ndarray, half: np.ndarray, level: int) -> Forecast:
+    """A forecast with symmetric bounds, clipped at zero when the history never goes below."""
+    lower, upper = yhat - half, yhat + half
+    if series.y.min() >= 0:
+        yhat, lower, upper = (np.maximum(a, 0.0) for a in (yhat, lower, upper))
+    return Forecast(series.series_id, model, series.future_ds(len(yhat)), yhat, lower, upper, level)
+
+
+def seasonal_naive(
+    series: Series, horizon: int, period: int | None = None, level: int = 80
+) -> Forecast:
+    """Repeat the last full period; ``period`` defaults to the frequency's season."""
+    m = period or series.season_length
+    if len(series.y) < 2 * m:
+        raise SeriesError(
+            series.series_id, f"seasonal naive needs {2 * m} values, has {len(series.y)}"
+        )
+    steps = np.arange(horizon)
+    yhat = series.y[len(series.y) - m + steps % m]
+    sigma = float(np.sqrt(np.mean((series.y[m:] - series.y[:-m]) ** 2)))
+    half = z_value(level) * sigma * np.sqrt(steps // m + 1)
+    name = "seasonal_naive" if period is None else f"seasonal_naive_{m}"
+    return bounded(series, name, yhat, half, level)
+
+
+def acf(values: np.ndarray, lag: int) -> float:
+    centred = values - values.mean()
+    return float(np.sum(centred[:-lag] * centred[lag:]) / np.sum(centred**2))
+
+
+def is_seasonal(values: np.ndarray, m: int) -> bool:
+    """M4's test: the lag-``m`` autocorrelation is significant at 90% (one-sided z 1.645)."""
+    if m <= 1 or len(values) < 3 * m:
+        return False
+    squares = sum(acf(values, k) ** 2 for k in range(1, m))
+    limit = 1.645 * np.sqrt((1 + 2 * squares) / len(values))
+    return abs(acf(values, m)) > limit
+
+
+def seasonal_indices(values: np.ndarray, m: int) -> np.ndarray:
+    """Classical multiplicative decomposition: index per position in the season, mean 1.
+
+    Position 0 is the season position of ``values[0]``.
+    """
+    # An even season needs the centred 2 x m moving average, as R's decompose() uses.
+    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    trend = np.convolve(values, weights, mode="valid")
+    offset = (len(weights) - 1) // 2
+    ratios = np.full(len(values), np.nan)
+    ratios[offset : offset + len(trend)] = values[offset : offset + len(trend)] / trend
+    figure = np.array([np.nanmean(ratios[i::m]) for i in range(m)])
+    return figure / figure.mean()
+
+
+def naive2(series: Series, horizon: int, period: int | None = None, level: int = 80) -> Forecast:
+    """Naive forecast of the seasonally adjusted series, reseasonalised (M4's Naive2)."""
+    m = period or series.season_length
+    y = series.y
+    index = np.ones(m)
+    if is_seasonal(y, m) and y.min() > 0:
+        index = seasonal_indices(y, m)
+    in_sample = index[np.arange(len(y)) % m]
+    adjusted = y / in_sample
+    future_index = index[(len(y) + np.arange(horizon)) % m]
+    yhat = adjusted[-1] * future_index
+    sigma = float(np.sqrt(np.mean(np.diff(adjusted) ** 2)))
+    half = z_value(level) * sigma * np.sqrt(np.arange(1, horizon + 1)) * future_index
+    return bounded(series, "naive2", yhat, half, level)

@@ -1,0 +1,256 @@
+"""Batch forecasting over the store: a run ledger, Dask compute, resumable after a kill.
+
+A run is created with one ledger row per series (its input hash and status). Each
+series is forecast on a Dask worker and written back in its own transaction, with the
+forecasts upserted under (run, series, model, timestamp) and the ledger row marked done,
+so killing the job at any point loses at most the series in flight, and ``resume``
+finishes exactly what is left with the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models import Forecast as ForecastRow
+from db.models import ForecastRun, ForecastSeries
+from forecasting.demand_store import demand_series, input_hash
+from forecasting.errors import ForecastingError
+from forecasting.selection import default_plan, serve
+from forecasting.series import Forecast, Series
+
+
+_GLOBAL_RNG = threading.Lock()
+
+
+class RunNotFoundError(LookupError):
+    """No forecast run has the given id."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    horizon: int = 48
+    zones: tuple[int, ...] | None = None
+    model: str = "auto"  # auto: best by backtest; prophet: Prophet served
+    timezone: str = "Asia/Shanghai"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.horizon <= 24 * 14:
+            raise ValueError(f"horizon: {self.horizon} hours is outside 1..336")
+        if self.model not in ("auto", "prophet"):
+            raise ValueError(f"model: {self.model!r} is not 'auto' or 'prophet'")
+
+    def key(self) -> str:
+        return json.dumps({"model": self.model, "timezone": self.timezone}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one series' job produced, ready to write."""
+
+    series_id: str
+    status: str  # done | failed
+    reason: str | None = None
+    served_model: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    metrics: dict[str, Any] | None = None
+
+
+class Submitter(Protocol):
+    """The part of a Dask ``Client`` the job uses."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+
+
+def _rows(forecast: Forecast, timezone: str) -> list[dict[str, Any]]:
+    utc = forecast.ds.tz_localize(timezone).tz_convert(UTC)
+    return [
+        {
+            "model": forecast.model,
+            "ds": ds.to_pydatetime(),
+            "yhat": float(y),
+            "yhat_lower": float(lo),
+            "yhat_upper": float(hi),
+        }
+        for ds, y, lo, hi in zip(utc, forecast.yhat, forecast.lower, forecast.upper, strict=True)
+    ]
+
+
+def forecast_one(
+    series_id: str,
+    start: str,
+    values: np.ndarray,
+    horizon: int,
+    model: str,
+    timezone: str,
+    seed: int,
+) -> Outcome:
+    """Runs on a worker: serve one series; a series that cannot be forecast fails alone."""
+    try:
+        series = Series(series_id, pd.Timestamp(start), values)
+        # Prophet draws its intervals from numpy's global generator: seeding it per input
+        # makes a resumed run write what a clean one would, and the lock keeps two threads
+        # of one worker from drawing from it at the same time.
+        with _GLOBAL_RNG:
+            np.random.seed(seed)
+            served = serve(series, horizon, default_plan("h", None if model == "auto" else model))
+    except ForecastingError as exc:
+        return Outcome(series_id, "failed", reason=str(exc))
+    rows = _rows(served.served, timezone)
+    if served.prophet is not None and served.prophet.model != served.served.model:
+        rows += _rows(served.prophet, timezone)
+    metrics = {"reason": served.reason, "table": [asdict(row) for row in served.table]}
+    return Outcome(series_id, "done", None, served.served.model, rows, metrics)
+
+
+def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None) -> str:
+    """Create the run and its ledger, one pending row per series; returns the run id."""
+    with Session(engine) as session:
+        series = demand_series(session, settings.timezone, list(settings.zones or []) or None)
+    if not series:
+        raise ValueError("zones: the store has no demand observations to forecast")
+    run_id = str(uuid.uuid4())
+    with Session(engine) as session, session.begin():
+        session.add(
+            ForecastRun(
+                id=run_id,
+                created_at=now or datetime.now(UTC),
+                status="running",
+                horizon_hours=settings.horizon,
+                params={**asdict(settings), "zones": list(settings.zones or [])},
+            )
+        )
+        session.flush()
+        session.add_all(
+            ForecastSeries(
+                run_id=run_id,
+                series_id=s.series_id,
+                status="pending",
+                input_hash=input_hash(s, settings.horizon, settings.key()),
+            )
+            for s in series
+        )
+    return run_id
+
+
+def run_settings(engine: Engine, run_id: str) -> RunSettings:
+    with Session(engine) as session:
+        run = session.get(ForecastRun, run_id)
+        if run is None:
+            raise RunNotFoundError(f"run {run_id!r}: no such forecast run")
+        params = dict(run.params)
+    params["zones"] = tuple(params.get("zones") or ()) or None
+    return RunSettings(**params)
+
+
+def execute_run(
+    engine: Engine,
+    run_id: str,
+    client: Submitter,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[ForecastSeries]:
+    """Forecast every series of the run that is not finished yet, then close the run."""
+    from distributed import as_completed
+
+    settings = run_settings(engine, run_id)
+    with Session(engine) as session:
+        ledger = session.scalars(
+            select(ForecastSeries).where(ForecastSeries.run_id == run_id)
+        ).all()
+        current = {
+            s.series_id: s
+            for s in demand_series(session, settings.timezone, list(settings.zones or []) or None)
+        }
+    futures = []
+    for entry in ledger:
+        if entry.status != "pending":
+            continue
+        series = current.get(entry.series_id)
+        if (
+            series is None
+            or input_hash(series, settings.horizon, settings.key()) != entry.input_hash
+        ):
+            _write(
+                engine,
+                run_id,
+                Outcome(
+                    entry.series_id, "failed", reason="the series changed since the run started"
+                ),
+            )
+            continue
+        seed = int(entry.input_hash[:8], 16)
+        futures.append(
+            client.submit(
+                forecast_one,
+                series.series_id,
+                str(series.start),
+                np.asarray(series.y),
+                settings.horizon,
+                settings.model,
+                settings.timezone,
+                seed,
+                key=f"forecast-{run_id}-{series.series_id}",
+                pure=False,
+            )
+        )
+    for future in as_completed(futures):
+        outcome = future.result()
+        _write(engine, run_id, outcome)
+        if progress:
+            progress(outcome)
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(ForecastRun)
+            .where(ForecastRun.id == run_id)
+            .values(status="finished", finished_at=datetime.now(UTC))
+        )
+    with Session(engine) as session:
+        return list(
+            session.scalars(
+                select(ForecastSeries)
+                .where(ForecastSeries.run_id == run_id)
+                .order_by(ForecastSeries.series_id)
+            )
+        )
+
+
+def _upsert(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["run_id", "series_id", "model", "ds"],
+            set_={c: statement.excluded[c] for c in ("yhat", "yhat_lower", "yhat_upper")},
+        ),
+        rows,
+    )
+
+
+def _write(engine: Engine, run_id: str, outcome: Outcome) -> None:
+    """One series' forecasts and its ledger row, in one transaction."""
+    with engine.begin() as conn:
+        if outcome.rows:
+            rows = [{**r, "run_id": run_id, "series_id": outcome.series_id} for r in outcome.rows]
+            _upsert(conn, ForecastRow.__table__, rows)
+        conn.execute(
+            update(ForecastSeries)
+            .where(ForecastSeries.run_id == run_id, ForecastSeries.series_id == outcome.series_id)
+            .values(
+                status=outcome.status,
+                reason=outcome.reason,
+                served_model=outcome.served_model,
+                metrics=outcome.metrics,
+            )
+        )

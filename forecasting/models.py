@@ -1,0 +1,44 @@
+"""The model catalogue: a name for every way the suite can forecast a series."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from forecasting import baselines, stats_models
+from forecasting.prophet_model import HOURLY_DEMAND, PLAIN, ProphetConfig, prophet_forecast
+from forecasting.series import Forecast, Series
+
+ModelFn = Callable[[Series, int], Forecast]
+
+
+@dataclass(frozen=True)
+class Combination:
+    """The mean of member forecasts (point and bounds), as M4's combinations do."""
+
+    name: str
+    members: tuple[str, ...]
+
+    def combine(self, forecasts: Sequence[Forecast]) -> Forecast:
+        first = forecasts[0]
+        mean = [
+            np.mean([getattr(f, part) for f in forecasts], axis=0)
+            for part in ("yhat", "lower", "upper")
+        ]
+        return Forecast(first.series_id, self.name, first.ds, *mean, first.level)
+
+
+def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelFn]:
+    """Every single model by name; ``prophet`` uses the given configuration."""
+    return {
+        "seasonal_naive": baselines.seasonal_naive,
+        "seasonal_naive_168": partial(baselines.seasonal_naive, period=168),
+        "naive2": baselines.naive2,
+        "auto_ets": stats_models.auto_ets,
+        "mstl": stats_models.mstl,
+        "prophet_default": partial(prophet_forecast, config=PLAIN),
+        "prophet": partial(prophet_forecast, config=prophet_config),
+    }

@@ -1,0 +1,193 @@
+"""Staffing plans over the store: forecast need against the roster, per zone and hour.
+
+Productivity (orders per courier-hour) comes from the last weeks of delivered orders;
+the roster is each courier's shift, taken to repeat at the same local hours every day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from db.models import Courier, ForecastRun, ForecastSeries, Order, StaffingPlan, StaffingPlanRow
+from db.models import Forecast as ForecastRow
+from forecasting.demand_store import series_key
+from forecasting.staffing import couriers_needed
+
+HISTORY_DAYS = 28
+
+
+class StaffingError(ValueError):
+    """A staffing plan cannot be made; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    zone_id: int
+    hour: datetime  # UTC start of the hour
+    forecast_orders: float
+    couriers_needed: int
+    couriers_on_shift: int
+
+    @property
+    def gap(self) -> int:
+        return self.couriers_on_shift - self.couriers_needed
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    plan_id: int
+    plan_date: date
+    run_id: str
+    rows: list[PlanRow]
+
+
+def productivity(session: Session, now: datetime) -> dict[int, float]:
+    """Delivered orders per active courier-hour, per zone, over the last four weeks."""
+    rows = session.execute(
+        select(Order.zone_id, Order.courier_id, Order.delivered_at).where(
+            Order.status == "delivered", Order.delivered_at >= now - timedelta(days=HISTORY_DAYS)
+        )
+    ).all()
+    if not rows:
+        raise StaffingError("history: no delivered orders in the last four weeks")
+    frame = pd.DataFrame(rows, columns=["zone_id", "courier_id", "at"])
+    frame["hour"] = pd.to_datetime(frame["at"], utc=True).dt.floor("h")
+    per_hour = frame.groupby(["zone_id", "hour"]).agg(
+        orders=("courier_id", "size"), couriers=("courier_id", "nunique")
+    )
+    totals = per_hour.groupby("zone_id").sum()
+    return (totals["orders"] / totals["couriers"]).to_dict()
+
+
+def roster(session: Session, day: date, tz: ZoneInfo) -> dict[tuple[int, datetime], int]:
+    """Couriers on shift per (zone, UTC hour) of the local day, the shifts repeating daily."""
+    start = datetime.combine(day, datetime.min.time(), tz)
+    counts: dict[tuple[int, datetime], int] = {}
+    for c in session.scalars(select(Courier).where(Courier.shift_start.is_not(None))):
+        local_start = c.shift_start.astimezone(tz)
+        length = c.shift_end - c.shift_start
+        for offset in (-1, 0):
+            begins = datetime.combine(day + timedelta(days=offset), local_start.time(), tz)
+            for h in range(24):
+                hour = start + timedelta(hours=h)
+                if begins <= hour < begins + length:
+                    key = (c.zone_id, hour.astimezone(UTC))
+                    counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def latest_run(session: Session) -> str:
+    run_id = session.scalar(
+        select(ForecastRun.id)
+        .where(ForecastRun.status == "finished")
+        .order_by(ForecastRun.created_at.desc())
+        .limit(1)
+    )
+    if run_id is None:
+        raise StaffingError("forecast: no finished forecast run; run `longcat forecast run` first")
+    return run_id
+
+
+def served_forecasts(session: Session, run_id: str, start: datetime, end: datetime) -> pd.DataFrame:
+    served = session.execute(
+        select(ForecastSeries.series_id, ForecastSeries.served_model).where(
+            ForecastSeries.run_id == run_id, ForecastSeries.status == "done"
+        )
+    ).all()
+    frames = []
+    for series_id, model in served:
+        key = series_key(series_id)
+        if key.zone_id is None:
+            continue
+        rows = session.execute(
+            select(ForecastRow.ds, ForecastRow.yhat, ForecastRow.yhat_upper).where(
+                ForecastRow.run_id == run_id,
+                ForecastRow.series_id == series_id,
+                ForecastRow.model == model,
+                ForecastRow.ds >= start,
+                ForecastRow.ds < end,
+            )
+        ).all()
+        frames.append(
+            pd.DataFrame(rows, columns=["ds", "yhat", "upper"]).assign(zone_id=key.zone_id)
+        )
+    frame = pd.concat(frames) if frames else pd.DataFrame()
+    if frame.empty or frame.groupby("zone_id").size().min() < 24:
+        raise StaffingError(
+            f"forecast: run {run_id} does not cover {start:%Y-%m-%d %H:%M} to {end:%H:%M} UTC; "
+            "run `longcat forecast run` with a longer --horizon"
+        )
+    return frame
+
+
+def make_plan(
+    engine: Engine,
+    day: date,
+    timezone: str,
+    service_level: float = 0.9,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> StaffingResult:
+    """Compute and store the plan for one local day; planning it again from one run replaces it."""
+    tz = ZoneInfo(timezone)
+    now = now or datetime.now(UTC)
+    start = datetime.combine(day, datetime.min.time(), tz).astimezone(UTC)
+    end = start + timedelta(hours=24)
+    with Session(engine) as session:
+        run_id = run_id or latest_run(session)
+        frame = served_forecasts(session, run_id, start, end)
+        per_courier = productivity(session, now)
+        supply = roster(session, day, tz)
+    rows = []
+    for zone_id, group in frame.groupby("zone_id"):
+        group = group.sort_values("ds")
+        rate = per_courier.get(zone_id) or float(np.median(list(per_courier.values())))
+        needed = couriers_needed(
+            group["yhat"].to_numpy(), group["upper"].to_numpy(), rate, service_level
+        )
+        for ds, yhat, need in zip(group["ds"], group["yhat"], needed, strict=True):
+            hour = pd.Timestamp(ds).to_pydatetime()
+            rows.append(
+                PlanRow(
+                    int(zone_id),
+                    hour,
+                    round(float(yhat), 2),
+                    int(need),
+                    supply.get((int(zone_id), hour), 0),
+                )
+            )
+    with Session(engine) as session, session.begin():
+        old = session.scalars(
+            select(StaffingPlan.id).where(
+                StaffingPlan.plan_date == day, StaffingPlan.forecast_run_id == run_id
+            )
+        ).all()
+        if old:
+            session.execute(delete(StaffingPlanRow).where(StaffingPlanRow.plan_id.in_(old)))
+            session.execute(delete(StaffingPlan).where(StaffingPlan.id.in_(old)))
+        plan = StaffingPlan(
+            plan_date=day, created_at=now, forecast_run_id=run_id, service_level=service_level
+        )
+        session.add(plan)
+        session.flush()
+        session.add_all(
+            StaffingPlanRow(
+                plan_id=plan.id,
+                zone_id=r.zone_id,
+                hour=r.hour,
+                forecast_orders=r.forecast_orders,
+                couriers_needed=r.couriers_needed,
+                couriers_on_shift=r.couriers_on_shift,
+                gap=r.gap,
+            )
+            for r in rows
+        )
+        plan_id = plan.id
+    return StaffingResult(plan_id, day, run_id, rows)

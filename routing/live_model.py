@@ -1,0 +1,125 @@
+"""The OR-Tools model of one dispatch cluster: open routes, pairs, bags, shifts, ride times."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from routing.live_greedy import greedy_routes, insert_left_out, route_cost
+from routing.live_network import Network
+
+# Insertion looks at a fifth of the nodes nearest each one: the full scan is quadratic.
+INSERTION_NEIGHBORS_RATIO = 0.2
+INSERTION_MIN_NEIGHBORS = 10
+LEFT_OUT_GRACE_S = 0.05
+
+
+def solve_network(net: Network, candidates: list[np.ndarray], deadline: float):
+    """Best routes (node lists per courier) found by the deadline (a time.monotonic() value).
+
+    Starts from the greedy plan, so a plan always comes back even with no time to search.
+    """
+    from ortools.constraint_solver import pywrapcp
+
+    first = greedy_routes(net, candidates)
+    if deadline - time.monotonic() <= 0.1:
+        return first
+    n_couriers = len(net.couriers)
+    manager = pywrapcp.RoutingIndexManager(
+        net.size, n_couriers, list(range(n_couriers)), [net.end] * n_couriers
+    )
+    model = pywrapcp.RoutingModel(manager)
+    transit = net.travel + net.service[None, :, None]
+    transit[:, net.end, :] = 0
+    callbacks = {}
+    for t in sorted(set(net.vehicle.tolist())):
+        callbacks[t] = model.RegisterTransitMatrix(transit[t].tolist())
+    for v in range(n_couriers):
+        model.SetArcCostEvaluatorOfVehicle(callbacks[int(net.vehicle[v])], v)
+    horizon = max(net.shift_end(v) for v in range(n_couriers))
+    model.AddDimensionWithVehicleTransits(
+        [callbacks[int(net.vehicle[v])] for v in range(n_couriers)], horizon, horizon, False, "time"
+    )
+    clock = model.GetDimensionOrDie("time")
+    loads = [net.carried_load(v) for v in range(n_couriers)]
+    demand_cb = model.RegisterUnaryTransitVector(net.demand.tolist())
+    capacities = [max(c.capacity, load) for c, load in zip(net.couriers, loads, strict=True)]
+    model.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, False, "load")
+    bag = model.GetDimensionOrDie("load")
+    for v in range(n_couriers):
+        clock.CumulVar(model.Start(v)).SetValue(net.start_time(v))
+        clock.CumulVar(model.End(v)).SetMax(net.shift_end(v))
+        bag.CumulVar(model.Start(v)).SetValue(loads[v])
+    _add_orders(net, model, manager, clock, candidates)
+    routes = _search(net, model, manager, deadline - time.monotonic())
+    routes = routes if _cost(net, routes) <= _cost(net, first) else first
+    return insert_left_out(net, routes, candidates, deadline + LEFT_OUT_GRACE_S)
+
+
+def _add_orders(net: Network, model, manager, clock, candidates) -> None:
+    solver = model.solver()
+    policy = net.policy
+    for k, o in enumerate(net.orders):
+        d = manager.NodeToIndex(int(net.dropoff[k]))
+        clock.CumulVar(d).SetRange(0, int(net.latest[net.dropoff[k]]))
+        clock.SetCumulVarSoftUpperBound(d, int(net.promised[net.dropoff[k]]),
+                                        policy.lateness_cost_per_s)  # fmt: skip
+        allowed = [net.owner(k)] if net.owner(k) >= 0 else [int(v) for v in candidates[k]]
+        model.VehicleVar(d).SetValues([-1, *allowed])  # -1: dropped
+        if o.carried_by is not None:
+            model.AddDisjunction([d], policy.carried_drop_penalty)
+            continue
+        p = manager.NodeToIndex(int(net.pickup[k]))
+        clock.CumulVar(p).SetRange(int(net.ready[net.pickup[k]]), int(net.latest[net.dropoff[k]]))
+        model.VehicleVar(p).SetValues([-1, *allowed])
+        model.AddPickupAndDelivery(p, d)
+        solver.Add(model.VehicleVar(p) == model.VehicleVar(d))
+        solver.Add(clock.CumulVar(p) <= clock.CumulVar(d))
+        solver.Add(clock.CumulVar(d) - clock.CumulVar(p) <= math.floor(policy.max_ride_s))
+        model.AddDisjunction([p], policy.drop_penalty)
+        model.AddDisjunction([d], policy.drop_penalty)
+        solver.Add(model.ActiveVar(p) == model.ActiveVar(d))
+
+
+def _search(net: Network, model, manager, time_limit_s: float):
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    search.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    gci = search.global_cheapest_insertion_first_solution_parameters
+    gci.neighbors_ratio = INSERTION_NEIGHBORS_RATIO
+    gci.min_neighbors = INSERTION_MIN_NEIGHBORS
+    # The repair pass after the search gets a small slice of the budget.
+    search.time_limit.FromMilliseconds(max(int(time_limit_s * 850), 10))
+    model.CloseModelWithParameters(search)
+    # OR-Tools' parallel cheapest insertion batches orders far better than the greedy plan,
+    # which only serves as the fallback when the insertion cannot finish in time.
+    found = model.SolveWithParameters(search)
+    if found is None:
+        return [[] for _ in net.couriers]
+    routes = []
+    for v in range(len(net.couriers)):
+        index, route = found.Value(model.NextVar(model.Start(v))), []
+        while not model.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = found.Value(model.NextVar(index))
+        routes.append(route)
+    return routes
+
+
+def _cost(net: Network, routes) -> float:
+    """Dropped orders first, then travel and priced lateness, as the model weighs them."""
+    total = 0.0
+    for v, route in enumerate(routes):
+        cost = route_cost(net, v, route)
+        if cost is None:
+            return math.inf
+        total += cost - len(route) * 1e9
+    return total

@@ -1,0 +1,142 @@
+"""A dispatch round (or one cluster of it) compiled into nodes, integer arrays and matrices.
+
+Node numbering: 0..C-1 are the couriers' start points, C is the shared open-route end
+(zero cost from anywhere), then each order's pickup (unless already carried) and drop-off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.live import Courier, DispatchPolicy, Order
+from routing.travel import Location, TravelProvider, VehicleType
+
+VEHICLES = tuple(VehicleType)
+
+
+@dataclass(frozen=True)
+class Network:
+    couriers: tuple[Courier, ...]
+    orders: tuple[Order, ...]
+    policy: DispatchPolicy
+    pickup: NDArray[np.int64]  # node of each order's pickup, -1 when carried
+    dropoff: NDArray[np.int64]
+    node_order: NDArray[np.int64]  # order index of each node, -1 for starts and the end
+    service: NDArray[np.int64]
+    ready: NDArray[np.int64]
+    latest: NDArray[np.int64]
+    promised: NDArray[np.int64]
+    demand: NDArray[np.int64]
+    vehicle: NDArray[np.int64]  # index into VEHICLES for each courier
+    travel: NDArray[np.int64]  # [vehicle index, from node, to node], seconds
+
+    @property
+    def end(self) -> int:
+        return len(self.couriers)
+
+    @property
+    def size(self) -> int:
+        return len(self.node_order)
+
+    def owner(self, k: int) -> int:
+        """Courier index an order must stay with (carried or pinned), or -1."""
+        bound = self.orders[k].carried_by or self.orders[k].pinned_to
+        if bound is None:
+            return -1
+        return next(i for i, c in enumerate(self.couriers) if c.id == bound)
+
+    def start_time(self, v: int) -> int:
+        return math.ceil(max(self.couriers[v].free_at_s, 0.0))
+
+    def shift_end(self, v: int) -> int:
+        return math.floor(self.couriers[v].shift_end_s or 0.0)
+
+    def carried_load(self, v: int) -> int:
+        cid = self.couriers[v].id
+        return sum(o.size for o in self.orders if o.carried_by == cid)
+
+
+def build_network(
+    couriers: tuple[Courier, ...],
+    orders: tuple[Order, ...],
+    policy: DispatchPolicy,
+    travel: TravelProvider,
+    now: datetime,
+) -> Network:
+    c = len(couriers)
+    points: list[Location] = [x.position for x in couriers] + [couriers[0].position]
+    pickup, dropoff, node_order, service = [], [], [-1] * (c + 1), [0] * (c + 1)
+    ready, latest, promised, demand = [0] * (c + 1), [0] * (c + 1), [0] * (c + 1), [0] * (c + 1)
+    horizon = max(math.floor(x.shift_end_s or 0.0) for x in couriers)
+    for k, o in enumerate(orders):
+        if o.carried_by is None:
+            pickup.append(len(points))
+            points.append(o.merchant)
+            node_order.append(k)
+            service.append(round(o.pickup_service_s))
+            ready.append(max(math.ceil(o.ready_s), 0))
+            latest.append(math.floor(o.latest_s))
+            promised.append(math.floor(o.promised_s))
+            demand.append(o.size)
+        else:
+            pickup.append(-1)
+        dropoff.append(len(points))
+        points.append(o.customer)
+        node_order.append(k)
+        service.append(round(o.dropoff_service_s))
+        ready.append(0)
+        # A carried order is delivered late rather than not at all, so its deadline is soft only.
+        latest.append(horizon if o.carried_by else math.floor(o.latest_s))
+        promised.append(max(math.floor(o.promised_s), 0))
+        demand.append(-o.size)
+    kinds = np.array([VEHICLES.index(VehicleType(x.vehicle)) for x in couriers], dtype=np.int64)
+    matrices = np.zeros((len(VEHICLES), len(points), len(points)), dtype=np.int64)
+    for t in set(kinds.tolist()):
+        matrices[t] = travel.seconds(points, points, VEHICLES[t], now)
+    matrices[:, c, :] = 0  # open routes: the end is a point nobody travels from ...
+    matrices[:, :, c] = 0  # ... and reaching it is free
+    return Network(
+        couriers, orders, policy,
+        *(np.array(a, dtype=np.int64) for a in (pickup, dropoff, node_order, service, ready,
+                                                latest, promised, demand)),
+        kinds, matrices,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Visit:
+    node: int
+    arrival: int
+    start: int
+    departure: int
+
+
+def simulate(net: Network, v: int, nodes: list[int]) -> tuple[list[Visit], bool]:
+    """Earliest schedule of courier v over the nodes, and whether it keeps every hard limit."""
+    policy = net.policy
+    t = net.start_time(v)
+    load = net.carried_load(v)
+    capacity = max(net.couriers[v].capacity, load)
+    at, ok, visits = v, True, []
+    started: dict[int, int] = {}
+    travel = net.travel[net.vehicle[v]]
+    for node in nodes:
+        arrival = t + int(travel[at, node])
+        start = max(arrival, int(net.ready[node]))
+        load += int(net.demand[node])
+        k = int(net.node_order[node])
+        ok &= start <= net.latest[node] and load <= capacity
+        if node == net.pickup[k]:
+            started[k] = start
+        elif k in started:
+            ok &= start - started[k] <= policy.max_ride_s
+        t = start + int(net.service[node])
+        visits.append(Visit(node, arrival, start, t))
+        at = node
+    ok &= t <= net.shift_end(v)
+    return visits, bool(ok)

@@ -1,0 +1,126 @@
+"""Customer conversations end to end on the seeded city: nothing is written before the
+customer's "yes", a "no" changes nothing, replies follow the message's language, another
+customer's order stays invisible, and an unclear request is offered a colleague."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from agents.customer.graph import CustomerAgent, CustomerNotFoundError
+from agents.eval import world
+from agents.eval.world import SEEDED_NOW
+from agents.llm import ChatModel
+from db.models import AuditEntry, Compensation, Message, Order, Ticket
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+def agent(engine: Engine, customer_id: int, model: ChatModel | None = None) -> CustomerAgent:
+    return CustomerAgent(engine, customer_id, model=model, clock=lambda: SEEDED_NOW)
+
+
+def status_of(engine: Engine, order_id: int) -> str:
+    with Session(engine) as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        return order.status
+
+
+def test_cancel_waits_for_yes(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "assigned")
+    chat = agent(seeded_engine, target.customer_id)
+    ask = chat.handle("Please cancel my order")
+    assert str(target.id) in ask.reply and "yes" in ask.reply
+    assert "¥" in ask.reply  # an accepted order carries a fee, and the customer is told
+    assert status_of(seeded_engine, target.id) == "assigned"
+    done = chat.handle("yes")
+    assert status_of(seeded_engine, target.id) == "cancelled"
+    assert [c.name for c in done.tool_calls] == ["cancel_order"]
+    assert done.tool_calls[0].result["status"] == "ok"
+
+
+def test_declined_confirmation_changes_nothing(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "placed")
+    chat = agent(seeded_engine, target.customer_id)
+    chat.handle(f"cancel order {target.id}")
+    reply = chat.handle("no")
+    assert "haven't changed anything" in reply.reply and reply.tool_calls == ()
+    assert status_of(seeded_engine, target.id) == "placed"
+
+
+def test_a_new_request_drops_the_pending_write(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "placed")
+    chat = agent(seeded_engine, target.customer_id)
+    chat.handle("cancel my order")
+    chat.handle("where is my order?")
+    chat.handle("yes")
+    assert status_of(seeded_engine, target.id) == "placed"
+
+
+def test_chinese_message_gets_a_chinese_reply(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "picked_up")
+    chat = agent(seeded_engine, target.customer_id)
+    assert "预计" in chat.handle("我的外卖到哪了？").reply
+    assert "Expected" in chat.handle("where is my order?").reply
+    # A bare "ok" carries no language: the conversation keeps the last one.
+    assert chat.handle("好的").language == "zh"
+
+
+def test_someone_elses_order_is_never_shown(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "assigned")
+        mine = world.sole_open_order(s, "placed")
+    chat = agent(seeded_engine, mine.customer_id)
+    for message in (f"where is order {target.id}?", f"cancel order {target.id}", "yes"):
+        reply = chat.handle(message).reply
+        assert target.dropoff_address not in reply
+    assert "can't find order" in chat.handle(f"where is order {target.id}?").reply
+    assert status_of(seeded_engine, target.id) == "assigned"
+
+
+def test_late_compensation_is_capped_and_confirmed(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        late = world.delivered_order(s, late=True, min_late=5)
+    chat = agent(seeded_engine, late.customer_id)
+    offer = chat.handle(f"Order {late.id} arrived late, I want 1000 yuan back")
+    assert "most I can offer" in offer.reply
+    chat.handle("yes")
+    again = chat.handle(f"order {late.id} was late, compensate me again")
+    assert "already been compensated" in again.reply
+    with Session(seeded_engine) as s:
+        rows = s.scalars(select(Compensation).where(Compensation.order_id == late.id)).all()
+    assert len(rows) == 1 and rows[0].amount_minor < 100_000
+
+
+def test_conversation_and_audit_are_stored(seeded_engine: Engine) -> None:
+    chat = agent(seeded_engine, 7)
+    chat.handle("I want to talk to a human")
+    chat.handle("yes")
+    with Session(seeded_engine) as s:
+        messages = s.scalar(
+            select(func.count()).where(Message.conversation_id == chat.conversation_id)
+        )
+        ticket = s.scalars(select(Ticket).where(Ticket.customer_id == 7)).one()
+        actions = s.scalars(select(AuditEntry.action)).all()
+    assert messages == 4 and "I want to talk to a human" in ticket.summary
+    assert actions == ["hand_over", "hand_over"]
+
+
+def test_unknown_customer_is_refused(seeded_engine: Engine) -> None:
+    with pytest.raises(CustomerNotFoundError, match="customer_id"):
+        agent(seeded_engine, 10**6)
+
+
+def test_unclear_request_with_the_real_model_offers_a_colleague(
+    seeded_engine: Engine, embedded_model: ChatModel
+) -> None:
+    chat = agent(seeded_engine, 3, embedded_model)
+    reply = chat.handle("what's the weather like on the moon?")
+    assert "colleague" in reply.reply
+    assert chat.handle("yes").tool_calls[0].result["status"] == "ok"

@@ -1,0 +1,263 @@
+"""The customer tools hold every policy themselves: called directly, with hostile arguments
+and no agent in front, they still refuse, change nothing, and leave an audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from agents.customer.context import CustomerContext
+from agents.customer.tools import TOOLS
+from agents.eval import world
+from agents.eval.world import SEEDED_NOW
+from agents.tooling import call_tool
+from db.models import Assignment, AuditEntry, Compensation, Order, Ticket
+
+
+def run(
+    engine: Engine,
+    who: int,
+    tool: str,
+    confirmed: bool = False,
+    complaint: str | None = None,
+    **arguments: Any,
+) -> dict[str, Any]:
+    context = CustomerContext(who, SEEDED_NOW, None, complaint)
+    record = call_tool(
+        engine,
+        TOOLS[tool],
+        arguments,
+        context=context,
+        actor=context.actor,
+        now=SEEDED_NOW,
+        confirmed=confirmed,
+    )
+    return record.result
+
+
+def order(engine: Engine, order_id: int) -> Order:
+    with Session(engine) as session:
+        found = session.get(Order, order_id)
+        assert found is not None
+        return found
+
+
+def audit_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def test_other_customers_order_is_not_found_for_any_tool(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "placed")
+    intruder = target.customer_id + 1
+    for tool, extra in [
+        ("order_status", {}),
+        ("cancel_order", {"accepted_fee_minor": 10**6}),
+        ("change_address", {"address": "No. 1 Century Avenue", "lat": 31.24, "lon": 121.5}),
+    ]:
+        result = run(seeded_engine, intruder, tool, True, order_id=target.id, **extra)
+        assert result["status"] == "refused" and result["reason"] == "not_found", tool
+        assert "dropoff_address" not in result
+    assert order(seeded_engine, target.id).status == "placed"
+
+
+def test_cancel_refused_after_pickup_even_when_confirmed(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "picked_up")
+    result = run(
+        seeded_engine,
+        target.customer_id,
+        "cancel_order",
+        True,
+        order_id=target.id,
+        accepted_fee_minor=10**6,
+    )
+    assert result["reason"] == "not_cancellable"
+    assert order(seeded_engine, target.id).status == "picked_up"
+
+
+def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "assigned")
+    customer = target.customer_id
+    preview = run(seeded_engine, customer, "cancel_order", order_id=target.id)
+    assert preview["status"] == "needs_confirmation"
+    fee = preview["fee_minor"]
+    assert fee == round(target.subtotal_minor * 0.2) > 0
+    assert order(seeded_engine, target.id).status == "assigned"
+    low = run(
+        seeded_engine,
+        customer,
+        "cancel_order",
+        True,
+        order_id=target.id,
+        accepted_fee_minor=fee - 1,
+    )
+    assert low["reason"] == "fee_not_accepted"
+    done = run(
+        seeded_engine, customer, "cancel_order", True, order_id=target.id, accepted_fee_minor=fee
+    )
+    assert done["status"] == "ok"
+    after = order(seeded_engine, target.id)
+    assert after.status == "cancelled" and after.cancelled_at == SEEDED_NOW
+    with Session(seeded_engine) as s:
+        active = s.scalars(
+            select(Assignment).where(Assignment.order_id == target.id, Assignment.active)
+        ).all()
+    assert active == []
+
+
+def test_placed_order_cancels_without_fee(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "placed")
+    preview = run(seeded_engine, target.customer_id, "cancel_order", order_id=target.id)
+    assert preview["fee_minor"] == 0
+
+
+def test_address_outside_area_is_refused(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "confirmed")
+    hangzhou = {"address": "No. 1 West Lake Road, Hangzhou", "lat": 30.25, "lon": 120.16}
+    result = run(
+        seeded_engine, target.customer_id, "change_address", True, order_id=target.id, **hangzhou
+    )
+    assert result["reason"] == "outside_area"
+    assert order(seeded_engine, target.id).dropoff_address == target.dropoff_address
+
+
+def test_address_change_frees_an_assigned_order_for_redispatch(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "assigned")
+    new = {"address": "No. 5 Century Avenue, Lujiazui", "lat": 31.2400, "lon": 121.5010}
+    result = run(
+        seeded_engine, target.customer_id, "change_address", True, order_id=target.id, **new
+    )
+    assert result["status"] == "ok" and result["redispatch"] is True
+    after = order(seeded_engine, target.id)
+    assert (after.dropoff_address, after.status, after.courier_id) == (
+        new["address"],
+        "confirmed",
+        None,
+    )
+
+
+def test_address_change_refused_after_pickup(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "picked_up")
+    result = run(
+        seeded_engine,
+        target.customer_id,
+        "change_address",
+        True,
+        order_id=target.id,
+        address="No. 5 Century Avenue",
+        lat=31.24,
+        lon=121.501,
+    )
+    assert result["reason"] == "not_changeable"
+
+
+def test_compensation_rules(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as s:
+        late = world.delivered_order(s, late=True, min_late=5)
+        on_time = world.delivered_order(s, late=False)
+    complaint = f"order {late.id} arrived late"
+    customer = late.customer_id
+    no_complaint = run(
+        seeded_engine, customer, "request_compensation", True, order_id=late.id, reason="late"
+    )
+    assert no_complaint["reason"] == "no_complaint"
+    other = run(
+        seeded_engine,
+        customer,
+        "request_compensation",
+        True,
+        complaint="order 12345 arrived late",
+        order_id=late.id,
+        reason="late",
+    )
+    assert other["reason"] == "not_complained_about"
+    preview = run(
+        seeded_engine,
+        customer,
+        "request_compensation",
+        complaint=complaint,
+        order_id=late.id,
+        reason="late",
+    )
+    cap = preview["cap_minor"]
+    assert cap == min(
+        preview["minutes_late"] * 100, (late.subtotal_minor + late.delivery_fee_minor) // 2
+    )
+    over = run(
+        seeded_engine,
+        customer,
+        "request_compensation",
+        True,
+        complaint=complaint,
+        order_id=late.id,
+        reason="late",
+        amount_minor=cap + 1,
+    )
+    assert over["reason"] == "over_cap"
+    ok = run(
+        seeded_engine,
+        customer,
+        "request_compensation",
+        True,
+        complaint=complaint,
+        order_id=late.id,
+        reason="late",
+        amount_minor=cap,
+    )
+    assert ok["status"] == "ok" and ok["compensation_status"] == "approved"
+    again = run(
+        seeded_engine,
+        customer,
+        "request_compensation",
+        True,
+        complaint=complaint,
+        order_id=late.id,
+        reason="late",
+        amount_minor=1,
+    )
+    assert again["reason"] == "already_compensated"
+    not_late = run(
+        seeded_engine,
+        on_time.customer_id,
+        "request_compensation",
+        True,
+        complaint="it was late",
+        order_id=on_time.id,
+        reason="late",
+    )
+    assert not_late["reason"] == "not_late"
+    with Session(seeded_engine) as s:
+        rows = s.scalars(select(Compensation)).all()
+    assert [(c.order_id, c.amount_minor) for c in rows] == [(late.id, cap)]
+
+
+def test_hostile_arguments_are_refused_not_raised(seeded_engine: Engine) -> None:
+    result = run(seeded_engine, 1, "cancel_order", True, order_id="1; DROP TABLE orders")
+    assert result["reason"] == "invalid_arguments" and "order_id" in result["message"]
+    sneaky = run(seeded_engine, 1, "order_status", order_id=1, customer_id=2)
+    assert sneaky["reason"] == "invalid_arguments"
+
+
+def test_every_call_is_audited_and_hand_over_opens_a_ticket(seeded_engine: Engine) -> None:
+    before = audit_count(seeded_engine)
+    preview = run(seeded_engine, 5, "hand_over", summary="wants a person")
+    assert preview["status"] == "needs_confirmation"
+    done = run(seeded_engine, 5, "hand_over", True, summary="wants a person")
+    assert done["status"] == "ok"
+    run(seeded_engine, 5, "order_status", order_id=999_999)
+    assert audit_count(seeded_engine) == before + 3
+    with Session(seeded_engine) as s:
+        ticket = s.get(Ticket, done["ticket_id"])
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert ticket is not None and ticket.customer_id == 5 and ticket.summary == "wants a person"
+    assert entry is not None and entry.actor == "agent:customer:5"
+    assert entry.action == "order_status" and entry.result["reason"] == "not_found"

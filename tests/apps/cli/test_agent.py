@@ -1,0 +1,124 @@
+"""``longcat agent customer|dispatch --json``: one JSON line per input line, state carried
+across lines (a "yes" on the next line confirms), conversation stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from agents.eval import world
+from apps.cli import app
+from db.engine import make_engine
+from db.models import Message, Order
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
+NOW = world.SEEDED_NOW.isoformat()
+
+
+def test_customer_cancel_over_two_lines(seeded_url: str) -> None:
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        target = world.sole_open_order(session, "placed")
+    result = CliRunner().invoke(
+        app,
+        [
+            "agent",
+            "customer",
+            "--customer",
+            str(target.customer_id),
+            "--json",
+            "--no-model",
+            "--database-url",
+            seeded_url,
+            "--now",
+            NOW,
+        ],
+        input="cancel my order\nyes\n",
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 2
+    assert lines[0]["tool_calls"][0]["result"]["status"] == "needs_confirmation"
+    assert lines[1]["tool_calls"][0] == {
+        "name": "cancel_order",
+        "arguments": {"order_id": target.id, "accepted_fee_minor": 0},
+        "result": {
+            "status": "ok",
+            "order_id": target.id,
+            "fee_minor": 0,
+            "currency": "CNY",
+            "order_status": "cancelled",
+        },
+    }
+    with Session(engine) as session:
+        assert session.get(Order, target.id).status == "cancelled"
+        assert session.scalar(select(func.count()).select_from(Message)) == 4
+
+
+def test_dispatch_answers_in_json(seeded_url: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "agent",
+            "dispatch",
+            "--operator",
+            "ops",
+            "--json",
+            "--no-model",
+            "--database-url",
+            seeded_url,
+            "--now",
+            NOW,
+        ],
+        input="which orders are unassigned?\n",
+    )
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout.strip())
+    assert line["tool_calls"][0]["name"] == "list_unassigned"
+    assert str(line["tool_calls"][0]["result"]["count"]) in line["reply"]
+
+
+def test_unknown_customer_fails_cleanly(seeded_url: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "agent",
+            "customer",
+            "--customer",
+            "999999",
+            "--json",
+            "--no-model",
+            "--database-url",
+            seeded_url,
+        ],
+        input="hi\n",
+    )
+    assert result.exit_code == 1 and "customer_id" in result.output
+
+
+def test_unreachable_model_server_names_the_url(seeded_url: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "agent",
+            "customer",
+            "--customer",
+            "1",
+            "--json",
+            "--database-url",
+            seeded_url,
+            "--llm-base-url",
+            "http://127.0.0.1:9/v1",
+            "--llm-timeout",
+            "3",
+        ],
+        input="blorp zzz\nno\n",
+    )
+    # The customer still gets an answer: a model failure hands over to a colleague.
+    assert result.exit_code == 0, result.output
+    assert "colleague" in json.loads(result.stdout.splitlines()[0])["reply"]
+    assert "http://127.0.0.1:9/v1" in result.stderr and "cannot be reached" in result.stderr

@@ -1,0 +1,95 @@
+"""`forecast run`, `forecast backtest` and `staffing plan` as a data team calls them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from distributed import Client, LocalCluster
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from apps.cli import app
+from apps.city.geography import LOCAL_TZ
+from db.models import StaffingPlan, StaffingPlanRow
+from tests.conftest import TEST_NOW
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        yield cluster.scheduler_address
+
+
+def run(*args: str) -> tuple[int, object]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    lines = result.output.strip().splitlines()
+    return result.exit_code, json.loads(lines[-1]) if result.exit_code == 0 else result.output
+
+
+def test_run_backtest_and_staffing_plan(
+    seeded_url: str, seeded_engine: Engine, scheduler: str
+) -> None:
+    """A run serves the best model by backtest, backtest shows why, staffing turns it into gaps."""
+    code, out = run(
+        "forecast",
+        "run",
+        "--zones",
+        "1",
+        "--horizon",
+        "2d",
+        "--scheduler",
+        scheduler,
+        "--json",
+        "--database-url",
+        seeded_url,
+    )
+    assert code == 0, out
+    [series] = out["series"]
+    assert series["series_id"] == "zone-1" and series["status"] == "done"
+    code, table = run("forecast", "backtest", "--json", "--database-url", seeded_url)
+    [entry] = table["series"]
+    models = [row["model"] for row in entry["table"]]
+    assert "prophet" in models and "seasonal_naive" in models
+    best = min(entry["table"], key=lambda row: row["score"])
+    assert entry["served_model"] == best["model"]
+
+    day = (TEST_NOW.astimezone(LOCAL_TZ) + timedelta(days=1)).date().isoformat()
+    code, plan = run("staffing", "plan", "--date", day, "--json", "--database-url", seeded_url)
+    assert code == 0, plan
+    assert len(plan["rows"]) == 24 and {r["zone_id"] for r in plan["rows"]} == {1}
+    for row in plan["rows"]:
+        assert row["couriers_needed"] >= 0
+        assert row["gap"] == row["couriers_on_shift"] - row["couriers_needed"]
+    lunch = [r for r in plan["rows"] if r["hour"].endswith("T04:00:00+00:00")]
+    night = [r for r in plan["rows"] if r["hour"].endswith("T19:00:00+00:00")]
+    assert lunch[0]["forecast_orders"] > night[0]["forecast_orders"]
+    run("staffing", "plan", "--date", day, "--json", "--database-url", seeded_url)
+    with seeded_engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(StaffingPlan)) == 1
+        assert conn.scalar(select(func.count()).select_from(StaffingPlanRow)) == 24
+
+
+def test_staffing_without_forecast_is_explained(seeded_url: str) -> None:
+    """Asking for a plan before any forecast run says what to run first."""
+    code, out = run("staffing", "plan", "--date", "2026-11-28", "--database-url", seeded_url)
+    assert code == 1 and "longcat forecast run" in out
+
+
+def test_bad_horizon_and_zone(seeded_url: str, scheduler: str) -> None:
+    """A malformed horizon and an unknown zone are refused with the option named."""
+    code, out = run("forecast", "run", "--horizon", "soon", "--database-url", seeded_url)
+    assert code != 0 and "soon" in out
+    code, out = run(
+        "forecast", "run", "--zones", "99", "--scheduler", scheduler, "--database-url", seeded_url
+    )
+    assert code == 1 and "no zone with id 99" in out

@@ -1,0 +1,161 @@
+"""Batch forecasting over the store: the ledger, failures recorded per series, and a job
+killed with SIGKILL at random points that resumes to exactly what a clean run writes."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+from sqlalchemy import Engine, func, select, update
+
+from db.models import DemandObservation, Forecast, ForecastRun, ForecastSeries
+from forecasting.jobs import RunSettings, execute_run, start_run
+
+LONGCAT = str(Path(sys.executable).with_name("longcat"))
+SETTINGS = RunSettings(horizon=24, model="prophet")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+def _forecasts(
+    engine: Engine, run_id: str
+) -> dict[tuple[str, str, str], tuple[float, float, float]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                Forecast.series_id,
+                Forecast.model,
+                Forecast.ds,
+                Forecast.yhat,
+                Forecast.yhat_lower,
+                Forecast.yhat_upper,
+            ).where(Forecast.run_id == run_id)
+        ).all()
+    found = {
+        (r.series_id, r.model, r.ds.isoformat()): (r.yhat, r.yhat_lower, r.yhat_upper) for r in rows
+    }
+    assert len(found) == len(rows), "a (series, model, timestamp) was written twice"
+    return found
+
+
+def _ledger(engine: Engine, run_id: str) -> dict[str, tuple[str, str | None]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ForecastSeries.series_id, ForecastSeries.status, ForecastSeries.reason).where(
+                ForecastSeries.run_id == run_id
+            )
+        ).all()
+    return {r.series_id: (r.status, r.reason) for r in rows}
+
+
+def test_run_forecasts_every_zone_and_the_city(seeded_engine: Engine, client: Client) -> None:
+    """Each zone and the city get 24 non-negative hourly forecasts; the ledger says done."""
+    run_id = start_run(seeded_engine, SETTINGS)
+    execute_run(seeded_engine, run_id, client)
+    ledger = _ledger(seeded_engine, run_id)
+    assert set(ledger) == {"zone-1", "zone-2", "zone-3", "zone-4", "city"}
+    assert {s for s, _ in ledger.values()} == {"done"}
+    values = _forecasts(seeded_engine, run_id)
+    assert len(values) == 5 * 24
+    assert all(lo <= y <= hi and lo >= 0 for y, lo, hi in values.values())
+    with seeded_engine.connect() as conn:
+        assert conn.scalar(select(ForecastRun.status).where(ForecastRun.id == run_id)) == "finished"
+
+
+def test_failing_series_is_recorded_and_does_not_stop_others(
+    seeded_engine: Engine, client: Client
+) -> None:
+    """A constant series fails with its reason; the other series are still forecast."""
+    with seeded_engine.begin() as conn:
+        conn.execute(
+            update(DemandObservation).where(DemandObservation.zone_id == 2).values(orders=3)
+        )
+    run_id = start_run(seeded_engine, RunSettings(horizon=24, model="prophet", zones=(1, 2)))
+    execute_run(seeded_engine, run_id, client)
+    ledger = _ledger(seeded_engine, run_id)
+    assert ledger["zone-1"] == ("done", None)
+    assert ledger["zone-2"][0] == "failed" and "constant" in ledger["zone-2"][1]
+
+
+def _launch(args: list[str], url: str) -> tuple[subprocess.Popen, str | None]:
+    proc = subprocess.Popen(
+        [LONGCAT, "forecast", "run", *args, "--workers", "1", "--database-url", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    run_id = None
+    for line in proc.stderr:
+        if line.startswith("forecast run "):
+            run_id = line.split()[2]
+            break
+    return proc, run_id
+
+
+def _kill_after(proc: subprocess.Popen, seconds: float) -> None:
+    time.sleep(seconds)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+
+
+def test_sigkill_at_random_points_then_resume_equals_clean_run(
+    seeded_url: str, seeded_engine: Engine, client: Client
+) -> None:
+    """Killed three times and resumed, the run ends with every series once and the clean run's values."""
+    clean = start_run(seeded_engine, SETTINGS)
+    execute_run(seeded_engine, clean, client)
+    expected = _forecasts(seeded_engine, clean)
+
+    rng = random.Random(20261129)
+    proc, run_id = _launch(["--horizon", "24h", "--model", "prophet"], seeded_url)
+    assert run_id, "the job names its run before it starts computing"
+    _kill_after(proc, rng.uniform(1.0, 6.0))
+    for _ in range(2):
+        proc, _ = _launch(["--resume", run_id], seeded_url)
+        _kill_after(proc, rng.uniform(2.0, 8.0))
+    proc, _ = _launch(["--resume", run_id], seeded_url)
+    proc.wait(timeout=300)
+    assert proc.returncode == 0
+
+    assert {s for s, _ in _ledger(seeded_engine, run_id).values()} == {"done"}
+    resumed = _forecasts(seeded_engine, run_id)
+    assert resumed.keys() == expected.keys()
+    for key, values in expected.items():
+        assert resumed[key] == pytest.approx(values, rel=1e-9, abs=1e-9), key
+    with seeded_engine.connect() as conn:
+        per_series = conn.execute(
+            select(Forecast.series_id, func.count())
+            .where(Forecast.run_id == run_id)
+            .group_by(Forecast.series_id)
+        ).all()
+    assert dict(per_series) == {s: 24 for s in ("zone-1", "zone-2", "zone-3", "zone-4", "city")}
+
+
+def test_resume_of_unknown_run_is_refused(seeded_url: str) -> None:
+    """--resume with an id that does not exist says so and exits 1."""
+    result = subprocess.run(
+        [LONGCAT, "forecast", "run", "--resume", "nope", "--database-url", seeded_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "no such forecast run" in result.stderr

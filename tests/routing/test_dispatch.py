@@ -1,0 +1,162 @@
+"""The dispatch service over the store: one transaction per round, compare-and-set on the
+plan version, picked-up orders kept with their courier, and racing dispatchers that never
+assign an order twice or lose one (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select, update
+
+from db.engine import make_engine
+from db.models import Assignment, AuditEntry, Order, OrderEvent, RoutePlan
+from routing.dispatch import PlanConflictError, commit_proposal, propose_round, run_round
+from tests.conftest import TEST_NOW
+
+NOW = TEST_NOW + timedelta(minutes=1)
+RACERS = 8
+
+
+def _open_orders(engine: Engine) -> dict[int, tuple[str, int | None]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Order.id, Order.status, Order.courier_id).where(
+                Order.status.in_(("placed", "confirmed", "assigned", "picked_up"))
+            )
+        ).all()
+    return {r.id: (r.status, r.courier_id) for r in rows}
+
+
+def _active(engine: Engine) -> dict[int, int]:
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(
+                select(Assignment.order_id, Assignment.courier_id).where(Assignment.active)
+            ).all()
+        )
+
+
+def test_round_assigns_confirmed_orders(seeded_engine: Engine) -> None:
+    """Confirmed orders get a courier, an 'assigned' event, and an active assignment with ETAs."""
+    before = _open_orders(seeded_engine)
+    result = run_round(seeded_engine, now=NOW, time_limit_s=1.0)
+    after = _open_orders(seeded_engine)
+    newly = [c for c in result.changes if c.before is None and c.after is not None]
+    assert newly, "the seeded present has confirmed orders waiting for a courier"
+    active = _active(seeded_engine)
+    with seeded_engine.connect() as conn:
+        for change in newly:
+            assert after[change.order_id] == ("assigned", change.after)
+            assert active[change.order_id] == change.after
+            last = conn.scalars(
+                select(OrderEvent.status)
+                .where(OrderEvent.order_id == change.order_id)
+                .order_by(OrderEvent.at.desc(), OrderEvent.id.desc())
+            ).first()
+            assert last == "assigned"
+        etas = conn.execute(select(Assignment.eta_dropoff).where(Assignment.active)).scalars().all()
+        assert all(eta >= NOW for eta in etas)
+        assert conn.scalar(select(func.max(RoutePlan.version))) == result.version
+        assert conn.scalar(select(func.count()).select_from(AuditEntry)) == 1
+    assert set(after) == set(before)
+
+
+def test_picked_up_orders_stay_with_their_courier(seeded_engine: Engine) -> None:
+    """Re-planning never takes food out of a courier's bag."""
+    carried = {o: c for o, (s, c) in _open_orders(seeded_engine).items() if s == "picked_up"}
+    assert carried
+    run_round(seeded_engine, now=NOW, time_limit_s=1.0)
+    run_round(seeded_engine, now=NOW + timedelta(minutes=1), time_limit_s=1.0)
+    active = _active(seeded_engine)
+    assert {o: active[o] for o in carried} == carried
+
+
+def test_stale_proposal_is_refused(seeded_engine: Engine) -> None:
+    """Two proposals read at the same version: the second commit is a conflict, not a double write."""
+    first = propose_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    second = propose_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    commit_proposal(seeded_engine, first)
+    active = _active(seeded_engine)
+    with pytest.raises(PlanConflictError, match="version"):
+        commit_proposal(seeded_engine, second)
+    assert _active(seeded_engine) == active
+
+
+def test_order_cancelled_after_proposal_is_a_conflict(seeded_engine: Engine) -> None:
+    """A plan computed for an order that was cancelled meanwhile is not written."""
+    proposal = propose_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    order_id = next(iter(proposal.snapshot.statuses))
+    with seeded_engine.begin() as conn:
+        conn.execute(
+            update(Order).where(Order.id == order_id).values(status="cancelled", cancelled_at=NOW)
+        )
+    with pytest.raises(PlanConflictError, match="changed status"):
+        commit_proposal(seeded_engine, proposal)
+
+
+def test_expired_orders_are_reported_not_dispatched(seeded_engine: Engine) -> None:
+    """An order far past its promise is left for a person and named in the result."""
+    with seeded_engine.begin() as conn:
+        order_id = conn.scalar(select(Order.id).where(Order.status == "confirmed").limit(1))
+        conn.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(promised_at=NOW - timedelta(hours=2), placed_at=NOW - timedelta(hours=3))
+        )
+    result = run_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    assert order_id in result.expired
+    assert order_id not in _active(seeded_engine)
+
+
+def test_nothing_to_dispatch(engine: Engine) -> None:
+    """An empty store gives an empty round, not an error."""
+    result = run_round(engine, now=NOW, time_limit_s=0.5)
+    assert result.version is None and result.changes == []
+
+
+def _racer(url: str, start: mp.synchronize.Event, results: mp.Queue) -> None:
+    engine = make_engine(url)
+    start.wait()
+    result = run_round(engine, now=NOW, time_limit_s=1.0, max_attempts=20, actor="racer")
+    results.put((result.version, result.attempts))
+    engine.dispose()
+
+
+def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None:
+    """Eight dispatchers at once: versions are unique, each order has at most one active
+    assignment that matches its courier, picked-up orders keep theirs, nothing disappears."""
+    engine = make_engine(seeded_url)
+    before = _open_orders(engine)
+    carried = {o: c for o, (s, c) in before.items() if s == "picked_up"}
+    ctx = mp.get_context("spawn")
+    start, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_racer, args=(seeded_url, start, results)) for _ in range(RACERS)]
+    for p in procs:
+        p.start()
+    start.set()
+    outcomes = [results.get(timeout=240) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert [p.exitcode for p in procs] == [0] * RACERS
+    versions = sorted(v for v, _ in outcomes)
+    assert versions == list(range(2, 2 + RACERS))
+    with engine.connect() as conn:
+        doubled = conn.execute(
+            select(Assignment.order_id)
+            .where(Assignment.active)
+            .group_by(Assignment.order_id)
+            .having(func.count() > 1)
+        ).all()
+    assert doubled == []
+    after = _open_orders(engine)
+    assert set(after) == set(before)
+    active = _active(engine)
+    for order_id, (status, courier) in after.items():
+        if status in ("assigned", "picked_up"):
+            assert active.get(order_id) == courier, order_id
+        else:
+            assert order_id not in active
+    assert {o: active[o] for o in carried} == carried
+    engine.dispose()
