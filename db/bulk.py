@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import Base, Order, Zone
 
@@ -62,3 +64,22 @@ def sync_sequences(conn: Connection) -> None:
                 f"COALESCE((SELECT MAX({column}) FROM {name}), 0) + 1, false)"
             )
         )
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: Sequence[str],
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Insert rows, or update `columns` (default: all but the keys) where `keys` already exist."""
+    insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert_(table)
+    names = columns or [c.name for c in table.columns if c.name not in keys]
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys), set_={c: statement.excluded[c] for c in names}
+        ),
+        rows,
+    )

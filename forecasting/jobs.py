@@ -19,11 +19,10 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from db.bulk import upsert
 from db.models import Forecast as ForecastRow
 from db.models import ForecastRun, ForecastSeries
 from forecasting.demand_store import demand_series, input_hash
@@ -31,8 +30,8 @@ from forecasting.errors import ForecastingError
 from forecasting.selection import default_plan, serve
 from forecasting.series import Forecast, Series
 
-
 _GLOBAL_RNG = threading.Lock()
+FORECAST_KEY = ("run_id", "series_id", "model", "ds")
 
 
 class RunNotFoundError(LookupError):
@@ -226,24 +225,18 @@ def execute_run(
         )
 
 
-def _upsert(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=["run_id", "series_id", "model", "ds"],
-            set_={c: statement.excluded[c] for c in ("yhat", "yhat_lower", "yhat_upper")},
-        ),
-        rows,
-    )
-
-
 def _write(engine: Engine, run_id: str, outcome: Outcome) -> None:
     """One series' forecasts and its ledger row, in one transaction."""
     with engine.begin() as conn:
         if outcome.rows:
             rows = [{**r, "run_id": run_id, "series_id": outcome.series_id} for r in outcome.rows]
-            _upsert(conn, ForecastRow.__table__, rows)
+            upsert(
+                conn,
+                ForecastRow.__table__,
+                rows,
+                keys=FORECAST_KEY,
+                columns=("yhat", "yhat_lower", "yhat_upper"),
+            )
         conn.execute(
             update(ForecastSeries)
             .where(ForecastSeries.run_id == run_id, ForecastSeries.series_id == outcome.series_id)

@@ -41,7 +41,7 @@ class Attempt:
 @dataclass
 class Report:
     attempts: list[Attempt] = field(default_factory=list)
-    model_calls: dict[str, int] = field(default_factory=dict)
+    model_seconds: dict[str, list[float]] = field(default_factory=dict)
 
     def summary(self, kind: str, k: int) -> dict[str, Any]:
         mine = [a for a in self.attempts if a.kind == kind]
@@ -57,7 +57,8 @@ class Report:
             "turns": len(latencies),
             "p50_s": round(statistics.median(latencies), 3) if latencies else None,
             "p95_s": round(_quantile(latencies, 0.95), 3) if latencies else None,
-            "model_calls": self.model_calls.get(kind, 0),
+            "model_calls": len(self.model_seconds.get(kind, [])),
+            "model_call_p50_s": _median(self.model_seconds.get(kind, [])),
         }
 
     def failures(self) -> list[Attempt]:
@@ -70,23 +71,35 @@ class CountingModel:
 
     def __init__(self, model: ChatModel) -> None:
         self.model = model
-        self.calls = 0
+        self.seconds: list[float] = []
+
+    @property
+    def calls(self) -> int:
+        return len(self.seconds)
+
+    def _timed(self, call: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            return call()
+        finally:
+            self.seconds.append(time.perf_counter() - start)
 
     @property
     def backend(self) -> str:
         return self.model.backend
 
     def complete(self, messages: Any, **kwargs: Any) -> Any:
-        self.calls += 1
-        return self.model.complete(messages, **kwargs)
+        return self._timed(lambda: self.model.complete(messages, **kwargs))
 
     def complete_json(self, messages: Any, schema: Any, **kwargs: Any) -> Any:
-        self.calls += 1
-        return self.model.complete_json(messages, schema, **kwargs)
+        return self._timed(lambda: self.model.complete_json(messages, schema, **kwargs))
 
     def stream(self, messages: Any, **kwargs: Any) -> Any:
-        self.calls += 1
-        return self.model.stream(messages, **kwargs)
+        return self._timed(lambda: list(self.model.stream(messages, **kwargs)))
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
 
 
 def _ratio(a: float, b: int) -> float:
@@ -185,5 +198,5 @@ def run_suite(template: Path, tasks: Sequence[Task], model: ChatModel | None, k:
                     path.unlink()
     if counting is not None:
         for kind in {t.kind for t in tasks}:
-            report.model_calls[kind] = report.model_calls.get(kind, 0) + counting.calls
+            report.model_seconds.setdefault(kind, []).extend(counting.seconds)
     return report

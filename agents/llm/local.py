@@ -18,14 +18,16 @@ from agents.llm.types import Completion, ToolSpec
 
 
 @lru_cache(maxsize=4)
-def load_llama(path: str, n_ctx: int, n_threads: int) -> Any:
-    """The loaded model; cached so a process holds each file once."""
+def load_llama(path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+    """The loaded model and the lock that guards it (llama.cpp contexts are not safe to
+    share between threads); cached so a process holds each file once."""
     from llama_cpp import Llama
 
     try:
-        return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
     except (ValueError, RuntimeError, OSError) as exc:
         raise LLMUnavailableError(f"llama.cpp backend: cannot load {path}: {exc}") from exc
+    return llama, threading.Lock()
 
 
 @lru_cache(maxsize=64)
@@ -56,14 +58,12 @@ class LlamaCppModel:
         self.timeout_s = timeout_s
         self.n_ctx = n_ctx
         self.n_threads = n_threads
-        # llama.cpp contexts are not safe to share between threads.
-        self._lock = threading.Lock()
 
     @property
     def backend(self) -> str:
         return f"llama.cpp in-process ({self.path})"
 
-    def _llama(self) -> Any:
+    def _llama(self) -> tuple[Any, threading.Lock]:
         return load_llama(str(self.path), self.n_ctx, self.n_threads)
 
     def _messages(
@@ -76,9 +76,9 @@ class LlamaCppModel:
 
     def _pieces(self, messages: list[dict[str, Any]], **kwargs: Any) -> Iterator[str]:
         # Always streamed inside: stopping between tokens is how a call keeps its time limit.
-        llama = self._llama()
+        llama, lock = self._llama()
         deadline = time.monotonic() + self.timeout_s
-        with self._lock:
+        with lock:
             for chunk in llama.create_chat_completion(messages, stream=True, **kwargs):
                 if time.monotonic() > deadline:
                     raise LLMTimeoutError(f"{self.backend}: no answer within {self.timeout_s:g} s")

@@ -14,10 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from db.bulk import chunks, sync_sequences
+from db.bulk import chunks, sync_sequences, upsert
 from db.imports.rows import STEP_TIMES, CourierRow, CustomerRow, MerchantRow, OrderRow
 from db.models import Courier, Customer, Merchant, Order, OrderEvent, Zone
 
@@ -85,13 +83,6 @@ def count_rows(path: Path) -> int:
         return max(sum(1 for _ in f) - 1, 0)
 
 
-def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table)
-    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"}
-    conn.execute(statement.on_conflict_do_update(index_elements=["id"], set_=updates), rows)
-
-
 def _order_extras(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Orders take their zone from the merchant and get a status history from their times."""
     zone_of = dict(
@@ -150,7 +141,7 @@ def import_csv(
             if bad:
                 continue
             events = _order_extras(conn, batch) if kind == "orders" else []
-            _upsert(conn, table, batch)
+            upsert(conn, table, batch, keys=["id"])
             if events:
                 conn.execute(OrderEvent.__table__.insert(), events)
             written += len(batch)

@@ -1,6 +1,6 @@
 """The three backends behind one interface: the embedded model answers, streams and keeps
 to a JSON schema; a missing model file or an unreachable server fails with an error that
-names the backend and where it looked; an OpenAI-compatible server's tool calls come back
+names the backend and where it looked, and so does a call past its time limit; an OpenAI-compatible server's tool calls come back
 whether it sends them in ``tool_calls`` or as ``<longcat_tool_call>`` text."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from agents.llm import (
     ChatModel,
     LLMConfig,
     LLMConfigError,
+    LLMTimeoutError,
     LLMUnavailableError,
     ToolCall,
     ToolSpec,
@@ -151,3 +152,11 @@ def test_tool_calls_from_text_and_from_the_standard_field(
     }
     standard = model.complete([HumanMessage("where is 7")], tools=[STATUS_TOOL])
     assert standard.tool_calls == (ToolCall("order_status", {"order_id": 7}),)
+
+
+def test_a_call_past_its_time_limit_fails_naming_the_backend(embedded_model: ChatModel) -> None:
+    hurried = make_chat_model(LLMConfig(timeout_s=0.001))
+    with pytest.raises(
+        LLMTimeoutError, match=r"llama\.cpp in-process .* no answer within 0\.001 s"
+    ):
+        hurried.complete([HumanMessage("Tell me a long story.")], max_tokens=64)
