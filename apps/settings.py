@@ -27,12 +27,27 @@ class Settings(BaseSettings):
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(UNSAFE_SECRET)
     timezone: str = "Asia/Shanghai"  # the city's local time: days, peaks and holidays
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_url: str | None = None  # where customers reach the API, for tracking links
+    # API key -> role, as JSON: LONGCAT_API_KEYS='{"k3y": "admin"}'
+    api_keys: dict[str, Literal["viewer", "dispatcher", "admin"]] = {}
+    cors_origins: list[str] = []
+    max_body_bytes: int = 16_384
+    max_message_chars: int = 1_000
+    rate_limit_per_minute: int = 60
+    max_turns: int = 40
+    dispatch_max_seconds: float = 30.0  # the longest solve an API caller may ask for
     # The model: unset means the embedded SmolLM2; a .gguf path runs that file in-process;
     # with llm_base_url, llm_model is the model name on that OpenAI-compatible server.
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
+
+    @property
+    def link_base(self) -> str:
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
     @property
     def store_url(self) -> str:

@@ -94,10 +94,12 @@ and the last reply holds the expected facts; pass^k counts tasks that pass all k
 policy violation is a write the policy forbids, a write without the user's "yes", or another
 customer's name or address in a reply. Latency is per turn, including store writes; the dispatch
 p95 is the OR-Tools round of `routing.dispatch` (2 s limit). Backends: `embedded` is SmolLM2-135M
-in-process, `server` the same model behind `longcat llm serve` (OpenAI-compatible API). Code reads
-intents, ids, amounts and policy; the model picks an intent under a JSON-schema grammar when no
-pattern matches and words greetings, so most turns never call it; the last two columns count
-those calls and their median time. Measured on the shared 2-core machine under other jobs.
+in-process, `server` the same model behind `longcat llm serve --port 8617` (OpenAI-compatible
+API, started first; then `--backends embedded,server --llm-base-url http://127.0.0.1:8617/v1`).
+Code reads intents, ids, amounts and policy; the model picks an intent under a JSON-schema
+grammar when no pattern matches and words greetings, so most turns never call it; the last two
+columns count those calls and their median time. Measured on the shared 2-core machine while
+other jobs ran (load average 4-10).
 """
 
 

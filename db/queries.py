@@ -19,7 +19,7 @@ from db.models import (
     OrderEvent,
     Zone,
 )
-from db.schemas import OrderOut, StatusStep, StoreStats
+from db.schemas import CourierPosition, OrderOut, StatusStep, StoreStats, TrackOut
 
 
 def _count(session: Session, model: type) -> int:
@@ -97,3 +97,77 @@ def list_orders(
     if customer_id is not None:
         query = query.where(Order.customer_id == customer_id)
     return _with_history(session, session.scalars(query).all())
+
+
+def track_order(session: Session, order_id: int) -> TrackOut | None:
+    """The tracking view of an order: timeline, courier position and ETA from the active plan."""
+    row = session.execute(
+        select(Order, Merchant)
+        .join(Merchant, Merchant.id == Order.merchant_id)
+        .where(Order.id == order_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    order, merchant = row
+    [detail] = _with_history(session, [order])
+    eta = session.scalar(
+        select(Assignment.eta_dropoff).where(Assignment.order_id == order_id, Assignment.active)
+    )
+    courier = None
+    if order.courier_id is not None and order.status in ("assigned", "picked_up"):
+        c = session.get(Courier, order.courier_id)
+        courier = CourierPosition(
+            id=c.id,
+            name=c.name,
+            vehicle_type=c.vehicle_type,
+            lat=c.last_lat,
+            lon=c.last_lon,
+            seen_at=c.last_seen_at,
+        )
+    return TrackOut(
+        order_id=order.id,
+        status=order.status,
+        placed_at=order.placed_at,
+        promised_at=order.promised_at,
+        eta=order.delivered_at or eta,
+        delivered_at=order.delivered_at,
+        merchant=merchant.name,
+        merchant_lat=merchant.lat,
+        merchant_lon=merchant.lon,
+        dropoff_address=order.dropoff_address,
+        dropoff_lat=order.dropoff_lat,
+        dropoff_lon=order.dropoff_lon,
+        courier=courier,
+        timeline=detail.status_history,
+    )
+
+
+def page_orders(
+    session: Session, *, status: str | None, zone_id: int | None, limit: int, offset: int
+) -> tuple[int, list[OrderOut]]:
+    """One page of orders, newest first, and how many match in all."""
+    filters = []
+    if status is not None:
+        filters.append(Order.status == status)
+    if zone_id is not None:
+        filters.append(Order.zone_id == zone_id)
+    total = session.scalar(select(func.count()).select_from(Order).where(*filters)) or 0
+    rows = session.scalars(
+        select(Order)
+        .where(*filters)
+        .order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return total, _with_history(session, rows)
+
+
+def page_rows(
+    session: Session, model: type, *, limit: int, offset: int, filters: Sequence[object] = ()
+) -> tuple[int, list[object]]:
+    """One page of any table by id, and how many rows match in all."""
+    total = session.scalar(select(func.count()).select_from(model).where(*filters)) or 0
+    rows = session.scalars(
+        select(model).where(*filters).order_by(model.id).limit(limit).offset(offset)
+    ).all()
+    return total, list(rows)

@@ -40,6 +40,7 @@ class OrderOut(BaseModel):
     delivered_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str | None
+    cancel_fee_minor: int | None = None
     status_history: list[StatusStep]
 
 
@@ -58,3 +59,35 @@ class StoreStats(BaseModel):
     late_share: float | None
     demand_observations: int
     active_assignments: int
+
+
+class CourierPosition(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    vehicle_type: str
+    lat: float | None
+    lon: float | None
+    seen_at: datetime | None
+
+
+class TrackOut(BaseModel):
+    """What a customer may see of one order: no other customer's data, no internal notes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: int
+    status: str
+    placed_at: datetime
+    promised_at: datetime
+    eta: datetime | None
+    delivered_at: datetime | None
+    merchant: str
+    merchant_lat: float
+    merchant_lon: float
+    dropoff_address: str
+    dropoff_lat: float
+    dropoff_lon: float
+    courier: CourierPosition | None
+    timeline: list[StatusStep]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 import numpy as np
 
@@ -17,18 +18,23 @@ ModelFn = Callable[[Series, int], Forecast]
 
 @dataclass(frozen=True)
 class Combination:
-    """The mean of member forecasts (point and bounds), as M4's combinations do."""
+    """The mean or median of member forecasts, point and bounds alike.
+
+    Combinations won M4; the median of three also shrugs off one member that goes astray.
+    """
 
     name: str
     members: tuple[str, ...]
+    how: Literal["mean", "median"] = "mean"
 
     def combine(self, forecasts: Sequence[Forecast]) -> Forecast:
         first = forecasts[0]
-        mean = [
-            np.mean([getattr(f, part) for f in forecasts], axis=0)
+        reduce = np.mean if self.how == "mean" else np.median
+        parts = [
+            reduce([getattr(f, part) for f in forecasts], axis=0)
             for part in ("yhat", "lower", "upper")
         ]
-        return Forecast(first.series_id, self.name, first.ds, *mean, first.level)
+        return Forecast(first.series_id, self.name, first.ds, *parts, first.level)
 
 
 def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelFn]:

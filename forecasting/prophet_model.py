@@ -53,15 +53,17 @@ M4_HOURLY = ProphetConfig(country_holidays=None, daily_split="none")
 
 
 def quiet_stan_logs() -> None:
-    """cmdstanpy logs every chain start/finish at INFO; keep warnings and errors only.
+    """cmdstanpy logs every chain at INFO and a failed fit at ERROR; a failed fit is raised
+    as ``ModelError`` here, so its log line is only noise.
 
-    cmdstanpy sets its logger up when first imported, so import it before lowering it.
+    cmdstanpy sets its logger up when first imported, so import it before changing it.
     """
     from cmdstanpy.utils.logging import get_logger
 
-    get_logger().setLevel(logging.WARNING)
-    for name in ("prophet", "prophet.plot"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    get_logger().setLevel(logging.CRITICAL)
+    logging.getLogger("prophet").setLevel(logging.WARNING)
+    # Prophet logs an ERROR on import when plotly (plots only) is absent; no plots are made.
+    logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)
 
 
 def forward(y: np.ndarray, transform: Transform) -> np.ndarray:
@@ -185,11 +187,18 @@ def prophet_forecast(
         frame, future, extra = design(series, horizon, config, transform)
     span_days = (frame["ds"].iloc[-1] - frame["ds"].iloc[0]).total_seconds() / 86400
     model = build_model(series, config, span_days, extra)
+    # Prophet retries a failed L-BFGS fit with Newton's method, which can take minutes on a
+    # series the regressors fit exactly; a failure is reported instead, and others serve.
+    model.stan_backend.newton_fallback = False
     try:
         model.fit(frame)
         predicted = model.predict(future)
     except (RuntimeError, ValueError) as error:
-        raise ModelError("prophet", series.series_id, str(error)) from error
+        # cmdstanpy's message starts with the whole command line; its last line says why.
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        raise ModelError(
+            "prophet", series.series_id, lines[-1] if lines else repr(error)
+        ) from error
     columns = [
         backward(predicted[c].to_numpy(), transform) for c in ("yhat", "yhat_lower", "yhat_upper")
     ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from forecasting.backtest import Backtest, BacktestConfig, Fold, run_backtest
-from forecasting.errors import ForecastingError, SeriesError
-from forecasting.models import Combination, ModelFn, catalogue
+from forecasting.errors import ForecastingError, ModelError, SeriesError
+from forecasting.models import Combination, catalogue
 from forecasting.prophet_model import HOURLY_DEMAND, ProphetConfig
 from forecasting.series import Forecast, Series
 
@@ -17,15 +16,19 @@ REFERENCE = "seasonal_naive"
 MIN_SEASONS = 2
 
 
+HOURLY_COMBINATIONS = (
+    Combination("median(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive"), "median"),
+    Combination("mean(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive")),
+    Combination("mean(mstl,prophet)", ("mstl", "prophet")),
+)
+
+
 @dataclass(frozen=True)
 class ServingPlan:
     """Which models compete for a series, how they are backtested, and how Prophet is set up."""
 
-    candidates: tuple[str, ...] = ("seasonal_naive", "seasonal_naive_168", "mstl", "prophet")
-    combinations: tuple[Combination, ...] = (
-        Combination("mstl+prophet", ("mstl", "prophet")),
-        Combination("mstl+prophet+snaive168", ("mstl", "prophet", "seasonal_naive_168")),
-    )
+    candidates: tuple[str, ...] = ("seasonal_naive", "mstl", "prophet")
+    combinations: tuple[Combination, ...] = HOURLY_COMBINATIONS
     folds: int = 2
     prophet: ProphetConfig = HOURLY_DEMAND
     force: str | None = None
@@ -44,12 +47,16 @@ class ModelScore:
 
 @dataclass(frozen=True, eq=False)
 class Served:
+    """The forecast served for a series, Prophet's beside it (or why it failed), and the
+    backtest table the choice was made from, best first."""
+
     series_id: str
     served: Forecast
     prophet: Forecast | None
     chosen: str
     reason: str
     table: tuple[ModelScore, ...] = field(default=())
+    prophet_error: str | None = None
 
 
 def default_plan(freq: str, force: str | None = None) -> ServingPlan:
@@ -58,7 +65,7 @@ def default_plan(freq: str, force: str | None = None) -> ServingPlan:
         return ServingPlan(force=force)
     return ServingPlan(
         candidates=("seasonal_naive", "auto_ets", "mstl", "prophet"),
-        combinations=(Combination("mstl+prophet", ("mstl", "prophet")),),
+        combinations=(Combination("mean(mstl,prophet)", ("mstl", "prophet")),),
         force=force,
     )
 
@@ -102,17 +109,26 @@ def score_table(backtest: Backtest, m: int) -> tuple[ModelScore, ...]:
     return tuple(sorted(rows, key=lambda row: row.score))
 
 
-def fit(
-    name: str, series: Series, horizon: int, plan: ServingPlan, models: Mapping[str, ModelFn]
-) -> Forecast:
-    combination = next((c for c in plan.combinations if c.name == name), None)
-    if combination is None:
-        return models[name](series, horizon)
-    return combination.combine([models[m](series, horizon) for m in combination.members])
+class Finals:
+    """Forecasts from the whole history, each model fitted at most once."""
+
+    def __init__(self, series: Series, horizon: int, plan: ServingPlan) -> None:
+        self.series, self.horizon = series, horizon
+        self.models = catalogue(plan.prophet)
+        self.combinations = {c.name: c for c in plan.combinations}
+        self.done: dict[str, Forecast] = {}
+
+    def get(self, name: str) -> Forecast:
+        if name not in self.done:
+            combination = self.combinations.get(name)
+            if combination is None:
+                self.done[name] = self.models[name](self.series, self.horizon)
+            else:
+                self.done[name] = combination.combine([self.get(m) for m in combination.members])
+        return self.done[name]
 
 
-def serve(series: Series, horizon: int, plan: ServingPlan = ServingPlan()) -> Served:
-    """The served forecast (best by backtest, or ``plan.force``) and Prophet's, for one series."""
+def check(series: Series, horizon: int) -> None:
     min_train = MIN_SEASONS * series.season_length
     if len(series.y) < min_train:
         raise SeriesError(
@@ -121,31 +137,45 @@ def serve(series: Series, horizon: int, plan: ServingPlan = ServingPlan()) -> Se
     if np.ptp(series.y) == 0:
         raise SeriesError(series.series_id, f"constant values ({series.y[0]:g}) cannot be forecast")
     series.require_regressors(horizon)
-    models = catalogue(plan.prophet)
-    prophet = models["prophet"](series, horizon)
-    if plan.force is not None:
-        served = (
-            prophet if plan.force == "prophet" else fit(plan.force, series, horizon, plan, models)
-        )
-        return Served(series.series_id, served, prophet, plan.force, "forced")
-    config = BacktestConfig(horizon=horizon, folds=plan.folds)
+
+
+def serve(series: Series, horizon: int, plan: ServingPlan = ServingPlan()) -> Served:
+    """The served forecast (best by backtest, or ``plan.force``) and Prophet's, for one series.
+
+    A model that fails on the series is left out of the race; only a forced model's failure,
+    or every model failing, is raised.
+    """
+    check(series, horizon)
+    finals = Finals(series, horizon, plan)
+    prophet, prophet_error = None, None
     try:
-        backtest = run_backtest(series, {n: models[n] for n in plan.candidates}, config, min_train)
-    except SeriesError:
+        prophet = finals.get("prophet")
+    except ForecastingError as error:
+        if plan.force == "prophet":
+            raise
+        prophet_error = str(error)
+    ident = series.series_id
+    if plan.force is not None:
         return Served(
-            series.series_id, prophet, prophet, "prophet", "history too short to backtest"
+            ident, finals.get(plan.force), prophet, plan.force, "forced", (), prophet_error
         )
-    backtest = replace(
-        backtest, folds=tuple(with_combinations(f, plan.combinations) for f in backtest.folds)
-    )
-    table = score_table(backtest, series.season_length)
+    config = BacktestConfig(horizon=horizon, folds=plan.folds)
+    models = {name: finals.models[name] for name in plan.candidates}
+    try:
+        backtest = run_backtest(series, models, config, MIN_SEASONS * series.season_length)
+    except SeriesError:
+        fallback = prophet or finals.get(REFERENCE)
+        reason = "history too short to backtest"
+        return Served(ident, fallback, prophet, fallback.model, reason, (), prophet_error)
+    folds = tuple(with_combinations(fold, plan.combinations) for fold in backtest.folds)
+    table = score_table(replace(backtest, folds=folds), series.season_length)
+    errors = []
     for row in table:
         try:
-            served = (
-                prophet if row.model == "prophet" else fit(row.model, series, horizon, plan, models)
-            )
-        except ForecastingError:
+            served = finals.get(row.model)
+        except ForecastingError as error:
+            errors.append(str(error))
             continue
-        reason = f"best of {len(table)} by backtest over {len(backtest.folds)} cutoffs"
-        return Served(series.series_id, served, prophet, row.model, reason, table)
-    return Served(series.series_id, prophet, prophet, "prophet", "every other model failed", table)
+        reason = f"best of {len(table)} by backtest over {len(folds)} cutoffs"
+        return Served(ident, served, prophet, row.model, reason, table, prophet_error)
+    raise ModelError("every model", ident, "; ".join(errors) or "no model forecast every cutoff")

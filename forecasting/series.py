@@ -58,6 +58,10 @@ class Series:
             regressors[name] = array
         object.__setattr__(self, "regressors", MappingProxyType(regressors))
 
+    def __reduce__(self) -> tuple:
+        # A mappingproxy cannot be pickled; rebuild from a plain dict in worker processes.
+        return (Series, (self.series_id, self.start, self.y, self.freq, dict(self.regressors)))
+
     @property
     def season_length(self) -> int:
         return SEASON_LENGTH[self.freq]

@@ -14,10 +14,12 @@ WEEK_HOURS = 168
 
 
 def to_forecast(series: Series, name: str, output: dict, horizon: int, level: int) -> Forecast:
+    if f"lo-{level}" not in output:
+        raise ModelError(name, series.series_id, f"returned no {level}% interval")
     yhat = np.asarray(output["mean"], float)
-    lower = np.asarray(output.get(f"lo-{level}", yhat), float)
-    upper = np.asarray(output.get(f"hi-{level}", yhat), float)
-    if not np.isfinite(yhat).all():
+    lower = np.asarray(output[f"lo-{level}"], float)
+    upper = np.asarray(output[f"hi-{level}"], float)
+    if not (np.isfinite(yhat).all() and np.isfinite(lower).all() and np.isfinite(upper).all()):
         raise ModelError(name, series.series_id, "produced non-finite forecasts")
     if series.y.min() >= 0:
         yhat, lower, upper = (np.maximum(a, 0.0) for a in (yhat, lower, upper))

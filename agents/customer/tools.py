@@ -111,7 +111,8 @@ def cancel_order(
         )
     order.status = "cancelled"
     order.cancelled_at = ctx.now
-    order.cancel_reason = f"cancelled by customer; fee {fee} {order.currency} minor units"
+    order.cancel_reason = "cancelled by the customer"
+    order.cancel_fee_minor = fee
     _release(session, order)
     _add_event(session, order, "cancelled", ctx)
     return ToolResult("ok", terms | {"order_status": "cancelled"})

@@ -55,10 +55,8 @@ class RoutingPlanner:
     _proposals: dict[str, Any] = field(default_factory=dict)
 
     def _service(self) -> Any:
-        try:
-            from routing import dispatch
-        except ImportError as exc:
-            raise PlannerUnavailableError(f"routing.dispatch cannot be imported: {exc}") from exc
+        from routing import dispatch
+
         return dispatch
 
     def preview(

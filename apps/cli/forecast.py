@@ -43,11 +43,14 @@ def cells(row: object) -> list[str]:
 
 def summary_table(results: list, horizon: int) -> Table:
     """Per series: the served model and Prophet, with their backtest sMAPE and MASE."""
-    table = Table(title=f"Forecasts {horizon} steps ahead (backtest means)")
-    for column in ("series", "served", "sMAPE", "MASE", "Prophet sMAPE", "Prophet MASE", "why"):
-        table.add_column(
-            column, justify="right" if "MAPE" in column or "MASE" in column else "left"
-        )
+    reasons = sorted(
+        {r.reason for r in results} | {r.prophet_error for r in results if r.prophet_error}
+    )
+    table = Table(title=f"Forecasts {horizon} steps ahead", caption="; ".join(reasons))
+    table.add_column("series")
+    table.add_column("served")
+    for column in ("sMAPE", "MASE", "Prophet sMAPE", "Prophet MASE"):
+        table.add_column(column, justify="right")
     for result in results:
         scores = {row.model: row for row in result.table}
         table.add_row(
@@ -55,7 +58,6 @@ def summary_table(results: list, horizon: int) -> Table:
             result.chosen,
             *cells(scores.get(result.chosen)),
             *cells(scores.get("prophet")),
-            result.reason,
         )
     return table
 

@@ -22,6 +22,7 @@ class Order(Base):
         longitude("dropoff_lon"),
         non_negative("subtotal_minor"),
         non_negative("delivery_fee_minor"),
+        non_negative("cancel_fee_minor"),
         CheckConstraint("promised_at > placed_at", name="promised_after_placed"),
         Index("ix_orders_status_placed_at", "status", "placed_at"),
         Index("ix_orders_zone_id_placed_at", "zone_id", "placed_at"),
@@ -49,6 +50,7 @@ class Order(Base):
     delivered_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    cancel_fee_minor: Mapped[int | None]
 
 
 class OrderEvent(Base):

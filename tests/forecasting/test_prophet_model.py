@@ -72,7 +72,7 @@ def test_lags_are_whole_days_beyond_the_horizon() -> None:
     assert seasonal_lags(history, 48) == [48, 168]
     assert seasonal_lags(history, 30) == [48, 168]
     assert seasonal_lags(history, 200) == [216]
-    assert seasonal_lags(history.head(24 * 5), 48) == []
+    assert seasonal_lags(history.head(24 * 3), 48) == []
 
 
 def test_default_prophet_and_daily_rollup() -> None:

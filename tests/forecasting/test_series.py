@@ -52,3 +52,13 @@ def test_forecast_frame_has_the_published_columns() -> None:
     ds = pd.date_range("2026-01-01", periods=2, freq="h")
     frame = Forecast("s", "m", ds, [1, 2], [0, 1], [2, 3]).to_frame()
     assert list(frame.columns) == ["series_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
+
+
+def test_series_survive_pickling_for_worker_processes() -> None:
+    """A series with regressors crosses to a process pool or Dask worker unchanged."""
+    import pickle
+
+    series = Series("s", pd.Timestamp("2026-01-01"), [1.0, 2.0], regressors={"rain_mm": [0, 1, 2]})
+    copy = pickle.loads(pickle.dumps(series))
+    assert copy.series_id == "s" and np.array_equal(copy.y, series.y)
+    assert np.array_equal(copy.regressors["rain_mm"], [0, 1, 2])

@@ -29,6 +29,7 @@ from agents.llm import (
     embedded_model_path,
     make_chat_model,
 )
+from agents.llm.structured import constrained_tool_call
 
 STATUS_TOOL = ToolSpec(
     "order_status",
@@ -160,3 +161,10 @@ def test_a_call_past_its_time_limit_fails_naming_the_backend(embedded_model: Cha
         LLMTimeoutError, match=r"llama\.cpp in-process .* no answer within 0\.001 s"
     ):
         hurried.complete([HumanMessage("Tell me a long story.")], max_tokens=64)
+
+
+def test_tool_arguments_decoded_under_the_tools_schema(embedded_model: ChatModel) -> None:
+    call = constrained_tool_call(
+        embedded_model, [HumanMessage("Where is order 8542?")], [STATUS_TOOL]
+    )
+    assert call.name == "order_status" and isinstance(call.arguments["order_id"], int)

@@ -1,0 +1,49 @@
+"""The FastAPI application: built from settings, migrations applied at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from apps.api import errors
+from apps.api.limits import BodyLimit, RateLimiter
+from apps.api.routes import dispatch, operator, track
+from apps.settings import Settings
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import upgrade
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.store_url)
+        upgrade(engine)
+        app.state.engine = engine
+        app.state.sessions = make_sessionmaker(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="LongCat Logistics API",
+        version="0.1.0",
+        description="Order tracking and chat for customers; orders, couriers, dispatch, "
+        "forecasts and customer service for operators (X-API-Key with a role).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-API-Key"],
+    )
+    app.include_router(track.router)
+    app.include_router(operator.router)
+    app.include_router(dispatch.build_router(settings.dispatch_max_seconds))
+    return app

@@ -1,0 +1,41 @@
+"""Operator side: trigger a dispatch round (dispatcher or admin).
+
+No ``from __future__ import annotations`` here: FastAPI must see the body model built
+inside ``build_router`` as a real class, not as a name it cannot resolve.
+"""
+
+from fastapi import APIRouter
+
+from apps.api.deps import Dispatcher, SessionDep
+from apps.api.errors import ErrorOut
+from apps.api.schemas import DispatchIn, DispatchOut, dispatch_in
+
+
+def build_router(max_seconds: float) -> APIRouter:
+    """The route's body schema carries this server's ceiling on solve time."""
+    router = APIRouter(prefix="/api", tags=["operator"])
+    body_model = dispatch_in(max_seconds)
+
+    @router.post(
+        "/dispatch",
+        response_model=DispatchOut,
+        responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+    )
+    def dispatch_round(op: Dispatcher, body: body_model, session: SessionDep) -> DispatchOut:  # type: ignore[valid-type]
+        """Run one dispatch round now and write the new plan version."""
+        from routing.dispatch import run_round
+
+        request: DispatchIn = body
+        result = run_round(
+            session.get_bind(),
+            zone_id=request.zone_id,
+            time_limit_s=request.time_limit_s,
+            actor=f"api:{op.key_id}",
+        )
+        return DispatchOut(
+            version=result.version,
+            changes=[c.__dict__ for c in result.changes],
+            expired=list(result.expired),
+        )
+
+    return router

@@ -1,0 +1,43 @@
+"""Protection: body size (413), rate limits (429 with Retry-After), CORS allow-list, no traces."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from apps.api.app import create_app
+from tests.apps.api.conftest import make_settings, token_for
+
+
+def test_body_too_large(client: TestClient) -> None:
+    """A body over the limit is refused before it is read."""
+    response = client.post(
+        "/api/dispatch",
+        content=b"x" * 20_000,
+        headers={"X-API-Key": "disp-key", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+
+def test_rate_limit_per_token(seeded_url: str, order_of) -> None:
+    """The (n+1)th request in a minute is 429 and says when to retry."""
+    with TestClient(create_app(make_settings(seeded_url, rate_limit_per_minute=3))) as c:
+        token = token_for(order_of("assigned"))
+        codes = [c.get(f"/api/track/{token}").status_code for _ in range(3)]
+        limited = c.get(f"/api/track/{token}")
+    assert codes == [200, 200, 200]
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+
+
+def test_cors_allow_list(client: TestClient, order_of) -> None:
+    """Only listed origins get CORS headers."""
+    token = token_for(order_of("assigned"))
+    ok = client.get(f"/api/track/{token}", headers={"Origin": "https://shop.example"})
+    assert ok.headers.get("access-control-allow-origin") == "https://shop.example"
+    other = client.get(f"/api/track/{token}", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_openapi_document(client: TestClient) -> None:
+    """The OpenAPI document lists the tracking endpoint and the operator endpoints."""
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/track/{token}", "/api/orders", "/api/dispatch", "/api/couriers"} <= set(paths)
