@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from apps.api import errors
+from apps.api.chat import ChatSessions
 from apps.api.limits import BodyLimit, RateLimiter
-from apps.api.routes import dispatch, operator, track
+from apps.api.routes import chat, dispatch, operator, track
 from apps.settings import Settings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, model_factory: Callable[[], Any] | None = None) -> FastAPI:
+    """The app over the configured store; the chat model is made on the first chat message."""
+    model_factory = model_factory or (lambda: chat_model(settings))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.store_url)
         upgrade(engine)
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
+        app.state.chats = ChatSessions(engine, model_factory, settings.max_turns)
         yield
         engine.dispose()
 
@@ -46,4 +52,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(track.router)
     app.include_router(operator.router)
     app.include_router(dispatch.build_router(settings.dispatch_max_seconds))
+    app.include_router(chat.build_router(settings.max_message_chars))
     return app
+
+
+def chat_model(settings: Settings) -> Any:
+    from agents.llm import LLMConfig, make_chat_model
+
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return make_chat_model(
+        LLMConfig(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=api_key,
+            timeout_s=settings.llm_timeout_s,
+        )
+    )

@@ -136,4 +136,13 @@ class StaffingPlanOut(BaseModel):
 
 
 class ChatIn(BaseModel):
-    message: str = Field(min_length=1, max_length=4000)
+    message: str
+
+
+def chat_in(max_chars: int) -> type[ChatIn]:
+    """The chat body with this server's message length limit in its schema."""
+    return create_model(
+        "ChatIn",
+        __base__=ChatIn,
+        message=(str, Field(min_length=1, max_length=max_chars, pattern=r"\S")),
+    )
