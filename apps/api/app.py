@@ -8,11 +8,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from apps.api import errors
 from apps.api.chat import ChatSessions
 from apps.api.limits import BodyLimit, RateLimiter
-from apps.api.routes import chat, dispatch, operator, track
+from apps.api.routes import chat, dispatch, operator, pages, track
 from apps.settings import Settings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
@@ -53,6 +54,8 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
     app.include_router(operator.router)
     app.include_router(dispatch.build_router(settings.dispatch_max_seconds))
     app.include_router(chat.build_router(settings.max_message_chars))
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 
 

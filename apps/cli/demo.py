@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from apps.cli.common import DatabaseUrl, console, open_store
+from apps.cli.common import DatabaseUrl, console, load_settings, open_store
 from apps.cli.store import ScaleName, seed_store, stats_table
 
 
@@ -17,9 +19,13 @@ def demo(
     reseed: Annotated[
         bool, typer.Option("--reseed", help="Build a fresh city even if one exists.")
     ] = False,
+    port: Annotated[int, typer.Option(help="Port of the API and the web pages.")] = 8000,
+    serve: Annotated[
+        bool, typer.Option(help="Start the API after seeding (--no-serve: only seed).")
+    ] = True,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Seed the city if the store is empty (or with --reseed) and show what it holds."""
+    """Seed the city if the store is empty (or with --reseed), show it, and serve the API and pages."""
     from db.bulk import is_empty
     from db.queries import store_stats
 
@@ -35,6 +41,31 @@ def demo(
         console.print(stats_table(store_stats(session)))
     console.print(f"Store: {engine.url.render_as_string(hide_password=True)}")
     console.print("Try: [bold].venv/bin/longcat order list --status picked_up[/]")
+    if serve:
+        _serve(engine, port, database_url)
+
+
+def _serve(engine: Engine, port: int, database_url: str | None) -> None:
+    import uvicorn
+    from sqlalchemy import select
+
+    from apps.api.app import create_app
+    from apps.api.tokens import sign
+    from db.models import Order
+
+    settings = load_settings(database_url).model_copy(update={"api_port": port})
+    with Session(engine) as session:
+        order = session.scalars(
+            select(Order).where(Order.status == "picked_up").order_by(Order.id.desc()).limit(1)
+        ).first()
+    if order is not None:
+        token = sign(
+            settings.secret_key.get_secret_value(), order.id, order.customer_id, timedelta(hours=12)
+        )
+        console.print(f"Tracking page:  {settings.link_base}/track/{token}")
+        console.print(f"Demo host page: {settings.link_base}/demo?token={token}")
+    console.print(f"API docs:       {settings.link_base}/docs   (Ctrl-C stops)")
+    uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:

@@ -39,3 +39,25 @@ def test_downgrade_to_base_and_back(engine: Engine) -> None:
     assert upgrade(engine) is True
     assert upgrade(engine) is False
     assert _diff(engine) == []
+
+
+def test_upgrade_keeps_the_data_of_a_populated_store(engine: Engine) -> None:
+    """A store seeded under the first revision upgrades to the newest with every row kept,
+    even where SQLite has to copy a table that other rows point at."""
+    from sqlalchemy import func, select
+
+    from db.models import Order, OrderEvent
+    from tests.conftest import seed_small
+
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    seed_small(engine)
+    with engine.connect() as conn:
+        before = conn.scalar(select(func.count()).select_from(Order))
+    assert upgrade(engine) is True
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Order)) == before
+        assert conn.scalar(select(func.count()).select_from(OrderEvent)) > before
+    assert _diff(engine) == []

@@ -160,7 +160,7 @@ def test_db_upgrade_reports_revision(store_url: str) -> None:
 
 def test_demo_seeds_once(store_url: str) -> None:
     """`demo` seeds an empty store, then leaves an existing city alone unless asked."""
-    code, output = run("demo", "--database-url", store_url)
+    code, output = run("demo", "--no-serve", "--database-url", store_url)
     assert code == 0 and "Seeding" in output and "orders" in output
-    code, output = run("demo", "--database-url", store_url)
+    code, output = run("demo", "--no-serve", "--database-url", store_url)
     assert code == 0 and "already holds a city" in output

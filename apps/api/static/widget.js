@@ -1,0 +1,128 @@
+/* LongCat chat widget: one <script> tag, no dependencies.
+ *
+ *   <script src="https://api.example/static/widget.js"
+ *           data-api="https://api.example" data-token="TRACKING_TOKEN"></script>
+ *
+ * Without data-token the widget reads ?token= from the page address. Replies stream in as
+ * they arrive and are shown as plain text; the conversation survives page reloads.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var api = ((script && script.getAttribute("data-api")) || "").replace(/\/$/, "");
+  var token = (script && script.getAttribute("data-token")) ||
+    new URLSearchParams(window.location.search).get("token");
+  if (!token) { return; }
+  var storeKey = "longcat-chat:" + token.slice(-24);
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  var style = el("style", {}, [
+    ".lc-button{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:24px;",
+    "padding:12px 18px;background:#ffc300;color:#222;font:600 15px system-ui,sans-serif;cursor:pointer;",
+    "box-shadow:0 2px 8px rgba(0,0,0,.25)}",
+    ".lc-panel{position:fixed;right:20px;bottom:76px;z-index:2147483000;width:340px;max-width:92vw;",
+    "height:440px;max-height:70vh;display:none;flex-direction:column;background:#fff;",
+    "border-radius:12px;box-shadow:0 4px 18px rgba(0,0,0,.3);font:14px system-ui,sans-serif;color:#222}",
+    ".lc-panel.lc-open{display:flex}.lc-head{padding:10px 14px;background:#ffc300;border-radius:12px 12px 0 0;",
+    "font-weight:600}.lc-log{flex:1;overflow-y:auto;padding:10px}.lc-msg{margin:6px 0;padding:8px 10px;",
+    "border-radius:10px;max-width:85%;white-space:pre-wrap;word-wrap:break-word}",
+    ".lc-user{background:#eef;margin-left:auto}.lc-bot{background:#f4f4f4}",
+    ".lc-error{background:#fff3f0;color:#a33}.lc-form{display:flex;border-top:1px solid #eee}",
+    ".lc-input{flex:1;border:0;padding:10px;font:inherit}.lc-send{border:0;background:#ffc300;",
+    "padding:0 14px;font:inherit;cursor:pointer}"
+  ].join(""));
+  var button = el("button", { "class": "lc-button", type: "button", "aria-label": "Chat with us" }, "Chat with us");
+  var panel = el("div", { "class": "lc-panel", role: "dialog", "aria-label": "Customer service chat" });
+  var log = el("div", { "class": "lc-log", "aria-live": "polite" });
+  var form = el("form", { "class": "lc-form" });
+  var input = el("input", { "class": "lc-input", name: "message", maxlength: "1000",
+    placeholder: "Ask about your order…", autocomplete: "off" });
+  var send = el("button", { "class": "lc-send", type: "submit" }, "Send");
+  form.appendChild(input); form.appendChild(send);
+  panel.appendChild(el("div", { "class": "lc-head" }, "LongCat delivery help"));
+  panel.appendChild(log); panel.appendChild(form);
+  document.head.appendChild(style);
+  document.body.appendChild(panel); document.body.appendChild(button);
+
+  function saved() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "[]"); } catch (e) { return []; }
+  }
+  function remember(role, text) {
+    var items = saved(); items.push({ role: role, text: text });
+    try { window.localStorage.setItem(storeKey, JSON.stringify(items.slice(-50))); } catch (e) { /* private mode */ }
+  }
+  function bubble(role, text) {
+    var node = el("div", { "class": "lc-msg lc-" + role }, text);
+    log.appendChild(node); log.scrollTop = log.scrollHeight;
+    return node;
+  }
+  saved().forEach(function (m) { bubble(m.role, m.text); });
+
+  button.addEventListener("click", function () {
+    panel.classList.toggle("lc-open");
+    if (panel.classList.contains("lc-open")) { input.focus(); }
+  });
+
+  function politeError(status) {
+    if (status === 401 || status === 403) { return "This tracking link has expired. Please open the latest link from your order."; }
+    if (status === 429) { return "We are getting many messages right now. Please try again in a minute."; }
+    if (status === 413 || status === 422) { return "That message could not be sent. Please keep it short."; }
+    return "Sorry, we could not reach customer service. Please try again shortly.";
+  }
+
+  async function ask(text) {
+    bubble("user", text); remember("user", text);
+    var reply = bubble("bot", "…");
+    var shown = "";
+    send.disabled = true;
+    try {
+      var response = await fetch(api + "/api/chat/" + encodeURIComponent(token), {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ message: text })
+      });
+      if (!response.ok || !response.body) { throw { status: response.status }; }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) { break; }
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var blocks = buffer.split("\n\n");
+        buffer = blocks.pop();
+        blocks.forEach(function (block) {
+          var event = "", data = "";
+          block.split("\n").forEach(function (line) {
+            if (line.indexOf("event: ") === 0) { event = line.slice(7); }
+            if (line.indexOf("data: ") === 0) { data += line.slice(6); }
+          });
+          var payload = JSON.parse(data || "{}");
+          if (event === "token") { shown += payload.text; reply.textContent = shown; }
+          if (event === "done") { shown = payload.reply; reply.textContent = shown; }
+          log.scrollTop = log.scrollHeight;
+        });
+      }
+      remember("bot", shown);
+    } catch (err) {
+      reply.className = "lc-msg lc-error";
+      reply.textContent = politeError(err && err.status);
+    } finally {
+      send.disabled = false;
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    input.value = "";
+    ask(text);
+  });
+  window.LongCatChat = { ask: ask };
+})();

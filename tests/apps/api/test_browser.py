@@ -1,0 +1,89 @@
+"""A real browser (Debian's Chromium, headless) opens the tracking page from a signed link,
+asks the widget "where is my order?", sees the streamed answer, and saves a screenshot."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from apps.api.app import create_app
+from tests.apps.api.conftest import make_settings, token_for
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(seeded_url: str) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(make_settings(seeded_url)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI requires a browser at {CHROMIUM} (apt install chromium)")
+        pytest.skip(f"no browser at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_tracking_page_and_widget(server: str, browser, order_of, backend: str) -> None:
+    """The page shows the right order; the widget streams the answer about it."""
+    order = order_of("picked_up")
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(f"{server}/track/{token_for(order)}")
+    page.wait_for_function(
+        "(text) => document.getElementById('status').textContent.includes(text)",
+        arg=f"order {order.id}",
+        timeout=15_000,
+    )
+    assert "On the way" in page.text_content("#status")
+    assert page.locator("#timeline li").count() >= 4
+    page.click(".lc-button")
+    page.fill(".lc-input", "where is my order?")
+    page.click(".lc-send")
+    reply = page.locator(".lc-msg.lc-bot").last
+    page.wait_for_function(
+        "(() => { const m = document.querySelectorAll('.lc-msg.lc-bot');"
+        " const t = m[m.length - 1].textContent; return t.length > 5 && t !== '…'; })()",
+        timeout=30_000,
+    )
+    assert str(order.id) in reply.text_content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tracking-page-chat.png"), full_page=True)
+    page.reload()
+    page.click(".lc-button")
+    assert page.locator(".lc-msg.lc-user").first.text_content() == "where is my order?"
