@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from apps.cli import agent, api, demo, dispatch, forecast, forecast_jobs, llm, route, store
+from apps.cli import (
+    agent,
+    api,
+    dashboard,
+    demo,
+    dispatch,
+    forecast,
+    forecast_jobs,
+    llm,
+    route,
+    store,
+)
 
 app = typer.Typer(
     name="longcat",
@@ -15,7 +26,9 @@ app = typer.Typer(
 )
 
 # Built-in commands register through the same small interface an extension would use.
-COMMAND_MODULES = [store, demo, dispatch, route, llm, agent, forecast, forecast_jobs, api]
+COMMAND_MODULES = [
+    store, demo, dispatch, route, forecast, forecast_jobs, llm, agent, api, dashboard,
+]  # fmt: skip
 for module in COMMAND_MODULES:
     module.register(app)
 

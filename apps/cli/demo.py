@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 from typing import Annotated
 
@@ -25,7 +27,7 @@ def demo(
     ] = True,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Seed the city if the store is empty (or with --reseed), show it, and serve the API and pages."""
+    """Seed the city if the store is empty (or --reseed), show it, serve the API and the pages."""
     from db.bulk import is_empty
     from db.queries import store_stats
 
@@ -62,10 +64,30 @@ def _serve(engine: Engine, port: int, database_url: str | None) -> None:
         token = sign(
             settings.secret_key.get_secret_value(), order.id, order.customer_id, timedelta(hours=12)
         )
-        console.print(f"Tracking page:  {settings.link_base}/track/{token}")
-        console.print(f"Demo host page: {settings.link_base}/demo?token={token}")
-    console.print(f"API docs:       {settings.link_base}/docs   (Ctrl-C stops)")
-    uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")
+        # soft_wrap keeps each link on one line, so it can be copied whole.
+        console.print(f"Tracking page:  {settings.link_base}/track/{token}", soft_wrap=True)
+        console.print(f"Demo host page: {settings.link_base}/demo?token={token}", soft_wrap=True)
+    console.print(f"API docs:       {settings.link_base}/docs")
+    dashboard = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "apps.cli",
+            "dashboard",
+            "--port",
+            str(port + 1),
+            "--database-url",
+            engine.url.render_as_string(hide_password=False),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    console.print(f"Dashboard:      http://{settings.api_host}:{port + 1}   (Ctrl-C stops both)")
+    try:
+        uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")
+    finally:
+        dashboard.terminate()
+        dashboard.wait(timeout=30)
 
 
 def register(app: typer.Typer) -> None:

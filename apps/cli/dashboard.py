@@ -1,0 +1,47 @@
+"""``longcat dashboard``: the Streamlit control room, headless."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from apps.cli.common import DatabaseUrl, open_store
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the operator dashboard (no browser is opened; health at /_stcore/health)."""
+    open_store(database_url).dispose()
+    env = dict(os.environ)
+    if database_url:
+        env["LONGCAT_DATABASE_URL"] = database_url
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(dashboard)

@@ -1,0 +1,26 @@
+"""The operator dashboard: one Streamlit app, a page per job of the control room.
+
+longcat dashboard --port 8501
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(
+    page_title="LongCat control room", page_icon=":material/delivery_dining:", layout="wide"
+)
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "live.py", title="Live operations", icon=":material/map:", default=True),
+        st.Page(PAGES / "dispatch.py", title="Dispatch", icon=":material/route:"),
+        st.Page(PAGES / "forecasts.py", title="Forecasts", icon=":material/monitoring:"),
+        st.Page(PAGES / "supply.py", title="Demand against supply", icon=":material/grid_on:"),
+        st.Page(PAGES / "agent.py", title="Agent console", icon=":material/smart_toy:"),
+        st.Page(PAGES / "service.py", title="Customer service", icon=":material/support_agent:"),
+        st.Page(PAGES / "data_import.py", title="Data", icon=":material/upload_file:"),
+    ]
+)
+navigation.run()

@@ -1,0 +1,263 @@
+"""Every query the dashboard runs, cached; pages call these and never touch the store.
+
+Functions take the store URL (hashable, so caches key on it) and return plain frames.
+"The present" is the store's latest order time, so a replayed or seeded city reads right.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from db.engine import make_engine
+from db.migrate import upgrade
+from db.models import (
+    Assignment,
+    Compensation,
+    Courier,
+    DemandObservation,
+    Forecast,
+    ForecastRun,
+    ForecastSeries,
+    Merchant,
+    Order,
+    StaffingPlan,
+    StaffingPlanRow,
+    Ticket,
+    Zone,
+)
+
+LIVE_TTL = 10
+HISTORY_TTL = 300
+
+
+@st.cache_resource
+def engine(url: str) -> Engine:
+    store = make_engine(url)
+    upgrade(store)
+    return store
+
+
+def _frame(url: str, query: object) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def present(url: str) -> pd.Timestamp | None:
+    with Session(engine(url)) as session:
+        latest = session.scalar(select(func.max(Order.placed_at)))
+    return None if latest is None else pd.Timestamp(latest)
+
+
+@st.cache_data(ttl=HISTORY_TTL)
+def zones(url: str) -> pd.DataFrame:
+    return _frame(url, select(Zone.id, Zone.code, Zone.name, Zone.center_lat, Zone.center_lon))
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def kpis(url: str) -> dict[str, float]:
+    now = present(url)
+    if now is None:
+        return {}
+    day = select(Order.placed_at, Order.delivered_at, Order.promised_at, Order.status).where(
+        Order.placed_at >= now - timedelta(hours=24)
+    )
+    frame = _frame(url, day)
+    done = frame[frame["status"] == "delivered"]
+    minutes = (
+        pd.to_datetime(done["delivered_at"]) - pd.to_datetime(done["placed_at"])
+    ).dt.total_seconds() / 60
+    couriers = _frame(url, select(Courier.status, func.count().label("n")).group_by(Courier.status))
+    by_status = dict(zip(couriers["status"], couriers["n"], strict=True))
+    working = by_status.get("busy", 0) + by_status.get("available", 0)
+    return {
+        "orders_last_hour": int(
+            (pd.to_datetime(frame["placed_at"]) >= now - timedelta(hours=1)).sum()
+        ),
+        "on_time_rate": float((done["delivered_at"] <= done["promised_at"]).mean())
+        if len(done)
+        else 0.0,
+        "avg_delivery_min": float(minutes.mean()) if len(done) else 0.0,
+        "unassigned": int(
+            (frame["status"] == "confirmed").sum() + (frame["status"] == "placed").sum()
+        ),
+        "utilisation": by_status.get("busy", 0) / working if working else 0.0,
+    }
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def couriers(url: str) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(
+            Courier.id,
+            Courier.name,
+            Courier.status,
+            Courier.vehicle_type,
+            Courier.last_lat.label("lat"),
+            Courier.last_lon.label("lon"),
+        ).where(Courier.status != "off_shift"),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def open_orders(url: str) -> pd.DataFrame:
+    frame = _frame(
+        url,
+        select(
+            Order.id,
+            Order.status,
+            Order.zone_id,
+            Order.courier_id,
+            Order.dropoff_lat.label("lat"),
+            Order.dropoff_lon.label("lon"),
+            Order.promised_at,
+        ).where(Order.status.in_(("placed", "confirmed", "assigned", "picked_up"))),
+    )
+    now = present(url)
+    frame["late"] = pd.to_datetime(frame["promised_at"]) < now if now is not None else False
+    return frame
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def routes(url: str) -> pd.DataFrame:
+    """Courier -> merchant -> customer paths of the active plan, one row per assignment."""
+    return _frame(
+        url,
+        select(
+            Assignment.courier_id,
+            Assignment.order_id,
+            Assignment.sequence,
+            Assignment.eta_dropoff,
+            Courier.last_lat.label("courier_lat"),
+            Courier.last_lon.label("courier_lon"),
+            Merchant.lat.label("merchant_lat"),
+            Merchant.lon.label("merchant_lon"),
+            Order.dropoff_lat,
+            Order.dropoff_lon,
+            Order.status,
+        )
+        .join(Courier, Courier.id == Assignment.courier_id)
+        .join(Order, Order.id == Assignment.order_id)
+        .join(Merchant, Merchant.id == Order.merchant_id)
+        .where(Assignment.active)
+        .order_by(Assignment.courier_id, Assignment.sequence),
+    )
+
+
+@st.cache_data(ttl=HISTORY_TTL)
+def demand(url: str, zone_id: int | None, days: int = 14) -> pd.DataFrame:
+    """Hourly orders of a zone (or the city) over the last days."""
+    now = present(url)
+    if now is None:
+        return pd.DataFrame(columns=["hour", "orders"])
+    query = select(
+        DemandObservation.hour, func.sum(DemandObservation.orders).label("orders")
+    ).where(DemandObservation.hour >= now - timedelta(days=days))
+    if zone_id is not None:
+        query = query.where(DemandObservation.zone_id == zone_id)
+    return _frame(url, query.group_by(DemandObservation.hour).order_by(DemandObservation.hour))
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def latest_run(url: str) -> str | None:
+    with Session(engine(url)) as session:
+        return session.scalar(
+            select(ForecastRun.id)
+            .where(ForecastRun.status == "finished")
+            .order_by(ForecastRun.created_at.desc())
+            .limit(1)
+        )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def ledger(url: str, run_id: str) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(
+            ForecastSeries.series_id,
+            ForecastSeries.status,
+            ForecastSeries.served_model,
+            ForecastSeries.reason,
+            ForecastSeries.metrics,
+        ).where(ForecastSeries.run_id == run_id),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def forecast(url: str, run_id: str, series_id: str) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(Forecast.model, Forecast.ds, Forecast.yhat, Forecast.yhat_lower, Forecast.yhat_upper)
+        .where(Forecast.run_id == run_id, Forecast.series_id == series_id)
+        .order_by(Forecast.ds),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def staffing(url: str) -> pd.DataFrame:
+    with Session(engine(url)) as session:
+        plan_id = session.scalar(
+            select(StaffingPlan.id)
+            .order_by(StaffingPlan.created_at.desc(), StaffingPlan.id.desc())
+            .limit(1)
+        )
+    if plan_id is None:
+        return pd.DataFrame()
+    return _frame(
+        url,
+        select(
+            StaffingPlanRow.zone_id,
+            StaffingPlanRow.hour,
+            StaffingPlanRow.forecast_orders,
+            StaffingPlanRow.couriers_needed,
+            StaffingPlanRow.couriers_on_shift,
+            StaffingPlanRow.gap,
+        ).where(StaffingPlanRow.plan_id == plan_id),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def tickets(url: str) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(
+            Ticket.id,
+            Ticket.status,
+            Ticket.order_id,
+            Ticket.customer_id,
+            Ticket.summary,
+            Ticket.answer,
+            Ticket.created_at,
+        )
+        .order_by(Ticket.created_at.desc())
+        .limit(500),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def compensations(url: str) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(
+            Compensation.id,
+            Compensation.order_id,
+            Compensation.amount_minor,
+            Compensation.reason,
+            Compensation.status,
+            Compensation.created_at,
+        )
+        .order_by(Compensation.created_at.desc())
+        .limit(500),
+    )
+
+
+def refresh() -> None:
+    """After a write: every cached read may be stale."""
+    st.cache_data.clear()

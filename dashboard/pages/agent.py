@@ -1,0 +1,39 @@
+"""Agent console: ask the dispatch agent; every tool call and its result shows; writes ask first."""
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.context import store_url
+
+url = store_url()
+st.title("Agent console")
+st.caption(
+    'Try: "assign the unassigned orders in zone 1", "why is order 42 late?", '
+    '"how many couriers do we need tomorrow from 11 to 13?". Plans are committed only '
+    'after you answer "yes".'
+)
+if "dispatch_agent" not in st.session_state:
+    from agents.dispatch.graph import DispatchAgent
+
+    present = data.present(url)
+    st.session_state["dispatch_agent"] = DispatchAgent(
+        data.engine(url),
+        "dashboard",
+        model=None,
+        clock=lambda: present.to_pydatetime() if present is not None else None,
+    )
+    st.session_state["dispatch_log"] = []
+for role, text, calls in st.session_state["dispatch_log"]:
+    with st.chat_message(role):
+        st.text(text)
+        for call in calls:
+            with st.expander(f"tool: {call['name']}"):
+                st.json(call)
+prompt = st.chat_input("Ask the dispatch agent")
+if prompt:
+    turn = st.session_state["dispatch_agent"].handle(prompt)
+    calls = turn.as_json()["tool_calls"]
+    st.session_state["dispatch_log"] += [("user", prompt, []), ("assistant", turn.reply, calls)]
+    if calls:
+        data.refresh()
+    st.rerun()

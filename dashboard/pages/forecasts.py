@@ -1,0 +1,60 @@
+"""Forecasts: actual against the served forecast with its 80% interval, and why that model."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.context import store_url
+
+url = store_url()
+st.title("Forecasts")
+run_id = data.latest_run(url)
+if run_id is None:
+    st.info("No forecast run yet. Start one below or with `longcat forecast run`.")
+else:
+    ledger = data.ledger(url, run_id)
+    series_id = st.selectbox("Series", sorted(ledger["series_id"]))
+    entry = ledger[ledger["series_id"] == series_id].iloc[0]
+    zone = None if series_id == "city" else int(series_id.removeprefix("zone-"))
+    actual = data.demand(url, zone, days=7).assign(kind="actual")
+    fc = data.forecast(url, run_id, series_id)
+    served = fc[fc["model"] == entry["served_model"]]
+    st.caption(
+        f"Run {run_id} · served: **{entry['served_model']}** · "
+        f"{(entry['metrics'] or {}).get('reason', entry['reason'] or '')}"
+    )
+    base = alt.Chart(served).encode(x=alt.X("ds:T", title="hour (UTC)"))
+    band = base.mark_area(opacity=0.25).encode(y="yhat_lower:Q", y2="yhat_upper:Q")
+    line = base.mark_line(color="#e67e22").encode(y=alt.Y("yhat:Q", title="orders"))
+    history = alt.Chart(actual).mark_line(color="#2c3e50").encode(x="hour:T", y="orders:Q")
+    st.altair_chart(history + band + line, width="stretch")
+    table = pd.DataFrame((entry["metrics"] or {}).get("table", []))
+    if not table.empty:
+        table["served"] = table["model"] == entry["served_model"]
+        st.subheader("Backtest: Prophet against the baselines")
+        st.dataframe(table, hide_index=True, key="backtest")
+if st.button("Start a batch run (48 h, every zone)"):
+    from distributed import Client, LocalCluster
+
+    from forecasting.jobs import RunSettings, execute_run, start_run
+
+    engine = data.engine(url)
+    new_run = start_run(engine, RunSettings(horizon=48))
+    bar = st.progress(0.0, text="forecasting…")
+    total = len(data.ledger(url, new_run))
+    done = []
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        execute_run(
+            engine,
+            new_run,
+            client,
+            lambda o: (done.append(o), bar.progress(len(done) / total, text=o.series_id)),
+        )
+    data.refresh()
+    st.success(f"Run {new_run} finished.")

@@ -1,0 +1,84 @@
+"""Live operations: the map of couriers, open orders and routes, and the KPIs, refreshing itself."""
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from dashboard import data
+from dashboard.context import store_url
+
+STATUS_COLOURS = {"busy": [230, 126, 34], "available": [39, 174, 96]}
+
+
+def route_paths(routes: pd.DataFrame) -> list[dict]:
+    paths = []
+    for row in routes.itertuples():
+        points = [[row.courier_lon, row.courier_lat]]
+        if row.status != "picked_up":
+            points.append([row.merchant_lon, row.merchant_lat])
+        points.append([row.dropoff_lon, row.dropoff_lat])
+        paths.append({"path": points, "order": row.order_id, "courier": row.courier_id})
+    return paths
+
+
+@st.fragment(run_every=15)
+def live(url: str) -> None:
+    k = data.kpis(url)
+    if not k:
+        st.info("The store holds no orders yet: run `longcat seed` or `longcat import orders`.")
+        return
+    cols = st.columns(5)
+    cols[0].metric("Orders, last hour", k["orders_last_hour"])
+    cols[1].metric("On time (24 h)", f"{k['on_time_rate']:.0%}")
+    cols[2].metric("Avg delivery (24 h)", f"{k['avg_delivery_min']:.0f} min")
+    cols[3].metric("Unassigned", k["unassigned"])
+    cols[4].metric("Courier utilisation", f"{k['utilisation']:.0%}")
+    couriers = data.couriers(url).dropna(subset=["lat", "lon"])
+    couriers["colour"] = [STATUS_COLOURS.get(s, [120, 120, 120]) for s in couriers["status"]]
+    orders = data.open_orders(url)
+    orders["colour"] = [[192, 57, 43] if late else [41, 128, 185] for late in orders["late"]]
+    zones = data.zones(url)
+    layers = [
+        pdk.Layer(
+            "PathLayer",
+            route_paths(data.routes(url)),
+            get_path="path",
+            get_width=3,
+            width_min_pixels=2,
+            get_color=[120, 120, 120],
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            orders,
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius=60,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            couriers,
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius=90,
+            pickable=True,
+        ),
+    ]
+    view = pdk.ViewState(
+        latitude=float(zones["center_lat"].mean()),
+        longitude=float(zones["center_lon"].mean()),
+        zoom=11,
+    )
+    st.pydeck_chart(
+        pdk.Deck(
+            layers=layers, initial_view_state=view, map_style=None, tooltip={"text": "{status}"}
+        )
+    )
+    st.caption(
+        f"{len(couriers)} couriers on shift · {len(orders)} open orders "
+        f"({int(orders['late'].sum())} late) · as of {data.present(url):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+st.title("Live operations")
+live(store_url())

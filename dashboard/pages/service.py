@@ -1,0 +1,70 @@
+"""Customer service: escalated tickets to answer, compensations to approve or reject."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+from sqlalchemy import update
+
+from dashboard import data
+from dashboard.context import store_url
+from db.models import AuditEntry, Compensation, Ticket
+
+url = store_url()
+st.title("Customer service")
+
+
+def decide(model: type, row_id: int, values: dict, action: str) -> None:
+    """One transaction: the change and its audit entry."""
+    now = datetime.now(UTC)
+    with data.engine(url).begin() as conn:
+        conn.execute(update(model).where(model.id == row_id).values(**values))
+        conn.execute(
+            AuditEntry.__table__.insert(),
+            {
+                "at": now,
+                "actor": "dashboard",
+                "action": action,
+                "arguments": {"id": row_id, **{k: str(v) for k, v in values.items()}},
+                "result": None,
+            },
+        )
+    data.refresh()
+
+
+tickets = data.tickets(url)
+st.subheader(f"Tickets ({int((tickets['status'] == 'open').sum()) if len(tickets) else 0} open)")
+st.dataframe(tickets, hide_index=True, key="tickets")
+open_ids = tickets[tickets["status"] == "open"]["id"].tolist() if len(tickets) else []
+if open_ids:
+    with st.form("answer"):
+        ticket_id = st.selectbox("Ticket", open_ids)
+        answer = st.text_area("Answer")
+        if st.form_submit_button("Send answer") and answer.strip():
+            now = datetime.now(UTC)
+            decide(
+                Ticket,
+                ticket_id,
+                {"answer": answer.strip(), "status": "answered", "updated_at": now},
+                "ticket.answer",
+            )
+            st.success(f"Ticket {ticket_id} answered.")
+
+comps = data.compensations(url)
+st.subheader("Compensations")
+st.dataframe(comps, hide_index=True, key="compensations")
+pending = comps[comps["status"] == "pending"]["id"].tolist() if len(comps) else []
+if pending:
+    chosen = st.selectbox("Pending compensation", pending)
+    approve, reject = st.columns(2)
+    for column, status in ((approve, "approved"), (reject, "rejected")):
+        if column.button(
+            status.removesuffix("d").title() if status == "approved" else "Reject",
+            key=f"decide-{status}",
+        ):
+            decide(
+                Compensation,
+                chosen,
+                {"status": status, "decided_at": datetime.now(UTC), "decided_by": "dashboard"},
+                f"compensation.{status}",
+            )
+            st.success(f"Compensation {chosen} {status}.")
