@@ -21,7 +21,6 @@ from db.models import (
     Courier,
     DemandObservation,
     Forecast,
-    ForecastRun,
     ForecastSeries,
     Merchant,
     Order,
@@ -30,6 +29,7 @@ from db.models import (
     Ticket,
     Zone,
 )
+from db.queries import latest_forecast_run
 
 LIVE_TTL = 10
 HISTORY_TTL = 300
@@ -168,12 +168,7 @@ def demand(url: str, zone_id: int | None, days: int = 14) -> pd.DataFrame:
 @st.cache_data(ttl=LIVE_TTL)
 def latest_run(url: str) -> str | None:
     with Session(engine(url)) as session:
-        return session.scalar(
-            select(ForecastRun.id)
-            .where(ForecastRun.status == "finished")
-            .order_by(ForecastRun.created_at.desc())
-            .limit(1)
-        )
+        return latest_forecast_run(session)
 
 
 @st.cache_data(ttl=LIVE_TTL)

@@ -15,8 +15,9 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from db.models import Courier, ForecastRun, ForecastSeries, Order, StaffingPlan, StaffingPlanRow
+from db.models import Courier, ForecastSeries, Order, StaffingPlan, StaffingPlanRow
 from db.models import Forecast as ForecastRow
+from db.queries import latest_forecast_run
 from forecasting.demand_store import series_key
 from forecasting.staffing import couriers_needed
 
@@ -84,12 +85,7 @@ def roster(session: Session, day: date, tz: ZoneInfo) -> dict[tuple[int, datetim
 
 
 def latest_run(session: Session) -> str:
-    run_id = session.scalar(
-        select(ForecastRun.id)
-        .where(ForecastRun.status == "finished")
-        .order_by(ForecastRun.created_at.desc())
-        .limit(1)
-    )
+    run_id = latest_forecast_run(session)
     if run_id is None:
         raise StaffingError("forecast: no finished forecast run; run `longcat forecast run` first")
     return run_id

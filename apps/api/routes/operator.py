@@ -27,13 +27,12 @@ from db.models import (
     Conversation,
     Courier,
     Forecast,
-    ForecastRun,
     ForecastSeries,
     StaffingPlan,
     StaffingPlanRow,
     Ticket,
 )
-from db.queries import get_order, page_orders, page_rows
+from db.queries import get_order, latest_forecast_run, page_orders, page_rows
 from db.schemas import OrderOut
 
 router = APIRouter(
@@ -87,12 +86,7 @@ def list_couriers(
 @router.get("/forecasts/latest", response_model=list[SeriesForecastOut])
 def latest_forecasts(_: Viewer, session: SessionDep) -> list[SeriesForecastOut]:
     """The served forecast of every series of the newest finished run."""
-    run_id = session.scalar(
-        select(ForecastRun.id)
-        .where(ForecastRun.status == "finished")
-        .order_by(ForecastRun.created_at.desc())
-        .limit(1)
-    )
+    run_id = latest_forecast_run(session)
     if run_id is None:
         return []
     out = []
