@@ -18,11 +18,13 @@ from db.migrate import upgrade
 from db.models import (
     Assignment,
     Compensation,
+    Conversation,
     Courier,
     DemandObservation,
     Forecast,
     ForecastSeries,
     Merchant,
+    Message,
     Order,
     StaffingPlan,
     StaffingPlanRow,
@@ -250,6 +252,32 @@ def compensations(url: str) -> pd.DataFrame:
         )
         .order_by(Compensation.created_at.desc())
         .limit(500),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def conversations(url: str) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(
+            Conversation.id,
+            Conversation.customer_id,
+            Conversation.order_id,
+            Conversation.started_at,
+        )
+        .where(Conversation.kind == "customer")
+        .order_by(Conversation.started_at.desc())
+        .limit(200),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def transcript(url: str, conversation_id: int) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(Message.role, Message.content, Message.created_at)
+        .where(Message.conversation_id == conversation_id, Message.role.in_(("user", "assistant")))
+        .order_by(Message.created_at, Message.id),
     )
 
 

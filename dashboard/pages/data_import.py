@@ -14,10 +14,12 @@ st.title("Data")
 st.caption("Same rules as `longcat import`: the whole file or nothing, rows upserted by id.")
 kind = st.selectbox("What the file holds", list(KINDS))
 upload = st.file_uploader("CSV file", type=["csv"])
-if upload is not None and st.button("Import", type="primary"):
+pasted = st.text_area("…or paste the CSV here", height=120)
+content = upload.getvalue() if upload is not None else pasted.encode()
+if content.strip() and st.button("Import", type="primary"):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.csv"
-        path.write_bytes(upload.getvalue())
+        path.write_bytes(content)
         try:
             result = import_csv(data.engine(url), kind, path)
         except ImportRejectedError as exc:

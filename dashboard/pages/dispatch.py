@@ -1,10 +1,47 @@
 """Dispatch: propose a round, preview the routes and the changes, then commit or discard."""
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
 from dashboard import data
 from dashboard.context import store_url
+
+
+def proposal_map(proposal: object) -> pdk.Deck:
+    """The proposed routes: each courier from where it is through its stops in order."""
+    problem = proposal.snapshot.problem
+    orders = {o.id: o for o in problem.orders}
+    paths = []
+    for route in proposal.plan.routes:
+        start = problem.courier(route.courier_id).position
+        points = [[start.lon, start.lat]]
+        for stop in route.stops:
+            where = (
+                orders[stop.order_id].merchant
+                if stop.kind.value == "pickup"
+                else orders[stop.order_id].customer
+            )
+            points.append([where.lon, where.lat])
+        paths.append({"path": points, "courier": route.courier_id})
+    centre = problem.couriers[0].position
+    return pdk.Deck(
+        layers=[
+            pdk.Layer(
+                "PathLayer",
+                paths,
+                get_path="path",
+                get_width=4,
+                width_min_pixels=2,
+                get_color=[230, 126, 34],
+                pickable=True,
+            )
+        ],
+        initial_view_state=pdk.ViewState(latitude=centre.lat, longitude=centre.lon, zoom=11),
+        map_style=None,
+        tooltip={"text": "courier {courier}"},
+    )
+
 
 url = store_url()
 st.title("Dispatch")
@@ -35,6 +72,7 @@ if proposal is not None:
             columns=["order_id", "before", "after", "reason"],
         )
         st.dataframe(changes, hide_index=True, key="changes")
+        st.pydeck_chart(proposal_map(proposal), key="proposal_map")
         stops = [
             {
                 "courier": r.courier_id,

@@ -49,6 +49,22 @@ if open_ids:
             )
             st.success(f"Ticket {ticket_id} answered.")
 
+conversations = data.conversations(url)
+st.subheader("Conversations")
+if len(conversations):
+    chosen_conversation = st.selectbox(
+        "Transcript",
+        conversations["id"].tolist(),
+        format_func=lambda i: (
+            f"#{i} · customer {conversations.set_index('id').loc[i, 'customer_id']}"
+        ),
+    )
+    for message in data.transcript(url, int(chosen_conversation)).itertuples():
+        with st.chat_message("user" if message.role == "user" else "assistant"):
+            st.text(message.content)
+else:
+    st.caption("No conversations yet.")
+
 comps = data.compensations(url)
 st.subheader("Compensations")
 st.dataframe(comps, hide_index=True, key="compensations")

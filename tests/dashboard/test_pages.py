@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.engine import make_engine
-from db.models import Assignment, RoutePlan
+from db.models import Assignment, AuditEntry, Compensation, Merchant, Order, RoutePlan
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -34,6 +35,7 @@ def test_dispatch_propose_and_commit(page, seeded_url: str) -> None:
     app.button[0].click().run(timeout=120)
     assert not app.exception
     assert "Proposal" in app.subheader[0].value
+    assert app.get("deck_gl_json_chart"), "the proposed routes are drawn on a map"
     app.button[1].click().run(timeout=60)
     assert any("committed" in s.value for s in app.success)
     engine = make_engine(seeded_url)
@@ -75,6 +77,72 @@ def test_customer_service_page(page, backend: str) -> None:
     app = page("service.py")
     assert app.subheader[0].value.startswith("Tickets")
     assert len(app.dataframe) == 2
+
+
+def test_compensation_approval_and_transcript(page, seeded_url: str) -> None:
+    """A customer's complaint leaves a transcript; the operator approves its compensation."""
+    from agents.customer.graph import CustomerAgent
+    from tests.conftest import TEST_NOW
+
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        order = session.scalars(
+            select(Order).where(Order.status == "delivered").order_by(Order.id.desc()).limit(1)
+        ).one()
+        session.add(
+            Compensation(
+                order_id=order.id,
+                customer_id=order.customer_id,
+                amount_minor=500,
+                reason="late",
+                status="pending",
+                created_at=TEST_NOW,
+            )
+        )
+        order_id, customer_id = order.id, order.customer_id
+        session.commit()
+    CustomerAgent(engine, customer_id, model=None, clock=lambda: TEST_NOW).handle(
+        "where is my order?"
+    )
+    app = page("service.py")
+    assert app.chat_message, "the transcript shows the conversation"
+    app.button(key="decide-approved").click().run()
+    assert any("approved" in s.value for s in app.success)
+    with Session(engine) as session:
+        assert (
+            session.scalar(select(Compensation.status).where(Compensation.order_id == order_id))
+            == "approved"
+        )
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "compensation.approved")
+            )
+            == 1
+        )
+    engine.dispose()
+
+
+def test_csv_import_changes_the_store(page, seeded_url: str) -> None:
+    """A pasted CSV lands whole; a bad one shows the row errors and lands nothing."""
+    app = page("data_import.py")
+    app.text_area[0].input(
+        "id,zone_id,name,category,lat,lon,prep_minutes\n"
+        "7001,1,Cafe,coffee,31.2,121.4,5\n7002,1,Bad,coffee,131,121.4,5\n"
+    ).run()
+    app.button[0].click().run()
+    assert "1 bad row" in app.error[0].value
+    app.text_area[0].input(
+        "id,zone_id,name,category,lat,lon,prep_minutes\n7001,1,Cafe,coffee,31.2,121.4,5\n"
+    ).run()
+    app.button[0].click().run()
+    assert "Imported 1 merchants" in app.success[0].value
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        assert session.scalar(select(Merchant.name).where(Merchant.id == 7001)) == "Cafe"
+        assert session.get(Merchant, 7002) is None
+    engine.dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
