@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]  # WebGL for the maps, on the CPU
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PAGES = {
     "": "Live operations",
