@@ -11,8 +11,8 @@ from distributed import Client, LocalCluster
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from apps.cli import app
 from apps.city.geography import LOCAL_TZ
+from apps.cli import app
 from db.models import StaffingPlan, StaffingPlanRow
 from tests.conftest import TEST_NOW
 
