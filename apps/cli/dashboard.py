@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -40,7 +39,9 @@ def dashboard(
         "--browser.gatherUsageStats",
         "false",
     ]
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Become the Streamlit server rather than its parent, so that stopping this process
+    # (Ctrl-C, a supervisor's SIGTERM) stops the server too.
+    os.execve(sys.executable, command, env)
 
 
 def register(app: typer.Typer) -> None:
