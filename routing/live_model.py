@@ -53,7 +53,10 @@ def solve_network(net: Network, candidates: list[np.ndarray], deadline: float):
         clock.CumulVar(model.End(v)).SetMax(net.shift_end(v))
         bag.CumulVar(model.Start(v)).SetValue(loads[v])
     _add_orders(net, model, manager, clock, candidates)
-    routes = _search(net, model, manager, deadline - time.monotonic())
+    # Cheapest insertion of what the greedy pass left out, then local search from that plan:
+    # OR-Tools' own insertion heuristics take too long to finish reliably on large clusters.
+    first = insert_left_out(net, first, candidates, deadline)
+    routes = _search(net, model, manager, first, deadline - time.monotonic())
     routes = routes if _cost(net, routes) <= _cost(net, first) else first
     return insert_left_out(net, routes, candidates, deadline + LEFT_OUT_GRACE_S)
 
@@ -83,7 +86,7 @@ def _add_orders(net: Network, model, manager, clock, candidates) -> None:
         solver.Add(model.ActiveVar(p) == model.ActiveVar(d))
 
 
-def _search(net: Network, model, manager, time_limit_s: float):
+def _search(net: Network, model, manager, start: list[list[int]], time_limit_s: float):
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     search = pywrapcp.DefaultRoutingSearchParameters()
@@ -99,9 +102,15 @@ def _search(net: Network, model, manager, time_limit_s: float):
     # The repair pass after the search gets a small slice of the budget.
     search.time_limit.FromMilliseconds(max(int(time_limit_s * 850), 10))
     model.CloseModelWithParameters(search)
-    # OR-Tools' parallel cheapest insertion batches orders far better than the greedy plan,
-    # which only serves as the fallback when the insertion cannot finish in time.
-    found = model.SolveWithParameters(search)
+    initial = model.ReadAssignmentFromRoutes(
+        [[manager.NodeToIndex(n) for n in r] for r in start], True
+    )
+    # Without a readable start (it should not happen) OR-Tools builds its own first plan.
+    found = (
+        model.SolveFromAssignmentWithParameters(initial, search)
+        if initial is not None
+        else model.SolveWithParameters(search)
+    )
     if found is None:
         return [[] for _ in net.couriers]
     routes = []
