@@ -19,7 +19,7 @@ from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RouteP
 from routing.live_plan import DispatchPlan, StopKind
 from routing.live_solve import dispatch
 from routing.store_snapshot import Snapshot, read_snapshot
-from routing.travel import TravelProvider
+from routing.travel import HaversineProvider, TravelProvider
 
 
 class PlanConflictError(RuntimeError):
@@ -77,8 +77,11 @@ def propose_round(
     time_limit_s: float = 5.0,
     travel: TravelProvider | None = None,
     pin_assigned: bool = True,
+    timezone: str = "UTC",
 ) -> Proposal:
+    """Read and solve one round; ``timezone`` is the city's, for rush-hour travel times."""
     now = now or datetime.now(UTC)
+    travel = travel or HaversineProvider(timezone=timezone)
     with Session(engine) as session:
         snapshot = read_snapshot(session, now, zone_id, pin_assigned)
     plan = None
@@ -249,11 +252,17 @@ def run_round(
     travel: TravelProvider | None = None,
     actor: str = "dispatch",
     max_attempts: int = 5,
+    timezone: str = "UTC",
 ) -> RoundResult:
     """Propose and commit one round, solving again when another dispatcher got there first."""
     for attempt in range(1, max_attempts + 1):
         proposal = propose_round(
-            engine, now=now, zone_id=zone_id, time_limit_s=time_limit_s, travel=travel
+            engine,
+            now=now,
+            zone_id=zone_id,
+            time_limit_s=time_limit_s,
+            travel=travel,
+            timezone=timezone,
         )
         try:
             result = commit_proposal(engine, proposal, actor)

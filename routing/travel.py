@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,6 +83,7 @@ class HaversineProvider:
     circuity: float = 1.3
     speeds_kmh: Mapping[VehicleType, float] = field(default_factory=lambda: DEFAULT_SPEEDS_KMH)
     hour_factors: tuple[float, ...] = DEFAULT_HOUR_FACTORS
+    timezone: str = "UTC"  # the city's, so that rush hour is the local one
 
     def __post_init__(self) -> None:
         if self.circuity < 1.0:
@@ -93,7 +95,8 @@ class HaversineProvider:
                 raise ValueError(f"speeds_kmh: no positive speed for {vehicle.value!r}")
 
     def speed_kmh(self, vehicle: VehicleType, at: datetime) -> float:
-        return self.speeds_kmh[VehicleType(vehicle)] * self.hour_factors[at.hour]
+        hour = at.astimezone(ZoneInfo(self.timezone)).hour if at.tzinfo else at.hour
+        return self.speeds_kmh[VehicleType(vehicle)] * self.hour_factors[hour]
 
     def seconds(
         self,

@@ -52,6 +52,7 @@ class RoutingPlanner:
     zone with existing assignments unpinned, so its orders may move to other couriers."""
 
     time_limit_s: float = 2.0
+    timezone: str = "UTC"  # the city's, for rush-hour travel times
     _proposals: dict[str, Any] = field(default_factory=dict)
 
     def _service(self) -> Any:
@@ -68,6 +69,7 @@ class RoutingPlanner:
             zone_id=zone_id,
             time_limit_s=self.time_limit_s,
             pin_assigned=courier_id is None,
+            timezone=self.timezone,
         )
         token = uuid.uuid4().hex[:12]
         self._proposals[token] = proposal

@@ -18,6 +18,7 @@ from apps.cli.common import (
     JsonOutput,
     err_console,
     fail,
+    load_settings,
     open_store,
     print_json,
 )
@@ -109,7 +110,10 @@ def dispatch(
 
     engine = open_store(database_url)
     chat = None if no_model else make_chat_model(llm_config(model, base_url, timeout))
-    _converse(DispatchAgent(engine, operator, model=chat, clock=_clock(now)), json)
+    from agents.dispatch.planner import RoutingPlanner
+
+    planner = RoutingPlanner(timezone=load_settings(database_url).timezone)
+    _converse(DispatchAgent(engine, operator, model=chat, clock=_clock(now), planner=planner), json)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from apps.cli.common import DatabaseUrl, JsonOutput, console, fail, open_store, print_json
+from apps.cli.common import (
+    DatabaseUrl,
+    JsonOutput,
+    console,
+    fail,
+    load_settings,
+    open_store,
+    print_json,
+)
 
 
 def dispatch(
@@ -30,14 +38,19 @@ def dispatch(
     from routing.live import DispatchInputError
 
     engine = open_store(database_url)
+    timezone = load_settings(database_url).timezone
     moment = datetime.fromisoformat(now).astimezone(UTC) if now else datetime.now(UTC)
     try:
         if dry_run:
-            proposal = propose_round(engine, now=moment, zone_id=zone, time_limit_s=time_limit)
+            proposal = propose_round(
+                engine, now=moment, zone_id=zone, time_limit_s=time_limit, timezone=timezone
+            )
             changes, version = proposal.changes, None
             expired = proposal.snapshot.expired
         else:
-            result = run_round(engine, now=moment, zone_id=zone, time_limit_s=time_limit)
+            result = run_round(
+                engine, now=moment, zone_id=zone, time_limit_s=time_limit, timezone=timezone
+            )
             changes, version, expired = result.changes, result.version, result.expired
     except (DispatchInputError, PlanConflictError) as exc:
         raise fail(str(exc)) from exc

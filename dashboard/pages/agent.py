@@ -1,9 +1,11 @@
 """Agent console: ask the dispatch agent; every tool call and its result shows; writes ask first."""
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from dashboard import data
-from dashboard.context import store_url
+from dashboard.context import settings, store_url
 
 url = store_url()
 st.title("Agent console")
@@ -14,13 +16,17 @@ st.caption(
 )
 if "dispatch_agent" not in st.session_state:
     from agents.dispatch.graph import DispatchAgent
+    from agents.dispatch.planner import RoutingPlanner
 
     present = data.present(url)
+    # The store's present moment, so a seeded or replayed city is read as it stands.
+    moment = present.to_pydatetime() if present is not None else None
     st.session_state["dispatch_agent"] = DispatchAgent(
         data.engine(url),
         "dashboard",
-        model=None,
-        clock=lambda: present.to_pydatetime() if present is not None else None,
+        model=data.chat_model(),
+        clock=lambda: moment or datetime.now(UTC),
+        planner=RoutingPlanner(timezone=settings().timezone),
     )
     st.session_state["dispatch_log"] = []
 for role, text, calls in st.session_state["dispatch_log"]:

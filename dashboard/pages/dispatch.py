@@ -5,7 +5,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import data
-from dashboard.context import store_url
+from dashboard.context import settings, store_url
 
 
 def proposal_map(proposal: object) -> pdk.Deck:
@@ -55,7 +55,11 @@ if left.button("Propose a round", type="primary"):
     zone_id = None if choice == "Whole city" else int(choice.split(" · ")[0])
     with st.spinner("Solving…"):
         st.session_state["proposal"] = propose_round(
-            data.engine(url), now=data.present(url), zone_id=zone_id, time_limit_s=budget
+            data.engine(url),
+            now=data.present(url),
+            zone_id=zone_id,
+            time_limit_s=budget,
+            timezone=settings().timezone,
         )
 proposal = st.session_state.get("proposal")
 if proposal is not None:

@@ -6,7 +6,7 @@ inside ``build_router`` as a real class, not as a name it cannot resolve.
 
 from fastapi import APIRouter
 
-from apps.api.deps import Dispatcher, SessionDep
+from apps.api.deps import Dispatcher, SessionDep, SettingsDep
 from apps.api.errors import ErrorOut
 from apps.api.schemas import DispatchIn, DispatchOut, dispatch_in
 
@@ -21,7 +21,9 @@ def build_router(max_seconds: float) -> APIRouter:
         response_model=DispatchOut,
         responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}},
     )
-    def dispatch_round(op: Dispatcher, body: body_model, session: SessionDep) -> DispatchOut:  # type: ignore[valid-type]
+    def dispatch_round(
+        op: Dispatcher, body: body_model, session: SessionDep, settings: SettingsDep
+    ) -> DispatchOut:  # type: ignore[valid-type]
         """Run one dispatch round now and write the new plan version."""
         from routing.dispatch import run_round
 
@@ -31,6 +33,7 @@ def build_router(max_seconds: float) -> APIRouter:
             zone_id=request.zone_id,
             time_limit_s=request.time_limit_s,
             actor=f"api:{op.key_id}",
+            timezone=settings.timezone,
         )
         return DispatchOut(
             version=result.version,
