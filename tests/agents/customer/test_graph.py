@@ -29,6 +29,7 @@ def status_of(engine: Engine, order_id: int) -> str:
 
 
 def test_cancel_waits_for_yes(seeded_engine: Engine) -> None:
+    """A cancel first asks for "yes", naming the order and the fee; only the "yes" cancels it."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "assigned")
     chat = agent(seeded_engine, target.customer_id)
@@ -43,6 +44,7 @@ def test_cancel_waits_for_yes(seeded_engine: Engine) -> None:
 
 
 def test_declined_confirmation_changes_nothing(seeded_engine: Engine) -> None:
+    """A "no" to a pending cancel calls no tool, says nothing changed; the order stays placed."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "placed")
     chat = agent(seeded_engine, target.customer_id)
@@ -53,6 +55,7 @@ def test_declined_confirmation_changes_nothing(seeded_engine: Engine) -> None:
 
 
 def test_a_new_request_drops_the_pending_write(seeded_engine: Engine) -> None:
+    """A new request after a cancel preview drops it; a later "yes" cancels nothing."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "placed")
     chat = agent(seeded_engine, target.customer_id)
@@ -63,6 +66,7 @@ def test_a_new_request_drops_the_pending_write(seeded_engine: Engine) -> None:
 
 
 def test_chinese_message_gets_a_chinese_reply(seeded_engine: Engine) -> None:
+    """Replies follow each message's language; a bare "好的" keeps the conversation in Chinese."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "picked_up")
     chat = agent(seeded_engine, target.customer_id)
@@ -73,6 +77,7 @@ def test_chinese_message_gets_a_chinese_reply(seeded_engine: Engine) -> None:
 
 
 def test_someone_elses_order_is_never_shown(seeded_engine: Engine) -> None:
+    """Another customer's order is never shown or cancelled; the agent says it can't find it."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "assigned")
         mine = world.sole_open_order(s, "placed")
@@ -85,6 +90,7 @@ def test_someone_elses_order_is_never_shown(seeded_engine: Engine) -> None:
 
 
 def test_late_compensation_is_capped_and_confirmed(seeded_engine: Engine) -> None:
+    """A late order's over-large claim is capped, granted once on "yes", refused the second time."""
     with Session(seeded_engine) as s:
         late = world.delivered_order(s, late=True, min_late=5)
     chat = agent(seeded_engine, late.customer_id)
@@ -99,6 +105,8 @@ def test_late_compensation_is_capped_and_confirmed(seeded_engine: Engine) -> Non
 
 
 def test_conversation_and_audit_are_stored(seeded_engine: Engine) -> None:
+    """Every turn's messages are stored, a confirmed hand-over opens a ticket with the request,
+    and both the preview and the hand-over are audited."""
     chat = agent(seeded_engine, 7)
     chat.handle("I want to talk to a human")
     chat.handle("yes")
@@ -113,6 +121,7 @@ def test_conversation_and_audit_are_stored(seeded_engine: Engine) -> None:
 
 
 def test_unknown_customer_is_refused(seeded_engine: Engine) -> None:
+    """An agent for a customer id that does not exist refuses to start, naming customer_id."""
     with pytest.raises(CustomerNotFoundError, match="customer_id"):
         agent(seeded_engine, 10**6)
 
@@ -120,6 +129,7 @@ def test_unknown_customer_is_refused(seeded_engine: Engine) -> None:
 def test_unclear_request_with_the_real_model_offers_a_colleague(
     seeded_engine: Engine, embedded_model: ChatModel
 ) -> None:
+    """With the embedded model an off-topic question is offered a colleague; "yes" hands over."""
     chat = agent(seeded_engine, 3, embedded_model)
     reply = chat.handle("what's the weather like on the moon?")
     assert "colleague" in reply.reply

@@ -50,6 +50,7 @@ def audit_count(engine: Engine) -> int:
 
 
 def test_other_customers_order_is_not_found_for_any_tool(seeded_engine: Engine) -> None:
+    """Every tool answers not_found for another customer's order and shows or changes nothing."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "placed")
     intruder = target.customer_id + 1
@@ -65,6 +66,7 @@ def test_other_customers_order_is_not_found_for_any_tool(seeded_engine: Engine) 
 
 
 def test_cancel_refused_after_pickup_even_when_confirmed(seeded_engine: Engine) -> None:
+    """A picked-up order is not cancellable, even when confirmed with any fee accepted."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "picked_up")
     result = run(
@@ -80,6 +82,8 @@ def test_cancel_refused_after_pickup_even_when_confirmed(seeded_engine: Engine) 
 
 
 def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> None:
+    """Cancelling an assigned order previews a 20% fee, refuses a lower accepted fee, then
+    cancels at the agreed fee and frees the courier."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "assigned")
     customer = target.customer_id
@@ -111,6 +115,7 @@ def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> 
 
 
 def test_placed_order_cancels_without_fee(seeded_engine: Engine) -> None:
+    """Cancelling an order still only placed carries no fee."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "placed")
     preview = run(seeded_engine, target.customer_id, "cancel_order", order_id=target.id)
@@ -118,6 +123,7 @@ def test_placed_order_cancels_without_fee(seeded_engine: Engine) -> None:
 
 
 def test_address_outside_area_is_refused(seeded_engine: Engine) -> None:
+    """A new address outside the delivery area is refused and the old address is kept."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "confirmed")
     hangzhou = {"address": "No. 1 West Lake Road, Hangzhou", "lat": 30.25, "lon": 120.16}
@@ -129,6 +135,7 @@ def test_address_outside_area_is_refused(seeded_engine: Engine) -> None:
 
 
 def test_address_change_frees_an_assigned_order_for_redispatch(seeded_engine: Engine) -> None:
+    """A new address on an assigned order is saved; the order is back to confirmed, no courier."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "assigned")
     new = {"address": "No. 5 Century Avenue, Lujiazui", "lat": 31.2400, "lon": 121.5010}
@@ -145,6 +152,7 @@ def test_address_change_frees_an_assigned_order_for_redispatch(seeded_engine: En
 
 
 def test_address_change_refused_after_pickup(seeded_engine: Engine) -> None:
+    """The address of a picked-up order cannot be changed."""
     with Session(seeded_engine) as s:
         target = world.sole_open_order(s, "picked_up")
     result = run(
@@ -161,6 +169,8 @@ def test_address_change_refused_after_pickup(seeded_engine: Engine) -> None:
 
 
 def test_compensation_rules(seeded_engine: Engine) -> None:
+    """Compensation needs a complaint naming this order and a late delivery, is capped at ¥1 a
+    minute late up to half the order, and is granted once; one row is written."""
     with Session(seeded_engine) as s:
         late = world.delivered_order(s, late=True, min_late=5)
         on_time = world.delivered_order(s, late=False)
@@ -241,6 +251,7 @@ def test_compensation_rules(seeded_engine: Engine) -> None:
 
 
 def test_hostile_arguments_are_refused_not_raised(seeded_engine: Engine) -> None:
+    """Malformed or extra arguments (an SQL string, a customer_id) are refused, never raised."""
     result = run(seeded_engine, 1, "cancel_order", True, order_id="1; DROP TABLE orders")
     assert result["reason"] == "invalid_arguments" and "order_id" in result["message"]
     sneaky = run(seeded_engine, 1, "order_status", order_id=1, customer_id=2)
@@ -248,6 +259,7 @@ def test_hostile_arguments_are_refused_not_raised(seeded_engine: Engine) -> None
 
 
 def test_every_call_is_audited_and_hand_over_opens_a_ticket(seeded_engine: Engine) -> None:
+    """Previews, commits and refusals are each audited; a confirmed hand-over opens a ticket."""
     before = audit_count(seeded_engine)
     preview = run(seeded_engine, 5, "hand_over", summary="wants a person")
     assert preview["status"] == "needs_confirmation"

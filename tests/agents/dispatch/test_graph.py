@@ -34,6 +34,8 @@ def unassigned_zone(engine: Engine) -> int:
 
 
 def test_assign_asks_first_then_commits_on_yes(seeded_engine: Engine) -> None:
+    """Assigning a zone's orders previews first; "yes" commits a new plan version, audited
+    under the operator's dispatch agent."""
     zone = unassigned_zone(seeded_engine)
     ops = agent(seeded_engine)
     preview = ops.handle(f"assign the unassigned orders in zone {zone}")
@@ -49,6 +51,7 @@ def test_assign_asks_first_then_commits_on_yes(seeded_engine: Engine) -> None:
 
 
 def test_declined_plan_is_not_committed(seeded_engine: Engine) -> None:
+    """A declined plan is not committed, and a later "yes" commits nothing."""
     zone = unassigned_zone(seeded_engine)
     ops = agent(seeded_engine)
     ops.handle(f"assign the unassigned orders in zone {zone}")
@@ -58,6 +61,7 @@ def test_declined_plan_is_not_committed(seeded_engine: Engine) -> None:
 
 
 def test_lateness_is_explained_with_the_orders_own_times(seeded_engine: Engine) -> None:
+    """Why an order is late is answered from its own promised and delivered times, in minutes."""
     with Session(seeded_engine) as session:
         late = world.delivered_order(session, late=True, min_late=5)
     minutes = round((late.delivered_at - late.promised_at) / timedelta(minutes=1))
@@ -66,6 +70,7 @@ def test_lateness_is_explained_with_the_orders_own_times(seeded_engine: Engine) 
 
 
 def test_demand_falls_back_to_history_and_says_so(seeded_engine: Engine) -> None:
+    """Tomorrow's lunch demand comes from history, says so, and the reply quotes the total."""
     turn = agent(seeded_engine).handle("what demand do we expect in zone 2 tomorrow at lunch?")
     result = turn.tool_calls[0].result
     assert result["day"] == "2026-11-28" and result["hours"] == "11:00-14:00"
@@ -74,6 +79,7 @@ def test_demand_falls_back_to_history_and_says_so(seeded_engine: Engine) -> None
 
 
 def test_staffing_numbers_match_the_tool(seeded_engine: Engine) -> None:
+    """Staffing from 11 to 13 gives two hourly figures, and the reply quotes the tool's peak."""
     turn = agent(seeded_engine).handle("how many couriers do we need tomorrow from 11 to 13?")
     result = turn.tool_calls[0].result
     assert len(result["per_hour"]) == 2
@@ -81,6 +87,7 @@ def test_staffing_numbers_match_the_tool(seeded_engine: Engine) -> None:
 
 
 def test_unknown_zone_and_order_are_refused(seeded_engine: Engine) -> None:
+    """An unknown zone or order is named as missing; assignments and placed orders stay."""
     ops = agent(seeded_engine)
     assert "no zone 99" in ops.handle("assign the orders in zone 99").reply
     assert "no order 123456789" in ops.handle("why is order 123456789 late?").reply

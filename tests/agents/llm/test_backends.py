@@ -45,6 +45,7 @@ def free_port() -> int:
 
 
 def test_backend_is_chosen_by_settings(tmp_path: Path) -> None:
+    """No settings choose the embedded model, a model file gguf, a base URL the OpenAI backend."""
     assert LLMConfig().kind is BackendKind.embedded
     assert embedded_model_path().name == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert LLMConfig(model="x.gguf").kind is BackendKind.gguf
@@ -52,11 +53,13 @@ def test_backend_is_chosen_by_settings(tmp_path: Path) -> None:
 
 
 def test_missing_gguf_file_names_the_setting(tmp_path: Path) -> None:
+    """A missing .gguf file fails with an error naming llm_model and the path."""
     with pytest.raises(LLMConfigError, match=r"llm_model: .*missing\.gguf"):
         make_chat_model(LLMConfig(model=str(tmp_path / "missing.gguf")))
 
 
 def test_bad_settings_are_refused() -> None:
+    """A base URL without a scheme and a zero timeout are refused, naming their settings."""
     with pytest.raises(LLMConfigError, match="llm_base_url"):
         LLMConfig(base_url="localhost:8000")
     with pytest.raises(LLMConfigError, match="llm_timeout_s"):
@@ -64,6 +67,7 @@ def test_bad_settings_are_refused() -> None:
 
 
 def test_unreachable_server_names_backend_and_url() -> None:
+    """An unreachable server fails with an error naming the OpenAI-compatible backend and URL."""
     url = f"http://127.0.0.1:{free_port()}/v1"
     model = make_chat_model(LLMConfig(base_url=url, model="longcat", timeout_s=5))
     with pytest.raises(
@@ -73,6 +77,7 @@ def test_unreachable_server_names_backend_and_url() -> None:
 
 
 def test_embedded_model_replies_and_streams(embedded_model: ChatModel) -> None:
+    """The embedded model replies through llama.cpp and streams its answer in several pieces."""
     answer = embedded_model.complete([HumanMessage("Say hello.")], max_tokens=16)
     assert answer.text.strip() and "llama.cpp" in answer.backend
     pieces = list(embedded_model.stream([HumanMessage("Count to three.")], max_tokens=12))
@@ -80,6 +85,7 @@ def test_embedded_model_replies_and_streams(embedded_model: ChatModel) -> None:
 
 
 def test_embedded_model_keeps_to_the_schema(embedded_model: ChatModel) -> None:
+    """The embedded model's schema-constrained answer is always one of the given options."""
     options = ["status", "cancel", "other"]
     picked = choose(
         embedded_model,
@@ -130,6 +136,7 @@ def canned_server() -> Iterator[tuple[str, type[_Canned]]]:
 def test_tool_calls_from_text_and_from_the_standard_field(
     canned_server: tuple[str, type[_Canned]],
 ) -> None:
+    """Tool calls come back whether sent as tagged text or in tool_calls; tags leave the text."""
     url, handler = canned_server
     model = make_chat_model(LLMConfig(base_url=url, model="longcat", timeout_s=5))
     handler.message = {
@@ -156,6 +163,7 @@ def test_tool_calls_from_text_and_from_the_standard_field(
 
 
 def test_a_call_past_its_time_limit_fails_naming_the_backend(embedded_model: ChatModel) -> None:
+    """A call past its time limit raises LLMTimeoutError naming the llama.cpp backend and limit."""
     hurried = make_chat_model(LLMConfig(timeout_s=0.001))
     with pytest.raises(
         LLMTimeoutError, match=r"llama\.cpp in-process .* no answer within 0\.001 s"
@@ -164,6 +172,7 @@ def test_a_call_past_its_time_limit_fails_naming_the_backend(embedded_model: Cha
 
 
 def test_tool_arguments_decoded_under_the_tools_schema(embedded_model: ChatModel) -> None:
+    """A constrained tool call names the tool and decodes order_id as an integer, per its schema."""
     call = constrained_tool_call(
         embedded_model, [HumanMessage("Where is order 8542?")], [STATUS_TOOL]
     )

@@ -59,6 +59,7 @@ def served_url() -> Iterator[str]:
 
 
 def test_served_model_through_the_openai_backend(served_url: str) -> None:
+    """Through the OpenAI backend the served model replies, streams and picks one given option."""
     model = make_chat_model(LLMConfig(base_url=served_url, timeout_s=60))
     answer = model.complete([HumanMessage("Say hello.")], max_tokens=16)
     assert answer.text.strip() and served_url in answer.backend

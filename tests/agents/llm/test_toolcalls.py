@@ -10,6 +10,7 @@ from agents.llm.types import ToolCall
 
 
 def test_tagged_calls_are_parsed_in_order_and_removed_from_text() -> None:
+    """Tagged calls are read in order, string arguments decoded, and the tags cut from the text."""
     text = (
         'Let me check. <longcat_tool_call>{"name": "order_status", "arguments": {"order_id": 8542}}'
         '</longcat_tool_call>\n<longcat_tool_call>{"name": "hand_over", "arguments": '
@@ -24,6 +25,7 @@ def test_tagged_calls_are_parsed_in_order_and_removed_from_text() -> None:
 
 
 def test_standard_field_with_string_arguments() -> None:
+    """A tool_calls entry with JSON-string arguments is decoded; no content reads as empty text."""
     raw = [
         {
             "id": "1",
@@ -36,6 +38,7 @@ def test_standard_field_with_string_arguments() -> None:
 
 
 def test_plain_text_has_no_calls() -> None:
+    """Text without tags comes back unchanged, with no calls."""
     assert parse_tagged("Your order is on its way.") == ("Your order is on its way.", ())
 
 
@@ -51,5 +54,6 @@ def test_plain_text_has_no_calls() -> None:
     ],
 )
 def test_malformed_calls_say_what_is_wrong(text: str, message: str) -> None:
+    """A malformed tagged call fails naming the call number and what is wrong: body, name, args."""
     with pytest.raises(ToolCallParseError, match=message):
         parse_tagged(text)

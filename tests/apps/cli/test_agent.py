@@ -20,6 +20,8 @@ NOW = world.SEEDED_NOW.isoformat()
 
 
 def test_customer_cancel_over_two_lines(seeded_url: str) -> None:
+    """A cancel on one input line is confirmed by "yes" on the next: two JSON lines, the order
+    cancelled without fee, and four messages stored."""
     engine = make_engine(seeded_url)
     with Session(engine) as session:
         target = world.sole_open_order(session, "placed")
@@ -60,6 +62,7 @@ def test_customer_cancel_over_two_lines(seeded_url: str) -> None:
 
 
 def test_dispatch_answers_in_json(seeded_url: str) -> None:
+    """A dispatch question gets one JSON line whose reply quotes the tool's unassigned count."""
     result = CliRunner().invoke(
         app,
         [
@@ -83,6 +86,7 @@ def test_dispatch_answers_in_json(seeded_url: str) -> None:
 
 
 def test_unknown_customer_fails_cleanly(seeded_url: str) -> None:
+    """An unknown customer id exits with status 1 and an error naming customer_id."""
     result = CliRunner().invoke(
         app,
         [
@@ -101,6 +105,8 @@ def test_unknown_customer_fails_cleanly(seeded_url: str) -> None:
 
 
 def test_unreachable_model_server_names_the_url(seeded_url: str) -> None:
+    """With the model server unreachable the customer is offered a colleague, and stderr names
+    the URL that cannot be reached."""
     result = CliRunner().invoke(
         app,
         [
