@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 import time
@@ -27,6 +28,8 @@ def load_llama(path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lo
         llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
     except (ValueError, RuntimeError, OSError) as exc:
         raise LLMUnavailableError(f"llama.cpp backend: cannot load {path}: {exc}") from exc
+    # Closed while the interpreter is still whole; llama.cpp's own finaliser fails at exit.
+    atexit.register(llama.close)
     return llama, threading.Lock()
 
 
