@@ -7,12 +7,15 @@ below them receives plain values as arguments.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.engine import default_database_url, normalize_url
+
+if TYPE_CHECKING:
+    from agents.llm import LLMConfig
 
 UNSAFE_SECRET = "changethis"
 
@@ -44,6 +47,19 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
+
+    def llm_config(
+        self, model: str | None = None, base_url: str | None = None, timeout_s: float | None = None
+    ) -> LLMConfig:
+        """The model backend these settings choose; explicit arguments win."""
+        from agents.llm import LLMConfig
+
+        return LLMConfig(
+            model=model or self.llm_model,
+            base_url=base_url or self.llm_base_url,
+            api_key=self.llm_api_key.get_secret_value() if self.llm_api_key else None,
+            timeout_s=timeout_s or self.llm_timeout_s,
+        )
 
     @property
     def link_base(self) -> str:

@@ -53,19 +53,10 @@ def _frame(url: str, query: object) -> pd.DataFrame:
 @st.cache_resource
 def chat_model() -> object:
     """The local model instance, loaded once per dashboard process."""
-    from agents.llm import LLMConfig, make_chat_model
+    from agents.llm import make_chat_model
     from dashboard.context import settings
 
-    config = settings()
-    key = config.llm_api_key.get_secret_value() if config.llm_api_key else None
-    return make_chat_model(
-        LLMConfig(
-            model=config.llm_model,
-            base_url=config.llm_base_url,
-            api_key=key,
-            timeout_s=config.llm_timeout_s,
-        )
-    )
+    return make_chat_model(settings().llm_config())
 
 
 @st.cache_data(ttl=LIVE_TTL)

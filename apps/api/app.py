@@ -60,14 +60,6 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
 
 
 def chat_model(settings: Settings) -> Any:
-    from agents.llm import LLMConfig, make_chat_model
+    from agents.llm import make_chat_model
 
-    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    return make_chat_model(
-        LLMConfig(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=api_key,
-            timeout_s=settings.llm_timeout_s,
-        )
-    )
+    return make_chat_model(settings.llm_config())

@@ -41,17 +41,10 @@ LlmTimeout = Annotated[
 
 def llm_config(model: str | None, base_url: str | None, timeout_s: float | None) -> LLMConfig:
     """The model settings: command-line options win over the environment."""
-    from agents.llm import LLMConfig, LLMConfigError
+    from agents.llm import LLMConfigError
 
-    settings = load_settings()
-    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     try:
-        return LLMConfig(
-            model=model or settings.llm_model,
-            base_url=base_url or settings.llm_base_url,
-            api_key=api_key,
-            timeout_s=timeout_s or settings.llm_timeout_s,
-        )
+        return load_settings().llm_config(model, base_url, timeout_s)
     except LLMConfigError as exc:
         raise fail(str(exc)) from exc
 
