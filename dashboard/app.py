@@ -18,6 +18,7 @@ navigation = st.navigation(
         st.Page(PAGES / "dispatch.py", title="Dispatch", icon=":material/route:"),
         st.Page(PAGES / "forecasts.py", title="Forecasts", icon=":material/monitoring:"),
         st.Page(PAGES / "supply.py", title="Demand against supply", icon=":material/grid_on:"),
+        st.Page(PAGES / "whatif.py", title="What if", icon=":material/science:"),
         st.Page(PAGES / "agent.py", title="Agent console", icon=":material/smart_toy:"),
         st.Page(PAGES / "service.py", title="Customer service", icon=":material/support_agent:"),
         st.Page(PAGES / "data_import.py", title="Data", icon=":material/upload_file:"),

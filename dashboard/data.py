@@ -6,7 +6,10 @@ Functions take the store URL (hashable, so caches key on it) and return plain fr
 
 from __future__ import annotations
 
-from datetime import timedelta
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +29,7 @@ from db.models import (
     Merchant,
     Message,
     Order,
+    Simulation,
     StaffingPlan,
     StaffingPlanRow,
     Ticket,
@@ -288,6 +292,51 @@ def transcript(url: str, conversation_id: int) -> pd.DataFrame:
         .where(Message.conversation_id == conversation_id, Message.role.in_(("user", "assistant")))
         .order_by(Message.created_at, Message.id),
     )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def simulation(url: str) -> dict[str, Any] | None:
+    """The simulation that moved last, the one `longcat simulate` is driving; None if none."""
+    with Session(engine(url)) as session:
+        row = session.execute(
+            select(Simulation.name, Simulation.clock, Simulation.status, Simulation.started_at)
+            .order_by(Simulation.updated_at.desc(), Simulation.id.desc())
+            .limit(1)
+        ).first()
+    return None if row is None else row._asdict()
+
+
+WHATIF_WORKERS = 2
+
+
+# No URL: the what-if seeds a private city of its own, so only its settings key the cache.
+@st.cache_data(show_spinner=False, max_entries=20)
+def whatif(
+    day: date,
+    hours: tuple[int, int],
+    scale: str,
+    seed: int,
+    timezone: str,
+    baseline_roster: str,
+    variants: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...],
+) -> dict[str, Any]:
+    """Baseline and variants (name, changes to the baseline) replayed; the KPIs of each.
+
+    Raises WhatIfError (a ValueError naming the setting) on a setting it cannot use.
+    """
+    from dataclasses import replace
+
+    from apps.simulator.whatif import Day, Variant, compare
+
+    base = Variant(roster=baseline_roster)
+    setup = Day(day, scale=scale, seed=seed, timezone=timezone, hours=hours)
+    others = [replace(base, name=name, **dict(change)) for name, change in variants]
+    with tempfile.TemporaryDirectory(prefix="longcat-whatif-") as tmp:
+        prepared, outcomes = compare(setup, base, others, Path(tmp), WHATIF_WORKERS)
+    return {
+        "forecast_orders": round(prepared.forecast_orders, 1),
+        "outcomes": [o.as_json() for o in outcomes],
+    }
 
 
 def refresh() -> None:

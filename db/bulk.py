@@ -49,11 +49,11 @@ def clear_all(conn: Connection) -> None:
         conn.execute(delete(table))
 
 
-def sync_sequences(conn: Connection) -> None:
+def sync_sequences(conn: Connection, tables: Iterable[Table] | None = None) -> None:
     """After rows were written with explicit ids, move PostgreSQL's sequences past them."""
     if conn.dialect.name != "postgresql":
         return
-    for table in Base.metadata.sorted_tables:
+    for table in Base.metadata.sorted_tables if tables is None else tables:
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or pk[0].type.python_type is not int:
             continue

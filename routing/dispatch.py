@@ -78,15 +78,20 @@ def propose_round(
     travel: TravelProvider | None = None,
     pin_assigned: bool = True,
     timezone: str = "UTC",
+    deterministic: bool = False,
 ) -> Proposal:
-    """Read and solve one round; ``timezone`` is the city's, for rush-hour travel times."""
+    """Read and solve one round; ``timezone`` is the city's, for rush-hour travel times.
+
+    ``deterministic`` asks the solver for the same plan from the same store every time
+    (see `routing.live_solve.dispatch`); simulations replay with it.
+    """
     now = now or datetime.now(UTC)
     travel = travel or HaversineProvider(timezone=timezone)
     with Session(engine) as session:
         snapshot = read_snapshot(session, now, zone_id, pin_assigned)
     plan = None
     if snapshot.problem is not None:
-        plan = dispatch(snapshot.problem, travel, time_limit_s)
+        plan = dispatch(snapshot.problem, travel, time_limit_s, deterministic=deterministic)
     return Proposal(snapshot, plan, now)
 
 
@@ -125,7 +130,7 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
             ).scalar_one()
             _write_routes(conn, plan, plan_id, now)
             _apply_changes(conn, changes, snapshot.statuses, now, actor)
-            _settle_plans_and_couriers(conn)
+            settle_plans_and_couriers(conn)
             conn.execute(
                 insert(AuditEntry),
                 {
@@ -222,7 +227,7 @@ def _apply_changes(
         )
 
 
-def _settle_plans_and_couriers(conn: Connection) -> None:
+def settle_plans_and_couriers(conn: Connection) -> None:
     """Plans without active assignments are superseded; couriers with work are busy."""
     live_plans = select(Assignment.plan_id).where(Assignment.active).distinct()
     conn.execute(
@@ -253,6 +258,7 @@ def run_round(
     actor: str = "dispatch",
     max_attempts: int = 5,
     timezone: str = "UTC",
+    deterministic: bool = False,
 ) -> RoundResult:
     """Propose and commit one round, solving again when another dispatcher got there first."""
     for attempt in range(1, max_attempts + 1):
@@ -263,6 +269,7 @@ def run_round(
             time_limit_s=time_limit_s,
             travel=travel,
             timezone=timezone,
+            deterministic=deterministic,
         )
         try:
             result = commit_proposal(engine, proposal, actor)

@@ -14,18 +14,25 @@ from routing.live_network import Network
 INSERTION_NEIGHBORS_RATIO = 0.2
 INSERTION_MIN_NEIGHBORS = 10
 LEFT_OUT_GRACE_S = 0.05
+DETERMINISTIC_SOLUTIONS = 300  # improving moves a deterministic descent may make
 
 
-def solve_network(net: Network, candidates: list[np.ndarray], deadline: float):
+def solve_network(
+    net: Network, candidates: list[np.ndarray], deadline: float, deterministic: bool = False
+):
     """Best routes (node lists per courier) found by the deadline (a time.monotonic() value).
 
     Starts from the greedy plan, so a plan always comes back even with no time to search.
+    ``deterministic`` trades the metaheuristic for a descent to the first local optimum and
+    lets insertion finish, so the same round gives the same plan however fast the machine
+    is; the deadline then only caps a descent that would run very long.
     """
     from ortools.constraint_solver import pywrapcp
 
     first = greedy_routes(net, candidates)
-    if deadline - time.monotonic() <= 0.1:
+    if not deterministic and deadline - time.monotonic() <= 0.1:
         return first
+    repair_by = math.inf if deterministic else deadline
     n_couriers = len(net.couriers)
     manager = pywrapcp.RoutingIndexManager(
         net.size, n_couriers, list(range(n_couriers)), [net.end] * n_couriers
@@ -55,10 +62,10 @@ def solve_network(net: Network, candidates: list[np.ndarray], deadline: float):
     _add_orders(net, model, manager, clock, candidates)
     # Cheapest insertion of what the greedy pass left out, then local search from that plan:
     # OR-Tools' own insertion heuristics take too long to finish reliably on large clusters.
-    first = insert_left_out(net, first, candidates, deadline)
-    routes = _search(net, model, manager, first, deadline - time.monotonic())
+    first = insert_left_out(net, first, candidates, repair_by)
+    routes = _search(net, model, manager, first, deadline - time.monotonic(), deterministic)
     routes = routes if _cost(net, routes) <= _cost(net, first) else first
-    return insert_left_out(net, routes, candidates, deadline + LEFT_OUT_GRACE_S)
+    return insert_left_out(net, routes, candidates, repair_by + LEFT_OUT_GRACE_S)
 
 
 def _add_orders(net: Network, model, manager, clock, candidates) -> None:
@@ -86,16 +93,27 @@ def _add_orders(net: Network, model, manager, clock, candidates) -> None:
         solver.Add(model.ActiveVar(p) == model.ActiveVar(d))
 
 
-def _search(net: Network, model, manager, start: list[list[int]], time_limit_s: float):
+def _search(
+    net: Network,
+    model,
+    manager,
+    start: list[list[int]],
+    time_limit_s: float,
+    deterministic: bool = False,
+):
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = (
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     )
+    metaheuristics = routing_enums_pb2.LocalSearchMetaheuristic
     search.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        metaheuristics.GREEDY_DESCENT if deterministic else metaheuristics.GUIDED_LOCAL_SEARCH
     )
+    if deterministic:
+        # A fixed amount of work rather than of time, so a slow machine finds the same plan.
+        search.solution_limit = DETERMINISTIC_SOLUTIONS
     gci = search.global_cheapest_insertion_first_solution_parameters
     gci.neighbors_ratio = INSERTION_NEIGHBORS_RATIO
     gci.min_neighbors = INSERTION_MIN_NEIGHBORS

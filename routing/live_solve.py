@@ -41,6 +41,7 @@ class _Job:
     candidates: tuple[np.ndarray, ...]
     clusters: tuple[Cluster, ...]
     deadline_in_s: float  # relative: monotonic clocks are not shared between processes
+    deterministic: bool = False
 
 
 def dispatch(
@@ -49,8 +50,14 @@ def dispatch(
     time_limit_s: float = 5.0,
     max_cluster_orders: int = MAX_CLUSTER_ORDERS,
     workers: int = 1,
+    deterministic: bool = False,
 ) -> DispatchPlan:
-    """Plan the round within time_limit_s of wall time; always returns a plan."""
+    """Plan the round within time_limit_s of wall time; always returns a plan.
+
+    ``deterministic`` (for simulations that must replay event for event): a descent to the
+    first local optimum instead of a search that runs to the deadline, so the plan does not
+    depend on the machine's speed as long as the descent ends within time_limit_s.
+    """
     if time_limit_s <= 0:
         raise ValueError(f"time_limit_s: must be positive, got {time_limit_s}")
     if workers < 1:
@@ -62,7 +69,7 @@ def dispatch(
     bins = _balance(groups, min(workers, len(groups)))
     safety = min(SAFETY_S, SAFETY_SHARE * time_limit_s)
     left = started + time_limit_s - safety - time.monotonic()
-    jobs = [_Job(problem, travel, found.candidates, tuple(b), left) for b in bins]
+    jobs = [_Job(problem, travel, found.candidates, tuple(b), left, deterministic) for b in bins]
     if len(jobs) == 1:
         parts = [_solve_clusters(jobs[0])]
     else:
@@ -94,7 +101,7 @@ def _solve_clusters(job: _Job) -> dict[int, list[tuple[int, bool, tuple[int, int
         cands = [np.array([local[v] for v in job.candidates[k] if v in local], dtype=np.int64)
                  for k in group.orders]  # fmt: skip
         now = time.monotonic()
-        plan = solve_network(net, cands, now + max(deadline - now, 0.0) * share)
+        plan = solve_network(net, cands, now + max(deadline - now, 0.0) * share, job.deterministic)
         for i, v in enumerate(group.couriers):
             visits, _ = simulate(net, i, plan[i])
             out[v] = [

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from apps.city.demand import DemandModel, public_holidays, rain_series
 from apps.city.geography import ZONES
-from apps.city.history import CIRCUITY, Timeline, draw_counts, draw_timeline
+from apps.city.history import Timeline, delivery_fee_minor, draw_counts, draw_timeline
 from apps.city.population import Population, build_population, menu_items
 from apps.city.present import (
     courier_positions,
@@ -128,7 +128,7 @@ def order_rows(city: City, start: int, stop: int) -> Iterator[dict[str, Any]]:
             "status": status[i],
             "items": items,
             "subtotal_minor": subtotal,
-            "delivery_fee_minor": int(min(300 + 100 * np.ceil(km * CIRCUITY), 1200)),
+            "delivery_fee_minor": delivery_fee_minor(km),
             "currency": "CNY",
             "dropoff_address": customer["address"],
             "dropoff_lat": customer["lat"],

@@ -24,6 +24,17 @@ RAIN_SLOWDOWN = 0.8
 PEAK_SLOWDOWN = 0.9
 
 
+def promise_offset_s(prep_s, trip_km):
+    """Seconds from placing to the promised time: the quote rounded up to five minutes."""
+    quote = prep_s + 240 + trip_km / QUOTE_SPEED_KMH * 3600 + 540
+    return np.ceil(quote / 300) * 300
+
+
+def delivery_fee_minor(km: float) -> int:
+    """The fee for a drop-off `km` away as the crow flies, in fen."""
+    return int(min(300 + 100 * np.ceil(km * CIRCUITY), 1200))
+
+
 @dataclass(frozen=True)
 class Timeline:
     """Orders as parallel arrays; indexes into the population lists are 0-based."""
@@ -139,8 +150,7 @@ def draw_timeline(
     c_lon = np.array([c["lon"] for c in population.customers])[customer]
     trip_km = haversine_km(m_lat, m_lon, c_lat, c_lon) * CIRCUITY
     delivered = picked + trip_km / speed * 3600 + rng.uniform(60, 240, n)
-    quote = prep_nominal + 240 + trip_km / QUOTE_SPEED_KMH * 3600 + 540
-    promised = placed + np.ceil(quote / 300) * 300
+    promised = placed + promise_offset_s(prep_nominal, trip_km)
 
     cancel = np.full(n, np.nan)
     cancelling = rng.uniform(size=n) < CANCEL_SHARE

@@ -14,6 +14,7 @@ from apps.cli import (
     forecast_jobs,
     llm,
     route,
+    simulate,
     store,
 )
 
@@ -27,7 +28,7 @@ app = typer.Typer(
 
 # Built-in commands register through the same small interface an extension would use.
 COMMAND_MODULES = [
-    store, demo, dispatch, route, forecast, forecast_jobs, llm, agent, api, dashboard,
+    store, demo, simulate, dispatch, route, forecast, forecast_jobs, llm, agent, api, dashboard,
 ]  # fmt: skip
 for module in COMMAND_MODULES:
     module.register(app)

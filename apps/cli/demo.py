@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,9 +26,14 @@ def demo(
     serve: Annotated[
         bool, typer.Option(help="Start the API after seeding (--no-serve: only seed).")
     ] = True,
+    speed: Annotated[
+        float,
+        typer.Option(min=0, help="Speed of the live city beside the API (0: no simulation)."),
+    ] = 60.0,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Seed the city if the store is empty (or --reseed), show it, serve the API and the pages."""
+    """Seed the city if the store is empty (or --reseed), show it, then serve the API and the
+    pages while the live city runs: orders arrive, couriers ride, dispatch plans."""
     from db.bulk import is_empty
     from db.queries import store_stats
 
@@ -44,10 +50,10 @@ def demo(
     console.print(f"Store: {engine.url.render_as_string(hide_password=True)}")
     console.print("Try: [bold].venv/bin/longcat order list --status picked_up[/]")
     if serve:
-        _serve(engine, port, database_url)
+        _serve(engine, port, database_url, speed)
 
 
-def _serve(engine: Engine, port: int, database_url: str | None) -> None:
+def _serve(engine: Engine, port: int, database_url: str | None, speed: float) -> None:
     import uvicorn
     from sqlalchemy import select
 
@@ -68,26 +74,31 @@ def _serve(engine: Engine, port: int, database_url: str | None) -> None:
         console.print(f"Tracking page:  {settings.link_base}/track/{token}", soft_wrap=True)
         console.print(f"Demo host page: {settings.link_base}/demo?token={token}", soft_wrap=True)
     console.print(f"API docs:       {settings.link_base}/docs")
-    dashboard = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "apps.cli",
-            "dashboard",
-            "--port",
-            str(port + 1),
-            "--database-url",
-            engine.url.render_as_string(hide_password=False),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    console.print(f"Dashboard:      http://{settings.api_host}:{port + 1}   (Ctrl-C stops both)")
+    url = engine.url.render_as_string(hide_password=False)
+    helpers = [_start(["dashboard", "--port", str(port + 1), "--database-url", url])]
+    console.print(f"Dashboard:      http://{settings.api_host}:{port + 1}")
+    if speed:
+        log = settings.data_dir / "simulate.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        # Thirty simulated days: a demo left running keeps living until someone stops it.
+        simulate = ["simulate", "--name", "demo", "--speed", f"{speed:g}", "--duration", "30d"]
+        helpers.append(_start([*simulate, "--database-url", url], log))
+        console.print(f"Live city:      simulated at {speed:g}x real time, log in {log}")
+    console.print("Ctrl-C stops everything.")
     try:
         uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")
     finally:
-        dashboard.terminate()
-        dashboard.wait(timeout=30)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=60)
+
+
+def _start(args: list[str], log: Path | None = None) -> subprocess.Popen:
+    out = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
+    return subprocess.Popen(
+        [sys.executable, "-m", "apps.cli", *args], stdout=out, stderr=subprocess.STDOUT
+    )
 
 
 def register(app: typer.Typer) -> None:

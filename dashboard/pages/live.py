@@ -23,6 +23,14 @@ def route_paths(routes: pd.DataFrame) -> list[dict]:
 
 @st.fragment(run_every=15)
 def live(url: str) -> None:
+    # Shown first: while `longcat simulate` runs, its clock is what the city's time means.
+    sim = data.simulation(url)
+    if sim is not None:
+        st.caption(
+            f"Simulation **{sim['name']}** ({sim['status']}): simulated clock "
+            f"{pd.Timestamp(sim['clock']):%Y-%m-%d %H:%M:%S} UTC, "
+            f"started at {pd.Timestamp(sim['started_at']):%Y-%m-%d %H:%M} UTC"
+        )
     k = data.kpis(url)
     if not k:
         st.info("The store holds no orders yet: run `longcat seed` or `longcat import orders`.")

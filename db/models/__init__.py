@@ -21,12 +21,14 @@ from db.models.demand import (
 from db.models.orders import OPEN_STATUSES, ORDER_STATUSES, Order, OrderEvent
 from db.models.plans import Assignment, RoutePlan
 from db.models.service import AuditEntry, Compensation, Conversation, Message, Ticket
+from db.models.simulation import SIMULATION_STATUSES, Simulation
 
 __all__ = [
     "COURIER_STATUSES",
     "LANGUAGES",
     "OPEN_STATUSES",
     "ORDER_STATUSES",
+    "SIMULATION_STATUSES",
     "VEHICLE_TYPES",
     "Assignment",
     "AuditEntry",
@@ -44,6 +46,7 @@ __all__ = [
     "Order",
     "OrderEvent",
     "RoutePlan",
+    "Simulation",
     "StaffingPlan",
     "StaffingPlanRow",
     "Ticket",

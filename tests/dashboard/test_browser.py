@@ -28,6 +28,7 @@ PAGES = {
     "dispatch": "Dispatch",
     "forecasts": "Forecasts",
     "supply": "Demand against supply",
+    "whatif": "What if",
     "agent": "Agent console",
     "service": "Customer service",
     "data_import": "Data",

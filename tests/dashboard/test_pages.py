@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import make_engine
-from db.models import Assignment, AuditEntry, Compensation, Merchant, Order, RoutePlan
+from db.models import (
+    Assignment,
+    AuditEntry,
+    Compensation,
+    Merchant,
+    Order,
+    RoutePlan,
+    Simulation,
+)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -26,6 +35,29 @@ def test_live_operations(page, backend: str) -> None:
     ]
     assert app.get("deck_gl_json_chart")
     assert "open orders" in app.caption[0].value
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_live_shows_the_simulated_clock(page, seeded_url: str, backend: str) -> None:
+    """While a simulation runs over the store, the live page shows its clock and status."""
+    from tests.conftest import TEST_NOW
+
+    clock = TEST_NOW + timedelta(minutes=42)
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        session.add(
+            Simulation(
+                name="live", seed=7, settings={}, started_at=TEST_NOW, clock=clock,
+                next_dispatch_at=clock, busy_until={}, counters={}, status="running",
+                updated_at=TEST_NOW,
+            )
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()
+    app = page("live.py")
+    captions = " ".join(c.value for c in app.caption)
+    assert f"{clock:%Y-%m-%d %H:%M:%S}" in captions
+    assert "running" in captions
 
 
 def test_dispatch_propose_and_commit(page, seeded_url: str) -> None:
@@ -150,6 +182,49 @@ def test_data_page_offers_every_kind(page, backend: str) -> None:
     """The import page offers the same kinds as the CLI."""
     app = page("data_import.py")
     assert app.selectbox[0].options == ["merchants", "customers", "couriers", "orders"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_whatif_form_runs_nothing_until_asked(page, backend: str) -> None:
+    """The form renders with flat roster as the default variant, and no result shows yet."""
+    app = page("whatif.py")
+    assert app.slider[0].value == (11, 14)
+    assert app.multiselect[0].value == ["flat roster"]
+    assert app.button[0].label == "Run"
+    assert not app.dataframe
+    assert "whatif_result" not in app.session_state
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_whatif_empty_window_names_the_field(page, backend: str) -> None:
+    """An empty hour window is refused with a message naming it, not a traceback."""
+    app = page("whatif.py")
+    app.slider[0].set_value((12, 12))
+    app.button[0].click().run()
+    assert not app.exception
+    assert "hours" in app.error[0].value
+    assert not app.dataframe
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_whatif_compares_baseline_and_flat_roster(page, backend: str) -> None:
+    """Run replays one hour; the KPI table has a column per run and its orders add up."""
+    app = page("whatif.py")
+    app.date_input[0].set_value(date(2026, 11, 27))
+    app.slider[0].set_value((11, 12))
+    app.button[0].click().run(timeout=300)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["baseline", "flat roster"]
+    for column in table.columns:
+        parts = table.loc[["delivered", "cancelled", "unserved", "open"], column].sum()
+        assert parts > 0
+        assert table.loc["orders", column] == parts
+    assert any("flat roster" in m.value for m in app.markdown), "a verdict on the variant"
+    assert len(app.get("vega_lite_chart")) == 5
+    app.run()
+    assert app.dataframe, "a rerun still shows the result"
 
 
 def test_every_page_has_a_test() -> None:

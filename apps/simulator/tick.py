@@ -1,0 +1,343 @@
+"""One tick of the city, written in the caller's transaction: shifts start, orders arrive,
+merchants confirm, customers cancel, couriers ride and hand over, late orders run out of time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from agents.customer.policy import cancel_fee
+from apps.simulator import draws
+from apps.simulator.catalog import Catalog
+from apps.simulator.movement import Stop, ride
+from apps.simulator.settings import SimSettings
+from db.bulk import sync_sequences
+from db.models import Assignment, Courier, DemandObservation, Merchant, Order, OrderEvent
+from routing.dispatch import settle_plans_and_couriers
+from routing.store_snapshot import HARD_LATE
+from routing.travel import HaversineProvider, Location
+
+NOT_PICKED = ("placed", "confirmed", "assigned")
+UNSERVED_PREFIX = "unserved: "
+
+
+@dataclass
+class TickCounts:
+    """What happened during one tick, for progress lines and the tests."""
+
+    placed: int = 0
+    confirmed: int = 0
+    picked_up: int = 0
+    delivered: int = 0
+    cancelled: int = 0
+    unserved: int = 0
+    shifts_started: int = 0
+    shifts_ended: int = 0
+    on_shift: int = 0
+    busy: int = 0
+
+    def add(self, other: TickCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class World:
+    """What a tick needs besides the store: the city, the settings and the clock's memory."""
+
+    catalog: Catalog
+    settings: SimSettings
+    travel: HaversineProvider
+    busy_until: dict[int, float] = field(default_factory=dict)  # courier -> epoch seconds
+    arrivals_open: bool = True  # False while a what-if drains the day's last orders
+    _arrivals: dict[datetime, list[draws.Arrival]] = field(default_factory=dict)
+
+    def arrivals(self, hour: datetime) -> list[draws.Arrival]:
+        if hour not in self._arrivals:
+            self._arrivals = {hour: draws.arrivals(
+                self.catalog, hour, self.settings.seed, self.settings.demand_factor
+            )}  # fmt: skip
+        return self._arrivals[hour]
+
+
+def run_tick(conn: Connection, world: World, t0: datetime, t1: datetime) -> TickCounts:
+    counts = TickCounts()
+    _start_shifts(conn, world, t1, counts)
+    if world.arrivals_open:
+        _place_orders(conn, world, t0, t1, counts)
+    _confirm(conn, world, t1, counts)
+    _customer_cancels(conn, world, t1, counts)
+    _ride(conn, world, t0, t1, counts)
+    _run_out_of_time(conn, t1, counts)
+    _end_shifts(conn, t1, counts)
+    settle_plans_and_couriers(conn)
+    conn.execute(update(Courier).where(Courier.status != "off_shift").values(last_seen_at=t1))
+    counts.on_shift = conn.scalar(
+        select(func.count()).select_from(Courier).where(Courier.status != "off_shift")
+    )
+    counts.busy = conn.scalar(
+        select(func.count(Assignment.courier_id.distinct())).where(Assignment.active)
+    )
+    return counts
+
+
+def _event(conn: Connection, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(insert(OrderEvent), rows)
+
+
+def _start_shifts(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
+    starting = conn.execute(
+        select(Courier.id, Courier.zone_id, Courier.last_lat, Courier.shift_start).where(
+            Courier.status == "off_shift", Courier.shift_start <= t1, Courier.shift_end > t1
+        )
+    ).all()
+    for courier_id, zone_id, lat, _ in starting:
+        values = {"status": "available", "last_seen_at": t1}
+        if lat is None:
+            values["last_lat"], values["last_lon"] = world.catalog.zone_centres[zone_id]
+        conn.execute(update(Courier).where(Courier.id == courier_id).values(**values))
+    counts.shifts_started = len(starting)
+
+
+def _place_orders(
+    conn: Connection, world: World, t0: datetime, t1: datetime, counts: TickCounts
+) -> None:
+    hour = t0.replace(minute=0, second=0, microsecond=0)
+    new: list[draws.Arrival] = []
+    while hour < t1:
+        new += [a for a in world.arrivals(hour) if t0 < a.placed_at <= t1]
+        hour += timedelta(hours=1)
+    if not new:
+        return
+    first = (conn.scalar(select(func.max(Order.id))) or 0) + 1
+    rows = [{"id": first + i, **a.row} for i, a in enumerate(new)]
+    conn.execute(insert(Order), rows)
+    sync_sequences(conn, [Order.__table__])
+    _event(conn, [
+        {"order_id": r["id"], "status": "placed", "at": r["placed_at"], "actor": "customer"}
+        for r in rows
+    ])  # fmt: skip
+    per_hour = Counter(
+        (r["zone_id"], r["placed_at"].replace(minute=0, second=0, microsecond=0)) for r in rows
+    )
+    for (zone_id, hour_start), n in sorted(per_hour.items()):
+        seen = conn.execute(
+            select(DemandObservation.id, DemandObservation.orders).where(
+                DemandObservation.zone_id == zone_id, DemandObservation.hour == hour_start
+            )
+        ).first()
+        if seen is None:
+            conn.execute(
+                insert(DemandObservation), {"zone_id": zone_id, "hour": hour_start, "orders": n}
+            )
+        else:
+            conn.execute(
+                update(DemandObservation)
+                .where(DemandObservation.id == seen.id)
+                .values(orders=seen.orders + n)
+            )
+    counts.placed = len(rows)
+
+
+def _confirm(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
+    waiting = conn.execute(
+        select(Order.id, Order.placed_at, Merchant.prep_minutes)
+        .join(Merchant, Merchant.id == Order.merchant_id)
+        .where(Order.status == "placed")
+        .order_by(Order.id)
+    ).all()
+    events = []
+    for order_id, placed_at, prep_minutes in waiting:
+        delay, prep = draws.merchant_timing(world.settings.seed, order_id, prep_minutes)
+        confirmed_at = placed_at + timedelta(seconds=round(delay))
+        if confirmed_at > t1:
+            continue
+        ready_at = confirmed_at + timedelta(seconds=round(prep))
+        conn.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(status="confirmed", confirmed_at=confirmed_at, ready_at=ready_at)
+        )
+        events.append(
+            {"order_id": order_id, "status": "confirmed", "at": confirmed_at, "actor": "merchant"}
+        )
+    _event(conn, events)
+    counts.confirmed = len(events)
+
+
+def _customer_cancels(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
+    share = world.settings.cancel_share
+    if share == 0:
+        return
+    open_orders = conn.execute(
+        select(Order.id, Order.status, Order.placed_at, Order.subtotal_minor)
+        .where(Order.status.in_(NOT_PICKED))
+        .order_by(Order.id)
+    ).all()
+    for order_id, status, placed_at, subtotal in open_orders:
+        after = draws.cancel_after(world.settings.seed, order_id, share)
+        if after is None or placed_at + timedelta(seconds=round(after)) > t1:
+            continue
+        at = placed_at + timedelta(seconds=round(after))
+        _cancel(conn, order_id, at, "customer changed mind", cancel_fee(status, subtotal),
+                "customer")  # fmt: skip
+        counts.cancelled += 1
+
+
+def _cancel(conn: Connection, order_id: int, at: datetime, reason: str, fee: int, actor: str):
+    conn.execute(
+        update(Assignment)
+        .where(Assignment.order_id == order_id, Assignment.active)
+        .values(active=False)
+    )
+    conn.execute(
+        update(Order)
+        .where(Order.id == order_id)
+        .values(
+            status="cancelled",
+            cancelled_at=at,
+            cancel_reason=reason,
+            cancel_fee_minor=fee,
+            courier_id=None,
+            assigned_at=None,
+        )
+    )
+    _event(conn, [{"order_id": order_id, "status": "cancelled", "at": at, "actor": actor}])
+
+
+def _run_out_of_time(conn: Connection, t1: datetime, counts: TickCounts) -> None:
+    """An order nobody picked up by its hard latest time is given up, with the reason."""
+    stale = conn.execute(
+        select(Order.id, Order.promised_at, Order.assigned_at)
+        .where(Order.status.in_(NOT_PICKED), Order.promised_at <= t1 - HARD_LATE)
+        .order_by(Order.id)
+    ).all()
+    for order_id, promised_at, assigned_at in stale:
+        why = (
+            "its courier could not reach it in time"
+            if assigned_at is not None
+            else "no courier could reach it in time"
+        )
+        _cancel(conn, order_id, promised_at + HARD_LATE, UNSERVED_PREFIX + why, 0, "dispatch")
+        counts.unserved += 1
+
+
+def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: TickCounts) -> None:
+    rows = conn.execute(
+        select(
+            Assignment.courier_id,
+            Assignment.eta_pickup,
+            Assignment.eta_dropoff,
+            Order.id,
+            Order.status,
+            Order.ready_at,
+            Order.dropoff_lat,
+            Order.dropoff_lon,
+            Merchant.lat,
+            Merchant.lon,
+        )
+        .join(Order, Order.id == Assignment.order_id)
+        .join(Merchant, Merchant.id == Order.merchant_id)
+        .where(Assignment.active, Order.status.in_(("assigned", "picked_up")))
+    ).all()
+    stops: dict[int, list[tuple[tuple, Stop]]] = {}
+    for r in rows:
+        route = stops.setdefault(r.courier_id, [])
+        if r.status == "assigned":
+            ready = (r.ready_at or t0).timestamp()
+            key = ((r.eta_pickup or t0).timestamp(), 0, r.id)
+            route.append((key, Stop(r.id, True, Location(r.lat, r.lon), ready)))
+        key = ((r.eta_dropoff or t0).timestamp(), 1, r.id)
+        route.append((key, Stop(r.id, False, Location(r.dropoff_lat, r.dropoff_lon))))
+    if not stops:
+        return
+    couriers = conn.execute(
+        select(Courier.id, Courier.last_lat, Courier.last_lon, Courier.vehicle_type).where(
+            Courier.id.in_(stops)
+        )
+    ).all()
+    events = []
+    for courier_id, lat, lon, vehicle in sorted(couriers):
+        route = [stop for _, stop in sorted(stops[courier_id], key=lambda s: s[0])]
+        picked = {s.order_id for s in route if s.pickup}
+        # A drop-off can only follow its pickup: the route is cut where that would break.
+        route = [s for i, s in enumerate(route) if s.pickup or _pickup_before(route, i, picked)]
+
+        def travel(a: Location, b: Location, vehicle: str = vehicle) -> float:
+            return float(world.travel.seconds([a], [b], vehicle, t0)[0, 0])
+
+        moved = ride(
+            Location(lat, lon), route, t0.timestamp(), t1.timestamp(), travel,
+            world.busy_until.get(courier_id),
+        )  # fmt: skip
+        if moved.busy_until_s is None:
+            world.busy_until.pop(courier_id, None)
+        else:
+            world.busy_until[courier_id] = moved.busy_until_s
+        conn.execute(
+            update(Courier)
+            .where(Courier.id == courier_id)
+            .values(last_lat=round(moved.position.lat, 6), last_lon=round(moved.position.lon, 6))
+        )
+        for done in moved.done:
+            at = draws.at_epoch(done.at_s)
+            if done.pickup:
+                conn.execute(
+                    update(Order)
+                    .where(Order.id == done.order_id)
+                    .values(status="picked_up", picked_up_at=at, courier_id=courier_id)
+                )
+                counts.picked_up += 1
+            else:
+                conn.execute(
+                    update(Order)
+                    .where(Order.id == done.order_id)
+                    .values(status="delivered", delivered_at=at)
+                )
+                conn.execute(
+                    update(Assignment)
+                    .where(Assignment.order_id == done.order_id, Assignment.active)
+                    .values(active=False)
+                )
+                counts.delivered += 1
+            status = "picked_up" if done.pickup else "delivered"
+            events.append(
+                {"order_id": done.order_id, "status": status, "at": at,
+                 "actor": f"courier:{courier_id}"}
+            )  # fmt: skip
+    _event(conn, events)
+
+
+def _pickup_before(route: list[Stop], index: int, picked: set[int]) -> bool:
+    order_id = route[index].order_id
+    if order_id not in picked:
+        return True  # already in the bag
+    return any(s.pickup and s.order_id == order_id for s in route[:index])
+
+
+def _end_shifts(conn: Connection, t1: datetime, counts: TickCounts) -> None:
+    """Couriers past their shift's end go home once their bag is empty; the same shift comes
+    back the next day."""
+    working = select(Assignment.courier_id).where(Assignment.active).distinct()
+    over = conn.execute(
+        select(Courier.id, Courier.status, Courier.shift_start, Courier.shift_end)
+        .where(Courier.id.not_in(working))
+        .where(
+            or_(
+                Courier.shift_end <= t1,
+                Courier.shift_end.is_(None) & (Courier.status != "off_shift"),
+            )
+        )
+    ).all()
+    for courier_id, status, start, end in over:
+        values: dict = {"status": "off_shift"}
+        if end is not None:
+            days = (t1 - end) // timedelta(days=1) + 1
+            values["shift_start"] = start + timedelta(days=days)
+            values["shift_end"] = end + timedelta(days=days)
+        conn.execute(update(Courier).where(Courier.id == courier_id).values(**values))
+        counts.shifts_ended += status != "off_shift"
