@@ -48,9 +48,7 @@ def run_scale(scale: str, at: datetime, args, workdir: Path) -> dict:
     upgrade(engine)
     seed_city(engine, build_city(SCALES[scale], args.seed, at))
     seed_s = time.perf_counter() - started
-    settings = SimSettings(
-        seed=args.seed, tick_s=30, dispatch_interval_s=60, dispatch_time_limit_s=2.0
-    )
+    settings = SimSettings(seed=args.seed)
     sim = Simulator(engine, settings, name="bench", timezone=TIMEZONE, start=at)
     started = time.perf_counter()
     totals = sim.run(at + timedelta(hours=args.hours), speed=None)
@@ -94,9 +92,9 @@ def run_whatif(at: datetime, args, workdir: Path) -> dict:
         {
             "name": o.variant.name,
             "wall_s": round(o.wall_s, 1),
-            "orders": o.kpis.orders,
-            "delivered": o.kpis.delivered,
             "speedup_vs_real_time": round(window / o.wall_s, 1),
+            "courier_hours": o.courier_hours,
+            **o.kpis.as_json(),
         }
         for o in outcomes
     ]
@@ -139,7 +137,8 @@ def main(argv: list[str] | None = None) -> None:
         workdir = Path(tmp)
         if scales:
             print(f"loop at full speed from {at.isoformat()}, {args.hours:g} simulated h, "
-                  f"tick 30 s, dispatch every 60 s (2 s limit), seed {args.seed}")  # fmt: skip
+                  f"tick {SimSettings().tick_s:g} s, dispatch every "
+                  f"{SimSettings().dispatch_interval_s:g} s, seed {args.seed}")  # fmt: skip
             print(f"{'scale':<6} {'seed s':>7} {'placed':>7} {'delivered':>9} {'rounds':>6} "
                   f"{'wall s':>8} {'orders/s':>8} {'x real time':>11}", flush=True)  # fmt: skip
         for scale in scales:
@@ -162,6 +161,14 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{'total':<16} {'':>6} {'':>9} {whatif['total_wall_s']:>8} "
                   f"{whatif['speedup_vs_real_time']:>11}  "
                   f"({whatif['simulated_s']} simulated s over the total wall time)")  # fmt: skip
+            print(f"\n{'variant':<16} {'c-hours':>7} {'on time':>7} {'avg min':>7} "
+                  f"{'p90 min':>7} {'unserved':>8} {'cancel':>6} {'util':>5} "
+                  f"{'comp':>6}")  # fmt: skip
+            for v in whatif["variants"]:
+                print(f"{v['name']:<16} {v['courier_hours']:>7} {v['on_time_rate']:>7} "
+                      f"{v['avg_delivery_min']:>7} {v['p90_delivery_min']:>7} "
+                      f"{v['unserved']:>8} {v['cancelled']:>6} {v['courier_utilisation']:>5} "
+                      f"{v['compensation_total']:>6}")  # fmt: skip
     if args.json:
         print(json.dumps({
             "benchmark": "sim_bench", "at": at.isoformat(), "hours": args.hours,

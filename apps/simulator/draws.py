@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -74,12 +75,14 @@ def arrivals(catalog: Catalog, hour_start: datetime, seed: int, factor: float) -
     return sorted(found, key=lambda a: a.placed_at)
 
 
+@cache
 def merchant_timing(seed: int, order_id: int, prep_minutes: int) -> tuple[float, float]:
     """Seconds from placing to the merchant's confirmation, and from there to food ready."""
     rng = _rng(seed, MERCHANT, order_id)
     return float(rng.uniform(30, 180)), float(prep_minutes * 60.0 * rng.lognormal(0.0, 0.3))
 
 
+@cache
 def cancel_after(seed: int, order_id: int, share: float) -> float | None:
     """Seconds after placing at which the customer cancels, or None if they never do."""
     rng = _rng(seed, CANCEL, order_id)
@@ -87,6 +90,7 @@ def cancel_after(seed: int, order_id: int, share: float) -> float | None:
     return float(after) if wants < share else None
 
 
+@cache
 def complaint_after(seed: int, order_id: int, share: float) -> float | None:
     """Seconds after a late delivery at which its customer complains, or None."""
     rng = _rng(seed, COMPLAINT, order_id)

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from agents.customer.policy import cancel_fee
 from apps.simulator import draws
@@ -260,7 +260,7 @@ def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: Ti
             Courier.id.in_(stops)
         )
     ).all()
-    events = []
+    events, positions = [], []
     for courier_id, lat, lon, vehicle in sorted(couriers):
         route = [stop for _, stop in sorted(stops[courier_id], key=lambda s: s[0])]
         picked = {s.order_id for s in route if s.pickup}
@@ -278,11 +278,10 @@ def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: Ti
             world.busy_until.pop(courier_id, None)
         else:
             world.busy_until[courier_id] = moved.busy_until_s
-        conn.execute(
-            update(Courier)
-            .where(Courier.id == courier_id)
-            .values(last_lat=round(moved.position.lat, 6), last_lon=round(moved.position.lon, 6))
-        )
+        positions.append(
+            {"cid": courier_id, "lat": round(moved.position.lat, 6),
+             "lon": round(moved.position.lon, 6)}
+        )  # fmt: skip
         for done in moved.done:
             at = draws.at_epoch(done.at_s)
             if done.pickup:
@@ -309,6 +308,12 @@ def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: Ti
                 {"order_id": done.order_id, "status": status, "at": at,
                  "actor": f"courier:{courier_id}"}
             )  # fmt: skip
+    conn.execute(
+        update(Courier)
+        .where(Courier.id == bindparam("cid"))
+        .values(last_lat=bindparam("lat"), last_lon=bindparam("lon")),
+        positions,
+    )
     _event(conn, events)
 
 

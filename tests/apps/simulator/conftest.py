@@ -86,9 +86,7 @@ def store_state(engine: Engine) -> dict[str, Any]:
                 rows(select(Assignment.order_id, Assignment.courier_id).where(Assignment.active))
             ),
             "compensations": sorted(
-                rows(
-                    select(Compensation.order_id, Compensation.amount_minor, Compensation.status)
-                )
+                rows(select(Compensation.order_id, Compensation.amount_minor, Compensation.status))
             ),
             "complaints": sorted(
                 rows(select(Conversation.order_id).where(Conversation.order_id.is_not(None)))
