@@ -74,6 +74,12 @@ def simulate(
     time_limit: Annotated[
         float, typer.Option(min=0.1, max=600, help="Cap on each round's solve, in seconds.")
     ] = 10.0,
+    by_zone: Annotated[
+        bool,
+        typer.Option(
+            "--by-zone/--city-wide", help="One dispatch round per zone, or one for the city."
+        ),
+    ] = True,
     seed: Annotated[int, typer.Option(help="Seed of every random choice of the run.")] = 7,
     demand_factor: Annotated[
         float, typer.Option(min=0.01, help="Orders relative to what the history predicts.")
@@ -113,6 +119,7 @@ def simulate(
             tick_s=_duration(tick, "tick"),
             dispatch_interval_s=_duration(dispatch_interval, "dispatch_interval"),
             dispatch_time_limit_s=time_limit,
+            dispatch_by_zone=by_zone,
             demand_factor=demand_factor,
         )
     except SimSettingsError as exc:

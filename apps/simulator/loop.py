@@ -144,22 +144,28 @@ class Simulator:
         return counts
 
     def _dispatch(self, at: datetime, totals: Totals) -> None:
+        scopes = self.world.catalog.zone_ids if self.settings.dispatch_by_zone else (None,)
         with Session(self.engine) as session:
-            done = session.scalar(
-                select(func.count())
-                .select_from(RoutePlan)
-                .where(RoutePlan.created_by == DISPATCH_ACTOR, RoutePlan.created_at >= at)
+            done = set(
+                session.scalars(
+                    select(RoutePlan.zone_id).where(
+                        RoutePlan.created_by == DISPATCH_ACTOR, RoutePlan.created_at >= at
+                    )
+                )
             )
-        if not done:
+        for zone_id in scopes:
+            if zone_id in done:
+                continue  # written before a restart: the round is not run twice
             run_round(
                 self.engine,
                 now=at,
+                zone_id=zone_id,
                 time_limit_s=self.settings.dispatch_time_limit_s,
                 actor=DISPATCH_ACTOR,
                 timezone=self.timezone,
                 deterministic=True,
             )
-            totals.rounds += 1
+        totals.rounds += 1
         self.next_dispatch_at = at + timedelta(seconds=self.settings.dispatch_interval_s)
         with self.engine.begin() as conn:
             conn.execute(
