@@ -191,8 +191,10 @@ class Simulator:
             if on_tick is not None:
                 on_tick(self, counts)
             if speed:
-                ahead = (self.clock - sim_started).total_seconds() / speed
-                time.sleep(max(0.0, ahead - (time.monotonic() - started)))
+                due = started + (self.clock - sim_started).total_seconds() / speed
+                # Short naps, so a stop asked for at 1x does not wait out a whole tick.
+                while (left := due - time.monotonic()) > 0 and not should_stop():
+                    time.sleep(min(left, 0.2))
         self.set_status("finished" if self.clock >= until else "stopped")
         return totals
 

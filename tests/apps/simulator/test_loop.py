@@ -170,3 +170,25 @@ def test_unserved_orders_say_why(new_city) -> None:
             )
         ).all()
     assert any(r.startswith(UNSERVED_PREFIX + "no courier") for r in reasons)
+
+
+def test_a_stop_at_real_time_speed_comes_within_a_moment(new_city) -> None:
+    """At 1x a tick lasts 30 wall seconds; asked to stop, the run ends well before that,
+    marked stopped, with the tick it had written kept."""
+    import threading
+    import time
+
+    from db.models import Simulation
+
+    engine = new_city()
+    sim = simulator(engine)
+    start = sim.clock
+    asked = threading.Event()
+    threading.Timer(0.5, asked.set).start()
+    began = time.monotonic()
+    sim.run(start + timedelta(hours=1), speed=1.0, should_stop=asked.is_set)
+    assert time.monotonic() - began < 10
+    with engine.connect() as conn:
+        row = conn.execute(select(Simulation.status, Simulation.clock)).one()
+    assert row.status == "stopped"
+    assert row.clock == start + timedelta(seconds=SETTINGS.tick_s)
