@@ -73,10 +73,18 @@ def dispatch(
     if len(jobs) == 1:
         parts = [_solve_clusters(jobs[0])]
     else:
-        with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
+        with _pool_context().Pool(len(jobs)) as pool:
             parts = pool.map(_solve_clusters, jobs)
     routes = {v: stops for part in parts for v, stops in part.items()}
     return _plan(problem, routes, found.reasons, started, len(groups))
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server process: forking the caller itself deadlocks when
+    one of its threads (a web server's, a Dask client's) holds a lock at that moment."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["routing.live_model", "routing.live_network"])
+    return context
 
 
 def _balance(groups: list[Cluster], count: int) -> list[list[Cluster]]:
