@@ -63,5 +63,10 @@ def seed_city(
         plan, assignments = plan_rows(city)
         insert_rows(conn, RoutePlan.__table__, [plan])
         insert_rows(conn, Assignment.__table__, assignments)
-        sync_sequences(conn)
+        # Only the tables written here: an older schema (a store mid-upgrade) lacks others.
+        sync_sequences(
+            conn,
+            [t.__table__ for t in (Zone, Merchant, Customer, Courier, Order, OrderEvent,
+                                   DemandObservation, RoutePlan, Assignment)],
+        )  # fmt: skip
     return SeedResult(orders, events, demand, len(assignments))
