@@ -98,9 +98,5 @@ def complaint_after(seed: int, order_id: int, share: float) -> float | None:
     return float(after) if wants < share else None
 
 
-def epoch(at: datetime) -> float:
-    return at.timestamp()
-
-
 def at_epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(round(seconds), UTC)

@@ -22,7 +22,7 @@ from apps.simulator.catalog import read_catalog
 from apps.simulator.complaints import complain, due_complaints
 from apps.simulator.settings import SimSettings
 from apps.simulator.tick import TickCounts, World, run_tick
-from db.models import Order, RoutePlan, Simulation
+from db.models import OPEN_STATUSES, Order, RoutePlan, Simulation
 from routing.dispatch import run_round
 from routing.travel import HaversineProvider
 
@@ -201,9 +201,7 @@ class Simulator:
     def open_orders(self) -> int:
         with Session(self.engine) as session:
             return session.scalar(
-                select(func.count())
-                .select_from(Order)
-                .where(Order.status.in_(("placed", "confirmed", "assigned", "picked_up")))
+                select(func.count()).select_from(Order).where(Order.status.in_(OPEN_STATUSES))
             )
 
     def drain(self, limit: timedelta = timedelta(hours=3)) -> Totals:

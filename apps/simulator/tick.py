@@ -91,11 +91,11 @@ def _event(conn: Connection, rows: list[dict]) -> None:
 
 def _start_shifts(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
     starting = conn.execute(
-        select(Courier.id, Courier.zone_id, Courier.last_lat, Courier.shift_start).where(
+        select(Courier.id, Courier.zone_id, Courier.last_lat).where(
             Courier.status == "off_shift", Courier.shift_start <= t1, Courier.shift_end > t1
         )
     ).all()
-    for courier_id, zone_id, lat, _ in starting:
+    for courier_id, zone_id, lat in starting:
         values = {"status": "available", "last_seen_at": t1}
         if lat is None:
             values["last_lat"], values["last_lon"] = world.catalog.zone_centres[zone_id]
