@@ -13,27 +13,31 @@ import numpy as np
 from routing.live_network import Network, simulate
 
 
-def greedy_routes(net: Network, candidates: list[np.ndarray]) -> list[list[int]]:
+def greedy_routes(
+    net: Network, candidates: list[np.ndarray], start: list[list[int]] | None = None
+) -> list[list[int]]:
     """Routes (node lists, start and end left out) for every courier; some orders stay out.
 
-    candidates[k] holds the courier indices allowed to serve order k.
+    candidates[k] holds the courier indices allowed to serve order k. Orders not on the
+    start routes (by default, only carried orders are) are appended where they cost least.
     """
     n_couriers = len(net.couriers)
-    routes: list[list[int]] = [[] for _ in range(n_couriers)]
+    routes: list[list[int]] = [list(r) for r in start] if start else [[] for _ in net.couriers]
+    placed = {node for r in routes for node in r}
     for k, o in enumerate(net.orders):
-        if o.carried_by is not None:
+        if o.carried_by is not None and int(net.dropoff[k]) not in placed:
             routes[net.owner(k)].append(int(net.dropoff[k]))
     clock = np.zeros(n_couriers, dtype=np.int64)
     last = np.arange(n_couriers, dtype=np.int64)
     for v in range(n_couriers):
-        # Deliver what is already in the bag first, most urgent promise first.
-        routes[v].sort(key=lambda node: int(net.promised[node]))
+        if not start:  # deliver what is already in the bag first, most urgent promise first
+            routes[v].sort(key=lambda node: int(net.promised[node]))
         visits, _ = simulate(net, v, routes[v])
         clock[v] = visits[-1].departure if visits else net.start_time(v)
         last[v] = routes[v][-1] if routes[v] else v
     shift_end = np.array([net.shift_end(v) for v in range(n_couriers)], dtype=np.int64)
     capacity = np.array([c.capacity for c in net.couriers], dtype=np.int64)
-    pending = [k for k in range(len(net.orders)) if net.pickup[k] >= 0]
+    pending = [k for k, p in enumerate(net.pickup.tolist()) if p >= 0 and p not in placed]
     # Committed pickups first, then the tightest deadlines.
     pending.sort(key=lambda k: (net.owner(k) < 0, int(net.latest[net.dropoff[k]])))
     policy = net.policy

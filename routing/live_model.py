@@ -13,24 +13,29 @@ from routing.live_network import Network
 # Insertion looks at a fifth of the nodes nearest each one: the full scan is quadratic.
 INSERTION_NEIGHBORS_RATIO = 0.2
 INSERTION_MIN_NEIGHBORS = 10
-LEFT_OUT_GRACE_S = 0.05
+MIN_SEARCH_S = 0.02
 DETERMINISTIC_SOLUTIONS = 300  # improving moves a deterministic descent may make
 
 
 def solve_network(
-    net: Network, candidates: list[np.ndarray], deadline: float, deterministic: bool = False
+    net: Network,
+    candidates: list[np.ndarray],
+    deadline: float,
+    deterministic: bool = False,
+    start: list[list[int]] | None = None,
 ):
     """Best routes (node lists per courier) found by the deadline (a time.monotonic() value).
 
-    Starts from the greedy plan, so a plan always comes back even with no time to search.
+    Starts from the start routes (an earlier plan) with the orders they lack appended
+    greedily, so a plan at least as good comes back even with no time to search.
     ``deterministic`` trades the metaheuristic for a descent to the first local optimum and
     lets insertion finish, so the same round gives the same plan however fast the machine
     is; the deadline then only caps a descent that would run very long.
     """
     from ortools.constraint_solver import pywrapcp
 
-    first = greedy_routes(net, candidates)
-    if not deterministic and deadline - time.monotonic() <= 0.1:
+    first = greedy_routes(net, candidates, start)
+    if not deterministic and deadline - time.monotonic() <= MIN_SEARCH_S:
         return first
     repair_by = math.inf if deterministic else deadline
     n_couriers = len(net.couriers)
@@ -60,12 +65,12 @@ def solve_network(
         clock.CumulVar(model.End(v)).SetMax(net.shift_end(v))
         bag.CumulVar(model.Start(v)).SetValue(loads[v])
     _add_orders(net, model, manager, clock, candidates)
-    # Cheapest insertion of what the greedy pass left out, then local search from that plan:
-    # OR-Tools' own insertion heuristics take too long to finish reliably on large clusters.
-    first = insert_left_out(net, first, candidates, repair_by)
+    # Local search from the greedy plan (its moves also place what greedy left out); whatever
+    # is still out gets a last cheapest-insertion try in the time the search leaves.
     routes = _search(net, model, manager, first, deadline - time.monotonic(), deterministic)
+    routes = [_repair(net, v, route) for v, route in enumerate(routes)]
     routes = routes if _cost(net, routes) <= _cost(net, first) else first
-    return insert_left_out(net, routes, candidates, repair_by + LEFT_OUT_GRACE_S)
+    return insert_left_out(net, routes, candidates, repair_by)
 
 
 def _add_orders(net: Network, model, manager, clock, candidates) -> None:
@@ -139,6 +144,24 @@ def _search(
             index = found.Value(model.NextVar(index))
         routes.append(route)
     return routes
+
+
+def _repair(net: Network, v: int, route: list[int]) -> list[int]:
+    """The route, less the fewest orders whose removal makes it keep every hard limit here.
+
+    The search may time a route in ways the schedule here does not (a drop-off held back to
+    shorten an earlier ride); the orders taken out go back through insertion afterwards.
+    """
+    while route_cost(net, v, route) is None:
+        picked = [int(net.node_order[n]) for n in route if n == net.pickup[net.node_order[n]]]
+        if not picked:
+            return route
+        options = [[n for n in route if net.node_order[n] != k] for k in picked]
+        costs = [route_cost(net, v, option) for option in options]
+        feasible = [i for i, c in enumerate(costs) if c is not None]
+        # One removal that fixes the route, the cheapest; else drop the last order picked up.
+        route = options[min(feasible, key=lambda i: costs[i])] if feasible else options[-1]
+    return route
 
 
 def _cost(net: Network, routes) -> float:

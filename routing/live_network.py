@@ -117,17 +117,37 @@ class Visit:
 
 
 def simulate(net: Network, v: int, nodes: list[int]) -> tuple[list[Visit], bool]:
-    """Earliest schedule of courier v over the nodes, and whether it keeps every hard limit."""
+    """Schedule of courier v over the nodes, and whether it keeps every hard limit.
+
+    Drop-offs happen as early as possible. A pickup starts as late as it can without
+    delaying the next stop: a courier who would wait for the next merchant's food waits
+    at this counter instead, so the food picked up here rides for less time. The search may
+    also delay a drop-off to shorten an earlier ride; such rare routes fail here and are
+    repaired by the caller.
+    """
+    travel = net.travel[net.vehicle[v]]
+    starts, t, at = [], net.start_time(v), v
+    for node in nodes:
+        starts.append(max(t + int(travel[at, node]), int(net.ready[node])))
+        t = starts[-1] + int(net.service[node])
+        at = node
+    for i in range(len(nodes) - 2, -1, -1):
+        node = nodes[i]
+        if node == net.pickup[net.node_order[node]]:
+            leave_by = starts[i + 1] - int(travel[node, nodes[i + 1]]) - int(net.service[node])
+            starts[i] = max(starts[i], min(leave_by, int(net.latest[node])))
+    return _check(net, v, nodes, starts)
+
+
+def _check(net: Network, v: int, nodes: list[int], starts: list[int]) -> tuple[list[Visit], bool]:
     policy = net.policy
-    t = net.start_time(v)
     load = net.carried_load(v)
     capacity = max(net.couriers[v].capacity, load)
-    at, ok, visits = v, True, []
-    started: dict[int, int] = {}
     travel = net.travel[net.vehicle[v]]
-    for node in nodes:
+    ok, visits, t, at = True, [], net.start_time(v), v
+    started: dict[int, int] = {}
+    for node, start in zip(nodes, starts, strict=True):
         arrival = t + int(travel[at, node])
-        start = max(arrival, int(net.ready[node]))
         load += int(net.demand[node])
         k = int(net.node_order[node])
         ok &= start <= net.latest[node] and load <= capacity

@@ -72,7 +72,8 @@ class DispatchPlan:
     late_s: float
     cost: float  # travel + priced lateness, without drop penalties
     elapsed_s: float
-    clusters: int = 1
+    clusters: int = 1  # in the first pass
+    passes: int = 1  # over the whole city, with the cluster borders moved each time
 
     @property
     def assigned(self) -> int:

@@ -1,13 +1,13 @@
 """One dispatch round: (couriers, orders, now, travel provider, time limit) -> DispatchPlan.
 
-Large rounds are split into clusters of nearby couriers, each solved on its own (on as many
-worker processes as asked); an order goes with the cluster of the courier that could reach
-its merchant first.
+A round is solved in passes. Each pass splits the couriers into clusters of nearby ones,
+and solves each cluster on its own (on as many worker processes as asked), starting from
+the routes of the pass before. The borders move from pass to pass, so couriers and orders
+on either side of one pass's border share a cluster in another, until the time is up.
 """
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import time
 from dataclasses import dataclass
@@ -15,23 +15,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from routing.live import DispatchProblem
+from routing.live_cluster import Cluster, balance, clusters
+from routing.live_greedy import greedy_routes
 from routing.live_model import solve_network
 from routing.live_network import build_network, simulate
 from routing.live_plan import CourierRoute, DispatchPlan, Stop, StopKind, Unserved, UnservedReason
 from routing.live_screen import screen
 from routing.travel import HaversineProvider, TravelProvider
 
-MAX_CLUSTER_ORDERS = 200
+MAX_CLUSTER_ORDERS = 25
+# A round this small is one cluster: OR-Tools searches it whole within a usual budget.
+SOLO_ORDERS = 120
+# The first plan is drawn over clusters this large: greedy appending is cheap at any size.
+CONSTRUCT_ORDERS = 200
+# A pass over the whole city gets at most this long, so long budgets make more passes.
+PASS_S = 0.8
+CLUSTER_S = 0.06  # the least search time worth giving a cluster in a pass
+DETERMINISTIC_PASSES = 2
 # Kept back for process start-up, searches that overrun and building the plan: a share of
 # short budgets, at most SAFETY_S of long ones.
 SAFETY_S = 0.8
 SAFETY_SHARE = 0.2
 
-
-@dataclass(frozen=True)
-class Cluster:
-    couriers: tuple[int, ...]  # indices into problem.couriers
-    orders: tuple[int, ...]  # indices into problem.orders
+# Per courier: (order index, is pickup, (arrival, start, departure)) for each stop.
+Routes = dict[int, list[tuple[int, bool, tuple[int, int, int]]]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class _Job:
     travel: TravelProvider
     candidates: tuple[np.ndarray, ...]
     clusters: tuple[Cluster, ...]
+    routes: Routes  # the couriers' routes from the pass before
     deadline_in_s: float  # relative: monotonic clocks are not shared between processes
     deterministic: bool = False
 
@@ -48,15 +56,17 @@ def dispatch(
     problem: DispatchProblem,
     travel: TravelProvider | None = None,
     time_limit_s: float = 5.0,
-    max_cluster_orders: int = MAX_CLUSTER_ORDERS,
+    max_cluster_orders: int | None = None,
     workers: int = 1,
     deterministic: bool = False,
 ) -> DispatchPlan:
     """Plan the round within time_limit_s of wall time; always returns a plan.
 
-    ``deterministic`` (for simulations that must replay event for event): a descent to the
-    first local optimum instead of a search that runs to the deadline, so the plan does not
-    depend on the machine's speed as long as the descent ends within time_limit_s.
+    ``deterministic`` (for simulations that must replay event for event): a fixed number
+    of passes, each a descent to the first local optimum instead of a search that runs to
+    the deadline, so the plan does not depend on the machine's speed as long as the work
+    ends within time_limit_s. ``max_cluster_orders`` defaults to the whole round up to
+    SOLO_ORDERS orders, else to MAX_CLUSTER_ORDERS.
     """
     if time_limit_s <= 0:
         raise ValueError(f"time_limit_s: must be positive, got {time_limit_s}")
@@ -65,18 +75,47 @@ def dispatch(
     started = time.monotonic()
     travel = travel or HaversineProvider()
     found = screen(problem, travel)
-    groups = clusters(problem, found.candidates, max_cluster_orders)
-    bins = _balance(groups, min(workers, len(groups)))
-    safety = min(SAFETY_S, SAFETY_SHARE * time_limit_s)
-    left = started + time_limit_s - safety - time.monotonic()
-    jobs = [_Job(problem, travel, found.candidates, tuple(b), left, deterministic) for b in bins]
-    if len(jobs) == 1:
-        parts = [_solve_clusters(jobs[0])]
-    else:
-        with _pool_context().Pool(len(jobs)) as pool:
-            parts = pool.map(_solve_clusters, jobs)
-    routes = {v: stops for part in parts for v, stops in part.items()}
-    return _plan(problem, routes, found.reasons, started, len(groups))
+    if max_cluster_orders is None:
+        small = len(problem.orders) <= SOLO_ORDERS
+        max_cluster_orders = len(problem.orders) if small else MAX_CLUSTER_ORDERS
+    if max_cluster_orders < 1:
+        raise ValueError(f"max_cluster_orders: must be at least 1, got {max_cluster_orders}")
+    end = started + time_limit_s - min(SAFETY_S, SAFETY_SHARE * time_limit_s)
+    routes = _construct(problem, travel, found.candidates)
+    passes, first_clusters = 0, 0
+    pool = None
+    try:
+        while True:
+            on_routes = {v: [k for k, pickup, _ in stops if pickup or problem.orders[k].carried_by]
+                         for v, stops in routes.items()}  # fmt: skip
+            groups = clusters(problem, found.candidates, max_cluster_orders, on_routes, passes)
+            first_clusters = first_clusters or len(groups)
+            bins = balance(groups, workers)
+            if len(bins) > 1 and pool is None:
+                pool = _pool_context().Pool(len(bins))
+            # Passes long enough for every cluster to get some search, else as many as fit.
+            wanted = max(PASS_S, CLUSTER_S * len(groups) / len(bins))
+            pass_started = time.monotonic()
+            left = end - pass_started
+            if not deterministic and len(groups) > 1:
+                left = min(left, wanted)  # a deterministic pass ends by itself; left caps it
+            jobs = [
+                _Job(problem, travel, found.candidates, tuple(b), routes, left, deterministic)
+                for b in bins
+            ]
+            parts = pool.map(_solve_clusters, jobs) if pool else [_solve_clusters(jobs[0])]
+            routes = {**routes, **{v: stops for part in parts for v, stops in part.items()}}
+            passes += 1
+            if len(groups) == 1:
+                break  # one cluster: its search has had the whole budget already
+            if deterministic and passes >= DETERMINISTIC_PASSES:
+                break
+            if not deterministic and end - time.monotonic() < wanted / 2:
+                break
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return _plan(problem, routes, found.reasons, started, (first_clusters, passes))
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -87,15 +126,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _balance(groups: list[Cluster], count: int) -> list[list[Cluster]]:
-    bins: list[list[Cluster]] = [[] for _ in range(max(count, 1))]
-    for group in sorted(groups, key=lambda g: -len(g.orders)):
-        min(bins, key=lambda b: sum(len(g.orders) for g in b)).append(group)
-    return [b for b in bins if b]
-
-
-def _solve_clusters(job: _Job) -> dict[int, list[tuple[int, bool, tuple[int, int, int]]]]:
-    """Per courier: (order index, is pickup, (arrival, start, departure)) for each stop."""
+def _solve_clusters(job: _Job) -> Routes:
     deadline = time.monotonic() + job.deadline_in_s
     problem, out = job.problem, {}
     left = sum(len(g.orders) for g in job.clusters)
@@ -108,53 +139,56 @@ def _solve_clusters(job: _Job) -> dict[int, list[tuple[int, bool, tuple[int, int
                             problem.policy, job.travel, problem.now)  # fmt: skip
         cands = [np.array([local[v] for v in job.candidates[k] if v in local], dtype=np.int64)
                  for k in group.orders]  # fmt: skip
+        start = _start_routes(net, group, job.routes)
         now = time.monotonic()
-        plan = solve_network(net, cands, now + max(deadline - now, 0.0) * share, job.deterministic)
-        for i, v in enumerate(group.couriers):
-            visits, _ = simulate(net, i, plan[i])
-            out[v] = [
-                (group.orders[int(net.node_order[x.node])],
-                 bool(x.node == net.pickup[net.node_order[x.node]]),
-                 (x.arrival, x.start, x.departure))
-                for x in visits
-            ]  # fmt: skip
+        by = now + max(deadline - now, 0.0) * share
+        plan = solve_network(net, cands, by, job.deterministic, start)
+        out.update(_visits(net, group, plan))
     return out
 
 
-def clusters(problem: DispatchProblem, candidates, max_orders: int) -> list[Cluster]:
-    """Clusters of about max_orders orders each, couriers grouped by position."""
-    n_couriers = len(problem.couriers)
-    served = [k for k, c in enumerate(candidates) if len(c)]
-    count = max(1, math.ceil(len(served) / max_orders))
-    if count == 1:
-        return [Cluster(tuple(range(n_couriers)), tuple(served))]
-    xy = np.array([(c.position.lat, c.position.lon) for c in problem.couriers])
-    label = _kmeans(xy, count)
-    orders: list[list[int]] = [[] for _ in range(count)]
-    for k in served:
-        orders[label[candidates[k][0]]].append(k)  # the courier that arrives first
+def _construct(problem: DispatchProblem, travel: TravelProvider, candidates) -> Routes:
+    """A first plan from the greedy pass alone, over large clusters: every order chooses
+    among many couriers before the searches on small clusters take over."""
+    out: Routes = {}
+    for group in clusters(problem, candidates, CONSTRUCT_ORDERS):
+        local = {v: i for i, v in enumerate(group.couriers)}
+        net = build_network(tuple(problem.couriers[v] for v in group.couriers),
+                            tuple(problem.orders[k] for k in group.orders),
+                            problem.policy, travel, problem.now)  # fmt: skip
+        cands = [np.array([local[v] for v in candidates[k] if v in local], dtype=np.int64)
+                 for k in group.orders]  # fmt: skip
+        plan = greedy_routes(net, cands)
+        out.update(_visits(net, group, plan))
+    return out
+
+
+def _visits(net, group: Cluster, plan: list[list[int]]) -> Routes:
+    out: Routes = {}
+    for i, v in enumerate(group.couriers):
+        visits, _ = simulate(net, i, plan[i])
+        out[v] = [
+            (group.orders[int(net.node_order[x.node])],
+             bool(x.node == net.pickup[net.node_order[x.node]]),
+             (x.arrival, x.start, x.departure))
+            for x in visits
+        ]  # fmt: skip
+    return out
+
+
+def _start_routes(net, group: Cluster, routes: Routes) -> list[list[int]] | None:
+    """The pass before's routes of the cluster's couriers, in the cluster's node numbers."""
+    if not routes:
+        return None
+    local = {k: i for i, k in enumerate(group.orders)}
     return [
-        Cluster(tuple(np.nonzero(label == c)[0].tolist()), tuple(orders[c]))
-        for c in range(count)
-        if orders[c]
-    ]
+        [int(net.pickup[local[k]] if pickup else net.dropoff[local[k]])
+         for k, pickup, _ in routes.get(v, [])]
+        for v in group.couriers
+    ]  # fmt: skip
 
 
-def _kmeans(xy: np.ndarray, count: int, rounds: int = 12) -> np.ndarray:
-    scale = np.array([1.0, math.cos(math.radians(float(xy[:, 0].mean())))])
-    points = xy * scale
-    order = np.argsort(points[:, 0] + points[:, 1], kind="stable")
-    centres = points[order[np.linspace(0, len(points) - 1, count).astype(int)]]
-    label = np.zeros(len(points), dtype=np.int64)
-    for _ in range(rounds):
-        label = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-        for c in range(count):
-            if (label == c).any():
-                centres[c] = points[label == c].mean(axis=0)
-    return label
-
-
-def _plan(problem: DispatchProblem, routes, reasons, started: float, n_clusters: int):
+def _plan(problem: DispatchProblem, routes: Routes, reasons, started: float, counts):
     out, placed = [], set()
     late_total = 0.0
     for v, courier in enumerate(problem.couriers):
@@ -183,4 +217,4 @@ def _plan(problem: DispatchProblem, routes, reasons, started: float, n_clusters:
     )
     cost = travel_s + problem.policy.lateness_cost_per_s * late_total
     elapsed = time.monotonic() - started
-    return DispatchPlan(tuple(out), unserved, travel_s, late_total, cost, elapsed, n_clusters)
+    return DispatchPlan(tuple(out), unserved, travel_s, late_total, cost, elapsed, *counts)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from routing.live import Courier, DispatchPolicy, DispatchProblem, Order
 from routing.live_plan import DispatchPlan, StopKind, UnservedReason
-from routing.live_solve import dispatch
+from routing.live_solve import DETERMINISTIC_PASSES, dispatch
 from routing.snapshot import city_snapshot
 from routing.travel import Location, VehicleType
 
@@ -139,10 +141,13 @@ def test_routes_are_open_and_end_at_a_dropoff() -> None:
 
 
 def test_clustered_round_keeps_every_invariant() -> None:
-    """A 90-order snapshot split into clusters of 30, on two workers, is still consistent."""
+    """A 90-order snapshot split into clusters of 30, on two workers, over two passes
+    with the borders moved in between (deterministic mode fixes the number of passes), is
+    still consistent."""
     problem = city_snapshot(90, seed=3)
-    plan = dispatch(problem, time_limit_s=3.0, max_cluster_orders=30, workers=2)
-    assert plan.clusters >= 2
+    plan = dispatch(problem, time_limit_s=5.0, max_cluster_orders=30, workers=2,
+                    deterministic=True)  # fmt: skip
+    assert plan.clusters >= 2 and plan.passes == DETERMINISTIC_PASSES
     assert_consistent(plan, problem.orders, {c.id: c.capacity for c in problem.couriers})
     for o in problem.orders:
         if o.carried_by is not None and all(u.order_id != o.id for u in plan.unserved):
@@ -159,3 +164,12 @@ def test_deterministic_rounds_do_not_depend_on_the_time_budget() -> None:
     assert short.routes == long.routes and short.unserved == long.unserved
     assert_consistent(short, problem.orders, {c.id: c.capacity for c in problem.couriers})
     assert short.assigned > 0
+
+
+@pytest.mark.parametrize(
+    "setting", [{"time_limit_s": 0}, {"workers": 0}, {"max_cluster_orders": 0}], ids=str
+)
+def test_bad_settings_are_refused_naming_the_argument(setting: dict) -> None:
+    (name,) = setting
+    with pytest.raises(ValueError, match=name):
+        dispatch(city_snapshot(10, seed=1), **setting)
