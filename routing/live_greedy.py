@@ -18,8 +18,9 @@ def greedy_routes(
 ) -> list[list[int]]:
     """Routes (node lists, start and end left out) for every courier; some orders stay out.
 
-    candidates[k] holds the courier indices allowed to serve order k. Orders not on the
-    start routes (by default, only carried orders are) are appended where they cost least.
+    candidates[k] holds the courier indices allowed to serve order k. Orders missing from
+    the start routes are appended where they cost least; without start routes, each courier
+    first delivers what it carries, most urgent promise first.
     """
     n_couriers = len(net.couriers)
     routes: list[list[int]] = [list(r) for r in start] if start else [[] for _ in net.couriers]

@@ -77,7 +77,7 @@ def dispatch(
     found = screen(problem, travel)
     if max_cluster_orders is None:
         small = len(problem.orders) <= SOLO_ORDERS
-        max_cluster_orders = len(problem.orders) if small else MAX_CLUSTER_ORDERS
+        max_cluster_orders = max(len(problem.orders), 1) if small else MAX_CLUSTER_ORDERS
     if max_cluster_orders < 1:
         raise ValueError(f"max_cluster_orders: must be at least 1, got {max_cluster_orders}")
     end = started + time_limit_s - min(SAFETY_S, SAFETY_SHARE * time_limit_s)
