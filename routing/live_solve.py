@@ -81,7 +81,9 @@ def dispatch(
     if max_cluster_orders < 1:
         raise ValueError(f"max_cluster_orders: must be at least 1, got {max_cluster_orders}")
     end = started + time_limit_s - min(SAFETY_S, SAFETY_SHARE * time_limit_s)
-    routes = _construct(problem, travel, found.candidates)
+    # One cluster starts from the same greedy plan inside its own search: no need to draw it.
+    many = len(problem.orders) > max_cluster_orders
+    routes = _construct(problem, travel, found.candidates) if many else {}
     passes, first_clusters = 0, 0
     pool = None
     try:
@@ -133,12 +135,7 @@ def _solve_clusters(job: _Job) -> Routes:
     for group in job.clusters:
         share = len(group.orders) / max(left, 1)
         left -= len(group.orders)
-        local = {v: i for i, v in enumerate(group.couriers)}
-        net = build_network(tuple(problem.couriers[v] for v in group.couriers),
-                            tuple(problem.orders[k] for k in group.orders),
-                            problem.policy, job.travel, problem.now)  # fmt: skip
-        cands = [np.array([local[v] for v in job.candidates[k] if v in local], dtype=np.int64)
-                 for k in group.orders]  # fmt: skip
+        net, cands = _cluster_network(problem, job.travel, job.candidates, group)
         start = _start_routes(net, group, job.routes)
         now = time.monotonic()
         by = now + max(deadline - now, 0.0) * share
@@ -152,15 +149,20 @@ def _construct(problem: DispatchProblem, travel: TravelProvider, candidates) -> 
     among many couriers before the searches on small clusters take over."""
     out: Routes = {}
     for group in clusters(problem, candidates, CONSTRUCT_ORDERS):
-        local = {v: i for i, v in enumerate(group.couriers)}
-        net = build_network(tuple(problem.couriers[v] for v in group.couriers),
-                            tuple(problem.orders[k] for k in group.orders),
-                            problem.policy, travel, problem.now)  # fmt: skip
-        cands = [np.array([local[v] for v in candidates[k] if v in local], dtype=np.int64)
-                 for k in group.orders]  # fmt: skip
-        plan = greedy_routes(net, cands)
-        out.update(_visits(net, group, plan))
+        net, cands = _cluster_network(problem, travel, candidates, group)
+        out.update(_visits(net, group, greedy_routes(net, cands)))
     return out
+
+
+def _cluster_network(problem: DispatchProblem, travel: TravelProvider, candidates, group):
+    """The cluster's network, and each order's candidates in the cluster's courier numbers."""
+    local = {v: i for i, v in enumerate(group.couriers)}
+    net = build_network(tuple(problem.couriers[v] for v in group.couriers),
+                        tuple(problem.orders[k] for k in group.orders),
+                        problem.policy, travel, problem.now)  # fmt: skip
+    cands = [np.array([local[v] for v in candidates[k] if v in local], dtype=np.int64)
+             for k in group.orders]  # fmt: skip
+    return net, cands
 
 
 def _visits(net, group: Cluster, plan: list[list[int]]) -> Routes:
