@@ -1,4 +1,4 @@
-"""A fast first plan for the live model: each order appended to the courier it costs least.
+"""A fast first plan for the live model, and the cost of a route as the model weighs it.
 
 OR-Tools' own insertion heuristics scale badly with hundreds of couriers, so the local
 search starts from this plan instead.
@@ -6,68 +6,45 @@ search starts from this plan instead.
 
 from __future__ import annotations
 
-import time
+import math
 
 import numpy as np
 
+from routing.live_insert import Inserter, regret_insert, relocate
 from routing.live_network import Network, simulate
 
 
 def greedy_routes(
-    net: Network, candidates: list[np.ndarray], start: list[list[int]] | None = None
+    net: Network,
+    candidates: list[np.ndarray],
+    start: list[list[int]] | None = None,
+    deadline: float = math.inf,
+    improve: bool = False,
 ) -> list[list[int]]:
     """Routes (node lists, start and end left out) for every courier; some orders stay out.
 
-    candidates[k] holds the courier indices allowed to serve order k. Orders missing from
-    the start routes are appended where they cost least; without start routes, each courier
-    first delivers what it carries, most urgent promise first.
+    candidates[k] holds the courier indices allowed to serve order k, nearest first. The
+    orders missing from the start routes go in by regret insertion (live_insert), committed
+    pickups first; without start routes, each courier first delivers what it carries, most
+    urgent promise first. ``improve`` then moves orders between couriers while that saves
+    (live_insert.relocate); both stop at the deadline.
     """
-    n_couriers = len(net.couriers)
     routes: list[list[int]] = [list(r) for r in start] if start else [[] for _ in net.couriers]
     placed = {node for r in routes for node in r}
     for k, o in enumerate(net.orders):
         if o.carried_by is not None and int(net.dropoff[k]) not in placed:
             routes[net.owner(k)].append(int(net.dropoff[k]))
-    clock = np.zeros(n_couriers, dtype=np.int64)
-    last = np.arange(n_couriers, dtype=np.int64)
-    for v in range(n_couriers):
-        if not start:  # deliver what is already in the bag first, most urgent promise first
-            routes[v].sort(key=lambda node: int(net.promised[node]))
-        visits, _ = simulate(net, v, routes[v])
-        clock[v] = visits[-1].departure if visits else net.start_time(v)
-        last[v] = routes[v][-1] if routes[v] else v
-    shift_end = np.array([net.shift_end(v) for v in range(n_couriers)], dtype=np.int64)
-    capacity = np.array([c.capacity for c in net.couriers], dtype=np.int64)
+    if not start:
+        for route in routes:
+            route.sort(key=lambda node: int(net.promised[node]))
     pending = [k for k, p in enumerate(net.pickup.tolist()) if p >= 0 and p not in placed]
-    # Committed pickups first, then the tightest deadlines.
-    pending.sort(key=lambda k: (net.owner(k) < 0, int(net.latest[net.dropoff[k]])))
-    policy = net.policy
-    for k in pending:
-        vs = candidates[k]
-        if len(vs) == 0:
-            continue
-        p, d = int(net.pickup[k]), int(net.dropoff[k])
-        kinds = net.vehicle[vs]
-        to_p = net.travel[kinds, last[vs], p]
-        p_to_d = net.travel[kinds, p, d]
-        start_p = np.maximum(clock[vs] + to_p, net.ready[p])
-        start_d = start_p + net.service[p] + p_to_d
-        done = start_d + net.service[d]
-        ok = (
-            (start_d <= net.latest[d])
-            & (start_d - start_p <= policy.max_ride_s)
-            & (done <= shift_end[vs])
-            & (net.demand[p] <= capacity[vs])
-        )
-        if not ok.any():
-            continue
-        late = np.maximum(start_d - net.promised[d], 0)
-        cost = to_p + p_to_d + policy.lateness_cost_per_s * late
-        best = int(np.argmin(np.where(ok, cost, np.iinfo(np.int64).max)))
-        v = int(vs[best])
-        routes[v] += [p, d]
-        clock[v], last[v] = done[best], d
-    return routes
+    inserter = Inserter(net, routes)
+    pinned = [k for k in pending if net.owner(k) >= 0]
+    regret_insert(inserter, pinned, candidates, deadline)
+    regret_insert(inserter, [k for k in pending if net.owner(k) < 0], candidates, deadline)
+    if improve:
+        relocate(inserter, candidates, deadline)
+    return inserter.routes
 
 
 def route_cost(net: Network, v: int, route: list[int]) -> float | None:
@@ -85,38 +62,3 @@ def route_cost(net: Network, v: int, route: list[int]) -> float | None:
             )
         at = visit.node
     return total
-
-
-def insert_left_out(
-    net: Network,
-    routes: list[list[int]],
-    candidates: list[np.ndarray],
-    deadline: float,
-    tries: int = 8,
-) -> list[list[int]]:
-    """Put each order the search left out into its cheapest feasible place, until the deadline."""
-    routes = [list(r) for r in routes]
-    placed = {node for r in routes for node in r}
-    base = [route_cost(net, v, r) for v, r in enumerate(routes)]
-    for k in range(len(net.orders)):
-        p, d = int(net.pickup[k]), int(net.dropoff[k])
-        if d in placed or p < 0:
-            continue
-        if time.monotonic() > deadline:
-            break
-        best: tuple[float, int, list[int]] | None = None
-        for v in (int(x) for x in candidates[k][:tries]):
-            route, before = routes[v], base[v]
-            if before is None:
-                continue
-            for i in range(len(route) + 1):
-                for j in range(i, len(route) + 1):
-                    trial = [*route[:i], p, *route[i:j], d, *route[j:]]
-                    after = route_cost(net, v, trial)
-                    if after is not None and (best is None or after - before < best[0]):
-                        best = (after - before, v, trial)
-        if best is not None:
-            _, v, routes[v] = best
-            base[v] = route_cost(net, v, routes[v])
-            placed.update((p, d))
-    return routes

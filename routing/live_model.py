@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from routing.live_greedy import greedy_routes, insert_left_out, route_cost
+from routing.live_greedy import greedy_routes, route_cost
 from routing.live_network import Network
 
 # Insertion looks at a fifth of the nodes nearest each one: the full scan is quadratic.
@@ -26,8 +26,8 @@ def solve_network(
 ):
     """Best routes (node lists per courier) found by the deadline (a time.monotonic() value).
 
-    Starts from the start routes (an earlier plan) with the orders they lack appended
-    greedily, so a plan at least as good comes back even with no time to search.
+    Starts from the start routes (an earlier plan) with the orders they lack inserted
+    (greedy_routes), so a plan at least as good comes back even with no time to search.
     ``deterministic`` trades the metaheuristic for a descent to the first local optimum and
     lets insertion finish, so the same round gives the same plan however fast the machine
     is; the deadline then only caps a descent that would run very long.
@@ -66,11 +66,11 @@ def solve_network(
         bag.CumulVar(model.Start(v)).SetValue(loads[v])
     _add_orders(net, model, manager, clock, candidates)
     # Local search from the greedy plan (its moves also place what greedy left out); whatever
-    # is still out gets a last cheapest-insertion try in the time the search leaves.
+    # is still out gets a last regret-insertion try in the time the search leaves.
     routes = _search(net, model, manager, first, deadline - time.monotonic(), deterministic)
     routes = [_repair(net, v, route) for v, route in enumerate(routes)]
     routes = routes if _cost(net, routes) <= _cost(net, first) else first
-    return insert_left_out(net, routes, candidates, repair_by)
+    return greedy_routes(net, candidates, routes, repair_by)
 
 
 def _add_orders(net: Network, model, manager, clock, candidates) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.live import Courier, DispatchPolicy, Order
-from routing.travel import Location, TravelProvider, VehicleType
+from routing.travel import Location, TravelProvider, VehicleType, seconds_by_vehicle
 
 VEHICLES = tuple(VehicleType)
 
@@ -96,8 +96,9 @@ def build_network(
         demand.append(-o.size)
     kinds = np.array([VEHICLES.index(VehicleType(x.vehicle)) for x in couriers], dtype=np.int64)
     matrices = np.zeros((len(VEHICLES), len(points), len(points)), dtype=np.int64)
-    for t in set(kinds.tolist()):
-        matrices[t] = travel.seconds(points, points, VEHICLES[t], now)
+    used = [VEHICLES[t] for t in sorted(set(kinds.tolist()))]
+    for vehicle, matrix in seconds_by_vehicle(travel, points, points, used, now).items():
+        matrices[VEHICLES.index(vehicle)] = matrix
     matrices[:, c, :] = 0  # open routes: the end is a point nobody travels from ...
     matrices[:, :, c] = 0  # ... and reaching it is free
     return Network(

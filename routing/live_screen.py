@@ -12,11 +12,12 @@ import numpy as np
 
 from routing.live import DispatchProblem
 from routing.live_plan import UnservedReason
-from routing.travel import TravelProvider, VehicleType
+from routing.travel import TravelProvider, VehicleType, seconds_by_vehicle
 
 VEHICLES = tuple(VehicleType)
-# Bounds the model's size: more couriers per order rarely help and slow the search.
-MAX_CANDIDATES = 25
+# Bounds the work per order. Far couriers matter: where orders crowd a few merchants, the
+# couriers nearest them are soon full, and the plan is better for looking further.
+MAX_CANDIDATES = 60
 CHUNK = 512  # orders per travel-matrix call, to keep matrices small
 
 
@@ -46,9 +47,12 @@ def screen(problem: DispatchProblem, travel: TravelProvider) -> Screen:
         customers = [o.customer for o in chunk]
         to_merchant = np.zeros((len(VEHICLES), len(couriers), len(chunk)))
         ride = np.zeros((len(VEHICLES), len(chunk)))
-        for t in set(kinds.tolist()):
-            to_merchant[t] = travel.seconds(positions, merchants, VEHICLES[t], problem.now)
-            ride[t] = _pairwise(travel, merchants, customers, VEHICLES[t], problem)
+        used = [VEHICLES[t] for t in sorted(set(kinds.tolist()))]
+        reach = seconds_by_vehicle(travel, positions, merchants, used, problem.now)
+        legs = seconds_by_vehicle(travel, merchants, customers, used, problem.now)
+        for vehicle in used:
+            to_merchant[VEHICLES.index(vehicle)] = reach[vehicle]
+            ride[VEHICLES.index(vehicle)] = np.diagonal(legs[vehicle])
         rows = np.arange(len(couriers))
         arrive = free[:, None] + to_merchant[kinds, rows]  # couriers x orders
         ride_s = ride[kinds]
@@ -90,9 +94,3 @@ def _reason(fits: np.ndarray, rides: np.ndarray, in_time: np.ndarray) -> Unserve
     if not (fits & rides & in_time).any():
         return UnservedReason.NO_COURIER_IN_TIME
     return UnservedReason.SHIFT_END
-
-
-def _pairwise(travel, origins, destinations, vehicle, problem) -> np.ndarray:
-    """Seconds from origins[i] to destinations[i]; the diagonal of one matrix call."""
-    matrix = travel.seconds(origins, destinations, vehicle, problem.now)
-    return np.diagonal(matrix).astype(float) if len(origins) else np.zeros(0)

@@ -1,6 +1,7 @@
 """One dispatch round: (couriers, orders, now, travel provider, time limit) -> DispatchPlan.
 
-A round is solved in passes. Each pass splits the couriers into clusters of nearby ones,
+A round starts from a plan drawn by regret insertion (live_insert) over large clusters,
+then improves it in passes. Each pass splits the couriers into clusters of nearby ones,
 and solves each cluster on its own (on as many worker processes as asked), starting from
 the routes of the pass before. The borders move from pass to pass, so couriers and orders
 on either side of one pass's border share a cluster in another, until the time is up.
@@ -8,9 +9,10 @@ on either side of one pass's border share a cluster in another, until the time i
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -26,16 +28,20 @@ from routing.travel import HaversineProvider, TravelProvider
 MAX_CLUSTER_ORDERS = 25
 # A round this small is one cluster: OR-Tools searches it whole within a usual budget.
 SOLO_ORDERS = 120
-# The first plan is drawn over clusters this large: greedy appending is cheap at any size.
-CONSTRUCT_ORDERS = 200
+# The first plan is drawn by regret insertion over clusters this large: the more couriers
+# each order can choose from, the better, but the travel matrices grow as the square.
+CONSTRUCT_ORDERS = 1000
+CONSTRUCT_SHARE = 0.6  # of the budget, at most; the passes finish what it leaves undone
 # A pass over the whole city gets at most this long, so long budgets make more passes.
 PASS_S = 0.8
 CLUSTER_S = 0.06  # the least search time worth giving a cluster in a pass
+LAST_PASS = 1.6  # a pass takes all the time left when that is under this many passes' worth
+MIN_PASS = 0.3  # nor is a pass started with less than this share of a pass' worth left
 DETERMINISTIC_PASSES = 2
 # Kept back for process start-up, searches that overrun and building the plan: a share of
 # short budgets, at most SAFETY_S of long ones.
 SAFETY_S = 0.8
-SAFETY_SHARE = 0.2
+SAFETY_SHARE = 0.1
 
 # Per courier: (order index, is pickup, (arrival, start, departure)) for each stop.
 Routes = dict[int, list[tuple[int, bool, tuple[int, int, int]]]]
@@ -50,6 +56,7 @@ class _Job:
     routes: Routes  # the couriers' routes from the pass before
     deadline_in_s: float  # relative: monotonic clocks are not shared between processes
     deterministic: bool = False
+    construct: bool = False  # regret insertion only, no search
 
 
 def dispatch(
@@ -81,43 +88,53 @@ def dispatch(
     if max_cluster_orders < 1:
         raise ValueError(f"max_cluster_orders: must be at least 1, got {max_cluster_orders}")
     end = started + time_limit_s - min(SAFETY_S, SAFETY_SHARE * time_limit_s)
-    # One cluster starts from the same greedy plan inside its own search: no need to draw it.
     many = len(problem.orders) > max_cluster_orders
-    routes = _construct(problem, travel, found.candidates) if many else {}
+    routes: Routes = {}
     passes, first_clusters = 0, 0
-    pool = None
+    pool = _pool_context().Pool(workers) if workers > 1 and many else None
     try:
+        if many:
+            # The first plan: regret insertion alone, over clusters large enough that each
+            # order chooses among many couriers. (One cluster draws it inside its search.)
+            # An unfinished plan is finished by the passes' own insertion.
+            groups = clusters(problem, found.candidates, CONSTRUCT_ORDERS)
+            budget = math.inf if deterministic else CONSTRUCT_SHARE * (end - time.monotonic())
+            job = _Job(problem, travel, found.candidates, (), routes, budget, construct=True)
+            routes = _run(pool, groups, workers, job)
         while True:
             on_routes = {v: [k for k, pickup, _ in stops if pickup or problem.orders[k].carried_by]
                          for v, stops in routes.items()}  # fmt: skip
             groups = clusters(problem, found.candidates, max_cluster_orders, on_routes, passes)
             first_clusters = first_clusters or len(groups)
-            bins = balance(groups, workers)
-            if len(bins) > 1 and pool is None:
-                pool = _pool_context().Pool(len(bins))
-            # Passes long enough for every cluster to get some search, else as many as fit.
-            wanted = max(PASS_S, CLUSTER_S * len(groups) / len(bins))
-            pass_started = time.monotonic()
-            left = end - pass_started
-            if not deterministic and len(groups) > 1:
-                left = min(left, wanted)  # a deterministic pass ends by itself; left caps it
-            jobs = [
-                _Job(problem, travel, found.candidates, tuple(b), routes, left, deterministic)
-                for b in bins
-            ]
-            parts = pool.map(_solve_clusters, jobs) if pool else [_solve_clusters(jobs[0])]
-            routes = {**routes, **{v: stops for part in parts for v, stops in part.items()}}
+            # Passes long enough for every cluster to get some search, else as many as fit;
+            # the last one takes what is left rather than leave too little for another.
+            wanted = max(PASS_S, CLUSTER_S * len(groups) / min(workers, len(groups)))
+            left = end - time.monotonic()
+            if not deterministic and len(groups) > 1 and left > LAST_PASS * wanted:
+                left = wanted  # a deterministic pass ends by itself; left caps it
+            job = _Job(problem, travel, found.candidates, (), routes, left, deterministic)
+            routes = _run(pool, groups, workers, job)
             passes += 1
             if len(groups) == 1:
                 break  # one cluster: its search has had the whole budget already
             if deterministic and passes >= DETERMINISTIC_PASSES:
                 break
-            if not deterministic and end - time.monotonic() < wanted / 2:
+            if not deterministic and end - time.monotonic() < MIN_PASS * wanted:
                 break
     finally:
         if pool is not None:
             pool.terminate()
     return _plan(problem, routes, found.reasons, started, (first_clusters, passes))
+
+
+def _run(pool, groups: list[Cluster], workers: int, job: _Job) -> Routes:
+    """The job's routes updated with the solution of every cluster, shared among workers."""
+    bins = balance(groups, workers)
+    jobs = [replace(job, clusters=tuple(b)) for b in bins]
+    parts = (
+        pool.map(_solve_clusters, jobs) if pool and len(jobs) > 1 else map(_solve_clusters, jobs)
+    )
+    return {**job.routes, **{v: stops for part in parts for v, stops in part.items()}}
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -139,18 +156,11 @@ def _solve_clusters(job: _Job) -> Routes:
         start = _start_routes(net, group, job.routes)
         now = time.monotonic()
         by = now + max(deadline - now, 0.0) * share
-        plan = solve_network(net, cands, by, job.deterministic, start)
+        if job.construct:
+            plan = greedy_routes(net, cands, start, by, improve=True)
+        else:
+            plan = solve_network(net, cands, by, job.deterministic, start)
         out.update(_visits(net, group, plan))
-    return out
-
-
-def _construct(problem: DispatchProblem, travel: TravelProvider, candidates) -> Routes:
-    """A first plan from the greedy pass alone, over large clusters: every order chooses
-    among many couriers before the searches on small clusters take over."""
-    out: Routes = {}
-    for group in clusters(problem, candidates, CONSTRUCT_ORDERS):
-        net, cands = _cluster_network(problem, travel, candidates, group)
-        out.update(_visits(net, group, greedy_routes(net, cands)))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.geo import haversine_km
+from routing.geo import haversine_matrix_km
 
 
 class VehicleType(StrEnum):
@@ -105,8 +105,32 @@ class HaversineProvider:
         vehicle: VehicleType,
         at: datetime,
     ) -> NDArray[np.int64]:
+        return self.seconds_by_vehicle(origins, destinations, (vehicle,), at)[vehicle]
+
+    def seconds_by_vehicle(
+        self,
+        origins: Sequence[Location],
+        destinations: Sequence[Location],
+        vehicles: Iterable[VehicleType],
+        at: datetime,
+    ) -> dict[VehicleType, NDArray[np.int64]]:
+        """One matrix per vehicle type from one distance matrix: only the speed differs."""
         a = np.array([(p.lat, p.lon) for p in origins], dtype=np.float64).reshape(-1, 2)
         b = np.array([(p.lat, p.lon) for p in destinations], dtype=np.float64).reshape(-1, 2)
-        km = haversine_km(a[:, 0:1], a[:, 1:2], b[None, :, 0], b[None, :, 1])
-        hours = km * self.circuity / self.speed_kmh(vehicle, at)
-        return np.rint(hours * 3600.0).astype(np.int64)
+        road_s = haversine_matrix_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+        road_s *= self.circuity * 3600.0
+        return {v: np.rint(road_s / self.speed_kmh(v, at)).astype(np.int64) for v in vehicles}
+
+
+def seconds_by_vehicle(
+    provider: TravelProvider,
+    origins: Sequence[Location],
+    destinations: Sequence[Location],
+    vehicles: Iterable[VehicleType],
+    at: datetime,
+) -> dict[VehicleType, NDArray[np.int64]]:
+    """A matrix per vehicle type; a provider that can compute them together does."""
+    shared = getattr(provider, "seconds_by_vehicle", None)
+    if shared is not None:
+        return shared(origins, destinations, vehicles, at)
+    return {v: provider.seconds(origins, destinations, v, at) for v in vehicles}

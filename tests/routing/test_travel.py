@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
+from routing.geo import haversine_km, haversine_matrix_km
 from routing.travel import (
     CoordinateError,
     HaversineProvider,
     Location,
     TravelProvider,
     VehicleType,
+    seconds_by_vehicle,
 )
 
 NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -71,3 +74,37 @@ def test_locations_outside_the_globe_are_refused() -> None:
         Location(-91.0, 0.0)
     with pytest.raises(CoordinateError, match="lon"):
         Location(0.0, float("inf"))
+
+
+def test_matrices_for_several_vehicles_match_one_at_a_time() -> None:
+    """The shared-distance path gives each vehicle the matrix seconds() gives it alone."""
+    points = [A, B, Location(31.25, 121.50)]
+    provider = HaversineProvider()
+    shared = seconds_by_vehicle(provider, points, points[:2], list(VehicleType), NOON)
+    for vehicle in VehicleType:
+        alone = provider.seconds(points, points[:2], vehicle, NOON)
+        np.testing.assert_array_equal(shared[vehicle], alone)
+
+
+def test_providers_without_shared_matrices_are_asked_once_per_vehicle() -> None:
+    class Flat:
+        def __init__(self) -> None:
+            self.asked: list[VehicleType] = []
+
+        def seconds(self, origins, destinations, vehicle, at):
+            self.asked.append(vehicle)
+            return np.full((len(origins), len(destinations)), 60, dtype=np.int64)
+
+    flat = Flat()
+    out = seconds_by_vehicle(flat, [A], [A, B], [VehicleType.CAR, VehicleType.BICYCLE], NOON)
+    assert flat.asked == [VehicleType.CAR, VehicleType.BICYCLE]
+    assert out[VehicleType.CAR].shape == (1, 2)
+
+
+def test_the_distance_matrix_agrees_with_the_pairwise_formula() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.uniform([-80.0, -170.0], [80.0, 170.0], size=(30, 2))
+    b = rng.uniform([30.0, 120.0], [32.0, 122.0], size=(20, 2))
+    pairwise = haversine_km(a[:, 0:1], a[:, 1:2], b[None, :, 0], b[None, :, 1])
+    matrix = haversine_matrix_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    np.testing.assert_allclose(matrix, pairwise, rtol=0, atol=1e-6)

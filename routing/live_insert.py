@@ -1,0 +1,325 @@
+"""Regret insertion for the live model, priced in bulk with numpy.
+
+Every way to put an order's pickup and drop-off into a courier's route (pickup at any
+position, drop-off at any later one) is a trial route; all trials of a batch are scheduled
+at once, with the same rules as live_network.simulate, so the routes that come out keep
+every hard limit that simulate checks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.live_network import Network
+
+INFEASIBLE = np.inf
+BATCH_TRIALS = 40_000  # trial routes scheduled per numpy call, to bound memory
+# Orders committed per round, as a share of those waiting: smaller follows regret closer.
+COMMIT_SHARE = 0.2
+RELOCATE_COURIERS = 10  # other couriers an order may move to, nearest first
+IMPROVEMENT = 1e-6  # below this, a saving is rounding
+
+Ints = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    """Per-courier arrays the bulk scheduler indexes by courier."""
+
+    start_time: Ints
+    shift_end: Ints
+    capacity: Ints
+    load: Ints
+
+    @classmethod
+    def of(cls, net: Network) -> _Fleet:
+        n = len(net.couriers)
+        load = np.array([net.carried_load(v) for v in range(n)], dtype=np.int64)
+        capacity = np.array([c.capacity for c in net.couriers], dtype=np.int64)
+        return cls(
+            np.array([net.start_time(v) for v in range(n)], dtype=np.int64),
+            np.array([net.shift_end(v) for v in range(n)], dtype=np.int64),
+            np.maximum(capacity, load),
+            load,
+        )
+
+
+def schedule_costs(
+    net: Network, fleet: _Fleet, courier: Ints, nodes: Ints, partner: Ints
+) -> NDArray[np.float64]:
+    """Travel plus priced lateness of each row's route, or INFEASIBLE where the route breaks
+    a hard limit. Rows are padded with net.end; partner holds, for each drop-off, the
+    column of its pickup on the same row (-1 where the order was picked up before)."""
+    rows, width = nodes.shape
+    size = net.size
+    flat = net.travel.reshape(-1)  # one flat gather is faster than three-index indexing
+    base = net.vehicle[courier] * size
+    valid = nodes != net.end
+    starts = np.empty((rows, width), dtype=np.int64)
+    t, at = fleet.start_time[courier].copy(), courier.copy()
+    travel = np.zeros(rows, dtype=np.int64)
+    for s in range(width):
+        node = nodes[:, s]
+        leg = flat.take((base + at) * size + node)
+        travel += leg
+        starts[:, s] = np.maximum(t + leg, net.ready[node])
+        t = starts[:, s] + net.service[node]
+        at = node
+    demand = net.demand[nodes]
+    is_pick = demand > 0
+    # A pickup starts as late as it can without delaying the next stop (see simulate).
+    for s in range(width - 2, -1, -1):
+        node = nodes[:, s]
+        held = starts[:, s + 1] - flat.take((base + node) * size + nodes[:, s + 1])
+        held = np.maximum(starts[:, s], np.minimum(held - net.service[node], net.latest[node]))
+        starts[:, s] = np.where(is_pick[:, s], held, starts[:, s])
+    load = fleet.load[courier][:, None] + np.cumsum(demand, axis=1)
+    picked = np.take_along_axis(starts, np.maximum(partner, 0), axis=1)
+    broken = (
+        ((starts > net.latest[nodes]) & valid)
+        | (load > fleet.capacity[courier][:, None])
+        | ((partner >= 0) & (starts - picked > net.policy.max_ride_s))
+    )
+    ok = ~broken.any(axis=1) & (t <= fleet.shift_end[courier])
+    late = np.where(valid & ~is_pick, np.maximum(starts - net.promised[nodes], 0), 0)
+    cost = travel + net.policy.lateness_cost_per_s * late.sum(axis=1)
+    return np.where(ok, cost.astype(np.float64), INFEASIBLE)
+
+
+@cache
+def _placements(length: int) -> tuple[Ints, Ints, Ints]:
+    """The ways to add a pickup and a later drop-off to a route of `length` stops.
+
+    Returns, per way: the gather index into [route..., pickup, drop-off] that gives the
+    new route; its inverse (where each of those ends up); and the positions (i, j) in the
+    old route before which the pickup and the drop-off go.
+    """
+    ways, where = [], []
+    for i in range(length + 1):
+        for j in range(i, length + 1):
+            ways.append([*range(i), length, *range(i, j), length + 1, *range(j, length)])
+            where.append((i, j))
+    gather = np.array(ways, dtype=np.int64)
+    return gather, np.argsort(gather, axis=1), np.array(where, dtype=np.int64)
+
+
+def partners(net: Network, route: list[int]) -> list[int]:
+    """For each stop of the route, the position of its order's pickup if the stop is a
+    drop-off whose pickup comes earlier on the route, else -1."""
+    seen: dict[int, int] = {}
+    out = []
+    for s, node in enumerate(route):
+        k = int(net.node_order[node])
+        if net.demand[node] > 0:
+            seen[k] = s
+            out.append(-1)
+        else:
+            out.append(seen.get(k, -1))
+    return out
+
+
+class Inserter:
+    """Cheapest insertions of orders into a set of routes that it keeps up to date."""
+
+    def __init__(self, net: Network, routes: list[list[int]]) -> None:
+        self.net = net
+        self.fleet = _Fleet.of(net)
+        self.routes = [list(r) for r in routes]
+        self.partners = [partners(net, r) for r in self.routes]
+        self.cost = self._route_costs(range(len(routes)))
+
+    def _route_costs(self, couriers) -> NDArray[np.float64]:
+        couriers = np.array(list(couriers), dtype=np.int64)
+        width = max(max((len(self.routes[v]) for v in couriers), default=0), 1)
+        nodes = np.full((len(couriers), width), self.net.end, dtype=np.int64)
+        partner = np.full((len(couriers), width), -1, dtype=np.int64)
+        for row, v in enumerate(couriers):
+            nodes[row, : len(self.routes[v])] = self.routes[v]
+            partner[row, : len(self.routes[v])] = self.partners[v]
+        return schedule_costs(self.net, self.fleet, couriers, nodes, partner)
+
+    def best(self, orders: Ints, couriers: Ints) -> tuple[NDArray[np.float64], Ints, Ints]:
+        """Added cost and pickup and drop-off positions of each (order, courier) pair's
+        cheapest insertion; added cost is INFEASIBLE where no position keeps the limits."""
+        net = self.net
+        added = np.full(len(orders), INFEASIBLE)
+        first, second = np.zeros(len(orders), np.int64), np.zeros(len(orders), np.int64)
+        lengths = np.array([len(self.routes[v]) for v in couriers.tolist()], dtype=np.int64)
+        for length in np.unique(lengths).tolist():
+            gather, inverse, where = _placements(length)
+            members = np.nonzero(lengths == length)[0]
+            step = max(1, BATCH_TRIALS // len(gather))
+            for lo in range(0, len(members), step):
+                chunk = members[lo : lo + step]
+                vs = couriers[chunk]
+                ks = orders[chunk]
+                ext = np.empty((len(chunk), length + 2), dtype=np.int64)
+                pair = np.empty((len(chunk), length + 2), dtype=np.int64)
+                for row, v in enumerate(vs.tolist()):
+                    ext[row, :length] = self.routes[v]
+                    pair[row, :length] = self.partners[v]
+                ext[:, length], ext[:, length + 1] = net.pickup[ks], net.dropoff[ks]
+                pair[:, length], pair[:, length + 1] = -1, length
+                nodes = ext[:, gather].reshape(-1, length + 2)
+                pickup_at = pair[:, gather]  # [pair, way, position]: pickup's index in ext
+                way = np.arange(len(gather))[None, :, None]
+                partner = np.where(pickup_at >= 0, inverse[way, np.maximum(pickup_at, 0)], -1)
+                costs = schedule_costs(
+                    net, self.fleet, np.repeat(vs, len(gather)), nodes,
+                    partner.reshape(-1, length + 2),
+                ).reshape(len(chunk), len(gather))  # fmt: skip
+                pick = costs.argmin(axis=1)
+                added[chunk] = costs[np.arange(len(chunk)), pick] - self.cost[vs]
+                first[chunk], second[chunk] = where[pick, 0], where[pick, 1]
+        return added, first, second
+
+    def insert(self, k: int, v: int, i: int, j: int) -> None:
+        route = self.routes[v]
+        p, d = int(self.net.pickup[k]), int(self.net.dropoff[k])
+        self._set(v, [*route[:i], p, *route[i:j], d, *route[j:]])
+
+    def remove(self, k: int, v: int) -> None:
+        self._set(v, [n for n in self.routes[v] if self.net.node_order[n] != k])
+
+    def _set(self, v: int, route: list[int]) -> None:
+        self.routes[v] = route
+        self.partners[v] = partners(self.net, route)
+        self.cost[v] = self._route_costs([v])[0]
+
+    def removal_gains(self, orders: Ints, couriers: Ints) -> NDArray[np.float64]:
+        """What taking each order off its courier's route would save."""
+        rows = [[n for n in self.routes[v] if self.net.node_order[n] != k]
+                for k, v in zip(orders.tolist(), couriers.tolist(), strict=True)]  # fmt: skip
+        width = max(max((len(r) for r in rows), default=0), 1)
+        nodes = np.full((len(rows), width), self.net.end, dtype=np.int64)
+        partner = np.full((len(rows), width), -1, dtype=np.int64)
+        for row, route in enumerate(rows):
+            nodes[row, : len(route)] = route
+            partner[row, : len(route)] = partners(self.net, route)
+        return self.cost[couriers] - schedule_costs(self.net, self.fleet, couriers, nodes, partner)
+
+
+def regret_insert(
+    inserter: Inserter,
+    orders: list[int],
+    candidates: list[Ints],
+    deadline: float = math.inf,
+    share: float = COMMIT_SHARE,
+) -> list[int]:
+    """Insert the orders, those that would lose most by waiting first; returns the ones
+    that fit nowhere (or were still waiting at the deadline).
+
+    Each round commits, in order of regret (second-best added cost less the best), the
+    top share of the orders whose best courier no earlier commitment of the round has
+    touched, then re-prices only the pairs whose courier was touched.
+    """
+    placeable = [k for k in orders if len(candidates[k])]
+    left_out = [k for k in orders if not len(candidates[k])]
+    if not placeable:
+        return left_out
+    ks = np.array(placeable, dtype=np.int64)
+    width = max(len(candidates[k]) for k in placeable)
+    options = np.full((len(ks), width), -1, dtype=np.int64)
+    for row, k in enumerate(placeable):
+        options[row, : len(candidates[k])] = candidates[k]
+    added = np.full(options.shape, INFEASIBLE)
+    first, second = np.zeros(options.shape, np.int64), np.zeros(options.shape, np.int64)
+    waiting = np.ones(len(ks), dtype=bool)
+    stale = options >= 0
+    while True:
+        rows, cols = np.nonzero(stale)
+        if len(rows):
+            found = inserter.best(ks[rows], options[rows, cols])
+            added[rows, cols], first[rows, cols], second[rows, cols] = found
+        priced = np.where(waiting[:, None], added, INFEASIBLE)
+        col = priced.argmin(axis=1)
+        best = priced[np.arange(len(ks)), col]
+        runner_up = (
+            np.partition(priced, 1, axis=1)[:, 1] if width > 1 else np.full(len(ks), INFEASIBLE)
+        )
+        # Where even the runner-up is infeasible, the order has one chance left: it goes first.
+        regret = np.full(len(ks), INFEASIBLE)
+        np.subtract(runner_up, best, out=regret, where=runner_up < INFEASIBLE)
+        ready = np.nonzero(best < INFEASIBLE)[0]
+        if not len(ready) or time.monotonic() > deadline:
+            break
+        ranked = ready[np.lexsort((best[ready], -regret[ready]))]
+        touched: set[int] = set()
+        for row in ranked[: max(1, int(len(ranked) * share))].tolist():
+            v = int(options[row, col[row]])
+            if v in touched:
+                continue
+            c = col[row]
+            inserter.insert(int(ks[row]), v, int(first[row, c]), int(second[row, c]))
+            touched.add(v)
+            waiting[row] = False
+        stale = np.isin(options, list(touched)) & waiting[:, None]
+    return left_out + ks[waiting].tolist()
+
+
+def relocate(
+    inserter: Inserter,
+    candidates: list[Ints],
+    deadline: float = math.inf,
+    width: int = RELOCATE_COURIERS,
+) -> int:
+    """Move orders to other couriers while that lowers the cost, best moves first; returns
+    the number of moves. Carried and pinned orders stay where they are.
+
+    Each round prices the moves whose routes changed in the round before, then makes, in
+    order of saving, each move that touches no route an earlier move of the round touched.
+    """
+    net = inserter.net
+    where = {}
+    for v, route in enumerate(inserter.routes):
+        for node in route:
+            if net.demand[node] > 0 and net.owner(int(net.node_order[node])) < 0:
+                where[int(net.node_order[node])] = v
+    if not where:
+        return 0
+    ks = np.array(sorted(where), dtype=np.int64)
+    options = np.full((len(ks), width), -1, dtype=np.int64)
+    for row, k in enumerate(ks.tolist()):
+        near = candidates[k][:width]
+        options[row, : len(near)] = near
+    added = np.full(options.shape, INFEASIBLE)
+    first, second = np.zeros(options.shape, np.int64), np.zeros(options.shape, np.int64)
+    gain = np.zeros(len(ks))
+    stale, gain_stale = options >= 0, np.ones(len(ks), dtype=bool)
+    moves = 0
+    while time.monotonic() < deadline:
+        on = np.array([where[k] for k in ks.tolist()], dtype=np.int64)
+        stale &= options != on[:, None]
+        rows, cols = np.nonzero(stale)
+        if len(rows):
+            found = inserter.best(ks[rows], options[rows, cols])
+            added[rows, cols], first[rows, cols], second[rows, cols] = found
+        added[options == on[:, None]] = INFEASIBLE
+        if gain_stale.any():
+            gain[gain_stale] = inserter.removal_gains(ks[gain_stale], on[gain_stale])
+        delta = added - gain[:, None]
+        rows, cols = np.nonzero(delta < -IMPROVEMENT)
+        touched: set[int] = set()
+        for n in np.argsort(delta[rows, cols], kind="stable").tolist():
+            row, col = int(rows[n]), int(cols[n])
+            k, v, u = int(ks[row]), int(on[row]), int(options[row, col])
+            if v in touched or u in touched:
+                continue
+            # Neither route has changed since the move was priced, so the price holds.
+            inserter.remove(k, v)
+            inserter.insert(k, u, int(first[row, col]), int(second[row, col]))
+            touched.update((u, v))
+            where[k] = u
+            moves += 1
+        if not touched:
+            break
+        changed = np.isin(on, list(touched))
+        gain_stale = changed | np.isin(ks, [k for k in where if where[k] in touched])
+        stale = np.isin(options, list(touched))
+    return moves
