@@ -10,7 +10,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# llama-cpp-python compiles from source (about 6 minutes the first time); pip caches the wheel.
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@# A portable build: the -march=native one crashed in decode on one of our machines.
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
