@@ -3,15 +3,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# llama-cpp-python compiles from source (about 6 minutes). It is built once per machine and
+# portable (a -march=native build segfaulted in decode on one of our machines) into WHEELS,
+# and installed from there: pip's own wheel cache ignores CMAKE_ARGS, so it would hand back
+# any native wheel built before.
+WHEELS ?= $(HOME)/.cache/longcat/wheels
+LLAMA := $(shell sed -n 's/.*"\(llama-cpp-python\)\[server\]\([^"]*\)".*/\1\2/p' pyproject.toml)
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
 .PHONY: install demo test lint format clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@# llama-cpp-python compiles from source (about 6 minutes the first time); pip caches the wheel.
-	@# A portable build: the -march=native one crashed in decode on one of our machines.
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-cache-dir --find-links $(WHEELS) -w $(WHEELS) '$(LLAMA)'
+	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev,bench]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -132,16 +132,16 @@ class Inserter:
         self.fleet = _Fleet.of(net)
         self.routes = [list(r) for r in routes]
         self.partners = [partners(net, r) for r in self.routes]
-        self.cost = self._route_costs(range(len(routes)))
+        self.cost = self._price(np.arange(len(routes)), self.routes)
 
-    def _route_costs(self, couriers) -> NDArray[np.float64]:
-        couriers = np.array(list(couriers), dtype=np.int64)
-        width = max(max((len(self.routes[v]) for v in couriers), default=0), 1)
-        nodes = np.full((len(couriers), width), self.net.end, dtype=np.int64)
-        partner = np.full((len(couriers), width), -1, dtype=np.int64)
-        for row, v in enumerate(couriers):
-            nodes[row, : len(self.routes[v])] = self.routes[v]
-            partner[row, : len(self.routes[v])] = self.partners[v]
+    def _price(self, couriers: Ints, routes: list[list[int]]) -> NDArray[np.float64]:
+        """schedule_costs of each route on its courier, padded into one batch."""
+        width = max(max((len(r) for r in routes), default=0), 1)
+        nodes = np.full((len(routes), width), self.net.end, dtype=np.int64)
+        partner = np.full((len(routes), width), -1, dtype=np.int64)
+        for row, route in enumerate(routes):
+            nodes[row, : len(route)] = route
+            partner[row, : len(route)] = partners(self.net, route)
         return schedule_costs(self.net, self.fleet, couriers, nodes, partner)
 
     def best(self, orders: Ints, couriers: Ints) -> tuple[NDArray[np.float64], Ints, Ints]:
@@ -185,24 +185,53 @@ class Inserter:
         self._set(v, [*route[:i], p, *route[i:j], d, *route[j:]])
 
     def remove(self, k: int, v: int) -> None:
-        self._set(v, [n for n in self.routes[v] if self.net.node_order[n] != k])
+        self._set(v, self._without(k, v))
 
     def _set(self, v: int, route: list[int]) -> None:
         self.routes[v] = route
         self.partners[v] = partners(self.net, route)
-        self.cost[v] = self._route_costs([v])[0]
+        self.cost[v] = self._price(np.array([v]), [route])[0]
 
     def removal_gains(self, orders: Ints, couriers: Ints) -> NDArray[np.float64]:
         """What taking each order off its courier's route would save."""
-        rows = [[n for n in self.routes[v] if self.net.node_order[n] != k]
-                for k, v in zip(orders.tolist(), couriers.tolist(), strict=True)]  # fmt: skip
-        width = max(max((len(r) for r in rows), default=0), 1)
-        nodes = np.full((len(rows), width), self.net.end, dtype=np.int64)
-        partner = np.full((len(rows), width), -1, dtype=np.int64)
-        for row, route in enumerate(rows):
-            nodes[row, : len(route)] = route
-            partner[row, : len(route)] = partners(self.net, route)
-        return self.cost[couriers] - schedule_costs(self.net, self.fleet, couriers, nodes, partner)
+        rows = [
+            self._without(k, v) for k, v in zip(orders.tolist(), couriers.tolist(), strict=True)
+        ]
+        return self.cost[couriers] - self._price(couriers, rows)
+
+    def _without(self, k: int, v: int) -> list[int]:
+        return [n for n in self.routes[v] if self.net.node_order[n] != k]
+
+
+class _Prices:
+    """Each order's cheapest insertion on each of its candidate couriers, kept by
+    regret_insert and relocate, and re-priced only where a courier's route changed."""
+
+    def __init__(self, orders: list[int], candidates: list[Ints], width: int) -> None:
+        self.orders = np.array(orders, dtype=np.int64)
+        self.options = np.full((len(orders), width), -1, dtype=np.int64)  # -1: no courier
+        for row, k in enumerate(orders):
+            near = candidates[k][:width]
+            self.options[row, : len(near)] = near
+        self.added = np.full(self.options.shape, INFEASIBLE)
+        self.first = np.zeros(self.options.shape, dtype=np.int64)
+        self.second = np.zeros(self.options.shape, dtype=np.int64)
+
+    def update(self, inserter: Inserter, stale: NDArray[np.bool_]) -> None:
+        rows, cols = np.nonzero(stale & (self.options >= 0))
+        if len(rows):
+            found = inserter.best(self.orders[rows], self.options[rows, cols])
+            self.added[rows, cols], self.first[rows, cols], self.second[rows, cols] = found
+
+    def touching(self, couriers: set[int]) -> NDArray[np.bool_]:
+        return np.isin(self.options, list(couriers))
+
+    def place(self, inserter: Inserter, row: int, col: int) -> int:
+        """Make the priced insertion; returns the courier."""
+        v = int(self.options[row, col])
+        k, i, j = int(self.orders[row]), int(self.first[row, col]), int(self.second[row, col])
+        inserter.insert(k, v, i, j)
+        return v
 
 
 def regret_insert(
@@ -223,28 +252,20 @@ def regret_insert(
     left_out = [k for k in orders if not len(candidates[k])]
     if not placeable:
         return left_out
-    ks = np.array(placeable, dtype=np.int64)
-    width = max(len(candidates[k]) for k in placeable)
-    options = np.full((len(ks), width), -1, dtype=np.int64)
-    for row, k in enumerate(placeable):
-        options[row, : len(candidates[k])] = candidates[k]
-    added = np.full(options.shape, INFEASIBLE)
-    first, second = np.zeros(options.shape, np.int64), np.zeros(options.shape, np.int64)
-    waiting = np.ones(len(ks), dtype=bool)
-    stale = options >= 0
+    prices = _Prices(placeable, candidates, max(len(candidates[k]) for k in placeable))
+    count, width = prices.options.shape
+    waiting = np.ones(count, dtype=bool)
+    stale = np.ones(prices.options.shape, dtype=bool)
     while True:
-        rows, cols = np.nonzero(stale)
-        if len(rows):
-            found = inserter.best(ks[rows], options[rows, cols])
-            added[rows, cols], first[rows, cols], second[rows, cols] = found
-        priced = np.where(waiting[:, None], added, INFEASIBLE)
+        prices.update(inserter, stale)
+        priced = np.where(waiting[:, None], prices.added, INFEASIBLE)
         col = priced.argmin(axis=1)
-        best = priced[np.arange(len(ks)), col]
+        best = priced[np.arange(count), col]
         runner_up = (
-            np.partition(priced, 1, axis=1)[:, 1] if width > 1 else np.full(len(ks), INFEASIBLE)
+            np.partition(priced, 1, axis=1)[:, 1] if width > 1 else np.full(count, INFEASIBLE)
         )
         # Where even the runner-up is infeasible, the order has one chance left: it goes first.
-        regret = np.full(len(ks), INFEASIBLE)
+        regret = np.full(count, INFEASIBLE)
         np.subtract(runner_up, best, out=regret, where=runner_up < INFEASIBLE)
         ready = np.nonzero(best < INFEASIBLE)[0]
         if not len(ready) or time.monotonic() > deadline:
@@ -252,15 +273,12 @@ def regret_insert(
         ranked = ready[np.lexsort((best[ready], -regret[ready]))]
         touched: set[int] = set()
         for row in ranked[: max(1, int(len(ranked) * share))].tolist():
-            v = int(options[row, col[row]])
-            if v in touched:
+            if int(prices.options[row, col[row]]) in touched:
                 continue
-            c = col[row]
-            inserter.insert(int(ks[row]), v, int(first[row, c]), int(second[row, c]))
-            touched.add(v)
+            touched.add(prices.place(inserter, row, int(col[row])))
             waiting[row] = False
-        stale = np.isin(options, list(touched)) & waiting[:, None]
-    return left_out + ks[waiting].tolist()
+        stale = prices.touching(touched) & waiting[:, None]
+    return left_out + prices.orders[waiting].tolist()
 
 
 def relocate(
@@ -283,43 +301,34 @@ def relocate(
                 where[int(net.node_order[node])] = v
     if not where:
         return 0
-    ks = np.array(sorted(where), dtype=np.int64)
-    options = np.full((len(ks), width), -1, dtype=np.int64)
-    for row, k in enumerate(ks.tolist()):
-        near = candidates[k][:width]
-        options[row, : len(near)] = near
-    added = np.full(options.shape, INFEASIBLE)
-    first, second = np.zeros(options.shape, np.int64), np.zeros(options.shape, np.int64)
+    prices = _Prices(sorted(where), candidates, width)
+    ks = prices.orders.tolist()
     gain = np.zeros(len(ks))
-    stale, gain_stale = options >= 0, np.ones(len(ks), dtype=bool)
+    stale = np.ones(prices.options.shape, dtype=bool)
+    moved_off = np.ones(len(ks), dtype=bool)  # orders whose route changed: gains to redo
     moves = 0
     while time.monotonic() < deadline:
-        on = np.array([where[k] for k in ks.tolist()], dtype=np.int64)
-        stale &= options != on[:, None]
-        rows, cols = np.nonzero(stale)
-        if len(rows):
-            found = inserter.best(ks[rows], options[rows, cols])
-            added[rows, cols], first[rows, cols], second[rows, cols] = found
-        added[options == on[:, None]] = INFEASIBLE
-        if gain_stale.any():
-            gain[gain_stale] = inserter.removal_gains(ks[gain_stale], on[gain_stale])
-        delta = added - gain[:, None]
+        on = np.array([where[k] for k in ks], dtype=np.int64)
+        own = prices.options == on[:, None]
+        prices.update(inserter, stale & ~own)
+        if moved_off.any():
+            gain[moved_off] = inserter.removal_gains(prices.orders[moved_off], on[moved_off])
+        delta = np.where(own, INFEASIBLE, prices.added) - gain[:, None]
         rows, cols = np.nonzero(delta < -IMPROVEMENT)
         touched: set[int] = set()
         for n in np.argsort(delta[rows, cols], kind="stable").tolist():
             row, col = int(rows[n]), int(cols[n])
-            k, v, u = int(ks[row]), int(on[row]), int(options[row, col])
+            v, u = int(on[row]), int(prices.options[row, col])
             if v in touched or u in touched:
                 continue
             # Neither route has changed since the move was priced, so the price holds.
-            inserter.remove(k, v)
-            inserter.insert(k, u, int(first[row, col]), int(second[row, col]))
+            inserter.remove(ks[row], v)
+            prices.place(inserter, row, col)
             touched.update((u, v))
-            where[k] = u
+            where[ks[row]] = u
             moves += 1
         if not touched:
             break
-        changed = np.isin(on, list(touched))
-        gain_stale = changed | np.isin(ks, [k for k in where if where[k] in touched])
-        stale = np.isin(options, list(touched))
+        moved_off = np.isin([where[k] for k in ks], list(touched))
+        stale = prices.touching(touched)
     return moves

@@ -95,10 +95,7 @@ def build_network(
         promised.append(max(math.floor(o.promised_s), 0))
         demand.append(-o.size)
     kinds = np.array([VEHICLES.index(VehicleType(x.vehicle)) for x in couriers], dtype=np.int64)
-    matrices = np.zeros((len(VEHICLES), len(points), len(points)), dtype=np.int64)
-    used = [VEHICLES[t] for t in sorted(set(kinds.tolist()))]
-    for vehicle, matrix in seconds_by_vehicle(travel, points, points, used, now).items():
-        matrices[VEHICLES.index(vehicle)] = matrix
+    matrices = vehicle_matrices(travel, points, points, kinds, now)
     matrices[:, c, :] = 0  # open routes: the end is a point nobody travels from ...
     matrices[:, :, c] = 0  # ... and reaching it is free
     return Network(
@@ -107,6 +104,22 @@ def build_network(
                                                 latest, promised, demand)),
         kinds, matrices,
     )  # fmt: skip
+
+
+def vehicle_matrices(
+    travel: TravelProvider,
+    origins: list[Location],
+    destinations: list[Location],
+    kinds: NDArray[np.int64],
+    now: datetime,
+) -> NDArray[np.int64]:
+    """Seconds by [vehicle index, origin, destination] for the vehicle indices in kinds;
+    zero for the vehicle types nobody in kinds rides."""
+    out = np.zeros((len(VEHICLES), len(origins), len(destinations)), dtype=np.int64)
+    used = [VEHICLES[t] for t in sorted(set(kinds.tolist()))]
+    for vehicle, matrix in seconds_by_vehicle(travel, origins, destinations, used, now).items():
+        out[VEHICLES.index(vehicle)] = matrix
+    return out
 
 
 @dataclass(frozen=True)

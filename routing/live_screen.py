@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from routing.live import DispatchProblem
+from routing.live_network import VEHICLES, vehicle_matrices
 from routing.live_plan import UnservedReason
-from routing.travel import TravelProvider, VehicleType, seconds_by_vehicle
+from routing.travel import TravelProvider, VehicleType
 
-VEHICLES = tuple(VehicleType)
 # Bounds the work per order. Far couriers matter: where orders crowd a few merchants, the
 # couriers nearest them are soon full, and the plan is better for looking further.
 MAX_CANDIDATES = 60
@@ -45,14 +45,9 @@ def screen(problem: DispatchProblem, travel: TravelProvider) -> Screen:
         chunk = orders[lo : lo + CHUNK]
         merchants = [o.merchant for o in chunk]
         customers = [o.customer for o in chunk]
-        to_merchant = np.zeros((len(VEHICLES), len(couriers), len(chunk)))
-        ride = np.zeros((len(VEHICLES), len(chunk)))
-        used = [VEHICLES[t] for t in sorted(set(kinds.tolist()))]
-        reach = seconds_by_vehicle(travel, positions, merchants, used, problem.now)
-        legs = seconds_by_vehicle(travel, merchants, customers, used, problem.now)
-        for vehicle in used:
-            to_merchant[VEHICLES.index(vehicle)] = reach[vehicle]
-            ride[VEHICLES.index(vehicle)] = np.diagonal(legs[vehicle])
+        to_merchant = vehicle_matrices(travel, positions, merchants, kinds, problem.now)
+        legs = vehicle_matrices(travel, merchants, customers, kinds, problem.now)
+        ride = np.diagonal(legs, axis1=1, axis2=2)  # each order's own merchant to customer
         rows = np.arange(len(couriers))
         arrive = free[:, None] + to_merchant[kinds, rows]  # couriers x orders
         ride_s = ride[kinds]
