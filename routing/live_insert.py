@@ -53,42 +53,45 @@ class _Fleet:
 def schedule_costs(
     net: Network, fleet: _Fleet, courier: Ints, nodes: Ints, partner: Ints
 ) -> NDArray[np.float64]:
-    """Travel plus priced lateness of each row's route, or INFEASIBLE where the route breaks
-    a hard limit. Rows are padded with net.end; partner holds, for each drop-off, the
-    column of its pickup on the same row (-1 where the order was picked up before)."""
-    rows, width = nodes.shape
+    """Travel plus priced lateness of each route, or INFEASIBLE where it breaks a hard limit.
+
+    nodes[s, r] is route r's stop s, routes padded with net.end (stop by stop, so each step
+    reads one contiguous row); partner[s, r] is, for a drop-off, the stop of its pickup on
+    the same route (-1 where the order was picked up before).
+    """
+    width, rows = nodes.shape
     size = net.size
     flat = net.travel.reshape(-1)  # one flat gather is faster than three-index indexing
     base = net.vehicle[courier] * size
     valid = nodes != net.end
-    starts = np.empty((rows, width), dtype=np.int64)
+    starts = np.empty((width, rows), dtype=np.int64)
     t, at = fleet.start_time[courier].copy(), courier.copy()
     travel = np.zeros(rows, dtype=np.int64)
     for s in range(width):
-        node = nodes[:, s]
+        node = nodes[s]
         leg = flat.take((base + at) * size + node)
         travel += leg
-        starts[:, s] = np.maximum(t + leg, net.ready[node])
-        t = starts[:, s] + net.service[node]
+        starts[s] = np.maximum(t + leg, net.ready[node])
+        t = starts[s] + net.service[node]
         at = node
     demand = net.demand[nodes]
     is_pick = demand > 0
     # A pickup starts as late as it can without delaying the next stop (see simulate).
     for s in range(width - 2, -1, -1):
-        node = nodes[:, s]
-        held = starts[:, s + 1] - flat.take((base + node) * size + nodes[:, s + 1])
-        held = np.maximum(starts[:, s], np.minimum(held - net.service[node], net.latest[node]))
-        starts[:, s] = np.where(is_pick[:, s], held, starts[:, s])
-    load = fleet.load[courier][:, None] + np.cumsum(demand, axis=1)
-    picked = np.take_along_axis(starts, np.maximum(partner, 0), axis=1)
+        node = nodes[s]
+        held = starts[s + 1] - flat.take((base + node) * size + nodes[s + 1])
+        held = np.maximum(starts[s], np.minimum(held - net.service[node], net.latest[node]))
+        np.copyto(starts[s], held, where=is_pick[s])
+    load = fleet.load[courier] + np.cumsum(demand, axis=0)
+    picked = np.take_along_axis(starts, np.maximum(partner, 0), axis=0)
     broken = (
         ((starts > net.latest[nodes]) & valid)
-        | (load > fleet.capacity[courier][:, None])
+        | (load > fleet.capacity[courier])
         | ((partner >= 0) & (starts - picked > net.policy.max_ride_s))
     )
-    ok = ~broken.any(axis=1) & (t <= fleet.shift_end[courier])
+    ok = ~broken.any(axis=0) & (t <= fleet.shift_end[courier])
     late = np.where(valid & ~is_pick, np.maximum(starts - net.promised[nodes], 0), 0)
-    cost = travel + net.policy.lateness_cost_per_s * late.sum(axis=1)
+    cost = travel + net.policy.lateness_cost_per_s * late.sum(axis=0)
     return np.where(ok, cost.astype(np.float64), INFEASIBLE)
 
 
@@ -137,11 +140,11 @@ class Inserter:
     def _price(self, couriers: Ints, routes: list[list[int]]) -> NDArray[np.float64]:
         """schedule_costs of each route on its courier, padded into one batch."""
         width = max(max((len(r) for r in routes), default=0), 1)
-        nodes = np.full((len(routes), width), self.net.end, dtype=np.int64)
-        partner = np.full((len(routes), width), -1, dtype=np.int64)
-        for row, route in enumerate(routes):
-            nodes[row, : len(route)] = route
-            partner[row, : len(route)] = partners(self.net, route)
+        nodes = np.full((width, len(routes)), self.net.end, dtype=np.int64)
+        partner = np.full((width, len(routes)), -1, dtype=np.int64)
+        for n, route in enumerate(routes):
+            nodes[: len(route), n] = route
+            partner[: len(route), n] = partners(self.net, route)
         return schedule_costs(self.net, self.fleet, couriers, nodes, partner)
 
     def best(self, orders: Ints, couriers: Ints) -> tuple[NDArray[np.float64], Ints, Ints]:
@@ -166,13 +169,13 @@ class Inserter:
                     pair[row, :length] = self.partners[v]
                 ext[:, length], ext[:, length + 1] = net.pickup[ks], net.dropoff[ks]
                 pair[:, length], pair[:, length + 1] = -1, length
-                nodes = ext[:, gather].reshape(-1, length + 2)
-                pickup_at = pair[:, gather]  # [pair, way, position]: pickup's index in ext
+                nodes = ext[:, gather].reshape(-1, length + 2)  # [pair and way, stop]
+                pickup_at = pair[:, gather]  # [pair, way, stop]: pickup's index in ext
                 way = np.arange(len(gather))[None, :, None]
                 partner = np.where(pickup_at >= 0, inverse[way, np.maximum(pickup_at, 0)], -1)
                 costs = schedule_costs(
-                    net, self.fleet, np.repeat(vs, len(gather)), nodes,
-                    partner.reshape(-1, length + 2),
+                    net, self.fleet, np.repeat(vs, len(gather)), np.ascontiguousarray(nodes.T),
+                    np.ascontiguousarray(partner.reshape(-1, length + 2).T),
                 ).reshape(len(chunk), len(gather))  # fmt: skip
                 pick = costs.argmin(axis=1)
                 added[chunk] = costs[np.arange(len(chunk)), pick] - self.cost[vs]

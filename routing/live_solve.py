@@ -35,8 +35,7 @@ CONSTRUCT_SHARE = 0.6  # of the budget, at most; the passes finish what it leave
 # A pass over the whole city gets at most this long, so long budgets make more passes.
 PASS_S = 0.8
 CLUSTER_S = 0.06  # the least search time worth giving a cluster in a pass
-LAST_PASS = 1.6  # a pass takes all the time left when that is under this many passes' worth
-MIN_PASS = 0.3  # nor is a pass started with less than this share of a pass' worth left
+MIN_PASS = 0.3  # no pass starts with less than this share of a pass' worth left
 DETERMINISTIC_PASSES = 2
 # Kept back for process start-up, searches that overrun and building the plan: a share of
 # short budgets, at most SAFETY_S of long ones.
@@ -106,12 +105,12 @@ def dispatch(
                          for v, stops in routes.items()}  # fmt: skip
             groups = clusters(problem, found.candidates, max_cluster_orders, on_routes, passes)
             first_clusters = first_clusters or len(groups)
-            # Passes long enough for every cluster to get some search, else as many as fit;
-            # the last one takes what is left rather than leave too little for another.
+            # Passes long enough for every cluster to get some search: the time left is shared
+            # evenly among as many passes as it holds, counting a part-pass as one.
             wanted = max(PASS_S, CLUSTER_S * len(groups) / min(workers, len(groups)))
             left = end - time.monotonic()
-            if not deterministic and len(groups) > 1 and left > LAST_PASS * wanted:
-                left = wanted  # a deterministic pass ends by itself; left caps it
+            if not deterministic and len(groups) > 1:
+                left /= max(1, math.ceil(left / wanted))  # a deterministic pass ends by itself
             job = _Job(problem, travel, found.candidates, (), routes, left, deterministic)
             routes = _run(pool, groups, workers, job)
             passes += 1

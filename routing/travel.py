@@ -119,7 +119,11 @@ class HaversineProvider:
         b = np.array([(p.lat, p.lon) for p in destinations], dtype=np.float64).reshape(-1, 2)
         road_s = haversine_matrix_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
         road_s *= self.circuity * 3600.0
-        return {v: np.rint(road_s / self.speed_kmh(v, at)).astype(np.int64) for v in vehicles}
+        scaled, out = np.empty_like(road_s), {}
+        for v in vehicles:  # one scratch matrix: fresh memory this size is slow to come by
+            np.divide(road_s, self.speed_kmh(v, at), out=scaled)
+            out[v] = np.rint(scaled, out=scaled).astype(np.int64)
+        return out
 
 
 def seconds_by_vehicle(
