@@ -55,7 +55,7 @@ class _Job:
     routes: Routes  # the couriers' routes from the pass before
     deadline_in_s: float  # relative: monotonic clocks are not shared between processes
     deterministic: bool = False
-    construct: bool = False  # regret insertion only, no search
+    construct: bool = False  # insertion and relocation (live_insert) only, no OR-Tools
 
 
 def dispatch(
@@ -93,7 +93,7 @@ def dispatch(
     pool = _pool_context().Pool(workers) if workers > 1 and many else None
     try:
         if many:
-            # The first plan: regret insertion alone, over clusters large enough that each
+            # The first plan: insertion and relocation, over clusters large enough that each
             # order chooses among many couriers. (One cluster draws it inside its search.)
             # An unfinished plan is finished by the passes' own insertion.
             groups = clusters(problem, found.candidates, CONSTRUCT_ORDERS)
