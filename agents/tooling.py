@@ -7,13 +7,13 @@ agent (or the model) reads. Only store failures propagate, after being audited.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from agents.llm.types import ToolSpec
@@ -88,55 +88,80 @@ def call_tool(
     actor: str,
     now: datetime,
     confirmed: bool = False,
+    idempotency_key: str | None = None,
 ) -> ToolCallRecord:
-    """Validate, run in one transaction together with its audit entry, and record."""
+    """Validate, run in one transaction together with its audit entry, and record.
+
+    A confirmed write carries ``idempotency_key``: its audit entry is unique on the key and
+    written in the write's own transaction, so a second run of the same pending write (a
+    retried "yes", two workers at once) rolls back and returns the first run's result.
+    """
     arguments = dict(raw_args)
+    audit = _Audit(actor, tool.name, arguments, now, confirmed, idempotency_key)
+    done = _already_done(engine, idempotency_key)
+    if done is not None:
+        return ToolCallRecord(tool.name, arguments, done)
     try:
         args = tool.args.model_validate(arguments)
     except ValidationError as exc:
         result = refused("invalid_arguments", _validation_message(exc))
-        _audit_alone(engine, actor, tool.name, arguments, result, now, confirmed)
+        _audit_alone(engine, audit, result)
         return ToolCallRecord(tool.name, arguments, result.as_json())
     if tool.external:
         result = tool.run(engine, context, args, confirmed=confirmed)
-        _audit_alone(engine, actor, tool.name, arguments, result, now, confirmed)
+        try:
+            _audit_alone(engine, audit, result)
+        except IntegrityError:
+            # Another run of the same write got there first; the service's own
+            # compare-and-set kept the store right, so report the first run.
+            return ToolCallRecord(
+                tool.name, arguments, _already_done(engine, idempotency_key) or {}
+            )
         return ToolCallRecord(tool.name, arguments, result.as_json())
     try:
         with Session(engine) as session, session.begin():
             result = tool.run(session, context, args, confirmed=confirmed)
-            session.add(_entry(actor, tool.name, arguments, result, now, confirmed))
+            session.add(audit.entry(result))
+    except IntegrityError:
+        first = _already_done(engine, idempotency_key) if idempotency_key else None
+        if first is None:
+            raise
+        return ToolCallRecord(tool.name, arguments, first)
     except SQLAlchemyError as exc:
         failure = refused("store_error", f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
-        _audit_alone(engine, actor, tool.name, arguments, failure, now, confirmed)
+        _audit_alone(engine, replace(audit, key=None), failure)
         raise
     return ToolCallRecord(tool.name, arguments, result.as_json())
 
 
-def _entry(
-    actor: str,
-    action: str,
-    arguments: dict[str, Any],
-    result: ToolResult,
-    now: datetime,
-    confirmed: bool,
-) -> AuditEntry:
-    return AuditEntry(
-        at=now,
-        actor=actor,
-        action=action,
-        arguments={**arguments, "_confirmed": confirmed},
-        result=result.as_json(),
-    )
+def _already_done(engine: Engine, key: str | None) -> dict[str, Any] | None:
+    if key is None:
+        return None
+    with Session(engine) as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.idempotency_key == key)).first()
+    return None if entry is None else dict(entry.result or {})
 
 
-def _audit_alone(
-    engine: Engine,
-    actor: str,
-    action: str,
-    arguments: dict[str, Any],
-    result: ToolResult,
-    now: datetime,
-    confirmed: bool,
-) -> None:
+@dataclass(frozen=True)
+class _Audit:
+    actor: str
+    action: str
+    arguments: dict[str, Any]
+    now: datetime
+    confirmed: bool
+    key: str | None
+
+    def entry(self, result: ToolResult) -> AuditEntry:
+        return AuditEntry(
+            at=self.now,
+            actor=self.actor,
+            action=self.action,
+            arguments={**self.arguments, "_confirmed": self.confirmed},
+            result=result.as_json(),
+            idempotency_key=self.key,
+        )
+
+
+def _audit_alone(engine: Engine, audit: _Audit, result: ToolResult) -> None:
     with Session(engine) as session, session.begin():
-        session.add(_entry(actor, action, arguments, result, now, confirmed))
+        session.add(audit.entry(result))

@@ -16,6 +16,14 @@ SYSTEM_PROMPT = (
     "change_address: deliver to another address. compensation: late, wrong or missing food. "
     "human: wants a person. greeting: hello or thanks. other: anything else."
 )
+TOOLS_PROMPT = (
+    "You are LongCat's delivery support assistant, talking with one signed-in customer. "
+    "Use the tools to look up and act on this customer's orders; take order ids, times and "
+    "amounts only from tool results, never guess them. Cancelling, changing the address, "
+    "compensation and hand-over are only proposed by their tools; the customer confirms "
+    "them, so do not ask for a yes yourself. When you cannot help, call hand_over. "
+    "Answer in one or two short sentences, in {language}."
+)
 SMALL_TALK_PROMPT = "You are a cheerful food delivery support agent. Reply in one short sentence."
 # Two worked turns: on its own the 135M model answered "thank you" with condolences.
 SMALL_TALK_EXAMPLES = (
@@ -90,6 +98,12 @@ TEXT = {
         "unclear": "Sorry, I'm not sure I understood. I'll get a colleague if you like: reply yes.",
         "trouble": "Sorry, something went wrong on my side. I'll get a colleague if you "
         "like: reply yes.",
+        "give_up": "Sorry, I couldn't sort this out myself. Shall I get a colleague to help "
+        "you? Reply yes to confirm.",
+        "unavailable": "Sorry, our assistant is not available right now. I've asked a "
+        "colleague to get back to you (ticket {ticket_id}).",
+        "unavailable_no_ticket": "Sorry, our assistant is not available right now. Please "
+        "try again in a few minutes.",
     },
     "zh": {
         "greeting": "您好！我可以帮您查询订单、取消订单、修改配送地址、处理超时或送错，"
@@ -127,6 +141,9 @@ TEXT = {
         "declined": "好的，我没有做任何更改。",
         "unclear": "抱歉，我没有完全理解。需要的话我可以为您转接人工客服：回复“是”。",
         "trouble": "抱歉，系统出了点问题。需要的话我可以为您转接人工客服：回复“是”。",
+        "give_up": "抱歉，我没能处理好您的问题。需要为您转接人工客服吗？回复“是”确认。",
+        "unavailable": "抱歉，智能客服暂时无法使用。已请同事尽快联系您（工单{ticket_id}）。",
+        "unavailable_no_ticket": "抱歉，智能客服暂时无法使用，请稍后再试。",
     },
 }
 

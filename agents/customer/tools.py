@@ -25,6 +25,10 @@ class _Args(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class NoArgs(_Args):
+    pass
+
+
 class OrderArgs(_Args):
     order_id: int = Field(gt=0)
 
@@ -77,6 +81,24 @@ def order_status(
     elif order.status == "delivered" and order.delivered_at is not None:
         data["delivered_at"] = order.delivered_at.isoformat()
     return ToolResult("ok", data)
+
+
+def list_orders(session: Session, ctx: CustomerContext, args: NoArgs, **_: object) -> ToolResult:
+    """The customer's open orders and the latest closed one, newest first."""
+    orders = lookup.open_orders(session, ctx.customer_id)
+    latest = lookup.latest_order(session, ctx.customer_id)
+    if latest is not None and latest not in orders:
+        orders.append(latest)
+    rows = [
+        {
+            "order_id": o.id,
+            "order_status": o.status,
+            "merchant": lookup.merchant_name(session, o),
+            "placed_at": o.placed_at.isoformat(),
+        }
+        for o in orders
+    ]
+    return ToolResult("ok", {"orders": rows})
 
 
 def _add_event(session: Session, order: Order, status: str, ctx: CustomerContext) -> None:
@@ -229,6 +251,12 @@ def hand_over(
 TOOLS = {
     t.name: t
     for t in (
+        Tool(
+            "list_orders",
+            "The customer's open orders and their latest order: ids, status, merchant.",
+            NoArgs,
+            list_orders,
+        ),
         Tool(
             "order_status",
             "Status and live ETA of one of the customer's orders.",

@@ -2,16 +2,16 @@
 
 The agent only ever talks to ``Planner``. ``RoutingPlanner`` adapts it to the routing
 service (``routing.dispatch.propose_round`` / ``commit_proposal``); a preview is kept in
-memory under a token until the operator says yes, and committing re-checks the plan
-version, so a plan overtaken by another dispatcher is refused rather than written.
+the store under a token until the operator says yes (so any process can commit it), and
+committing re-checks the plan version, so a plan overtaken by another dispatcher is
+refused rather than written.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -22,7 +22,7 @@ class PlannerUnavailableError(RuntimeError):
 
 @dataclass(frozen=True)
 class PlanPreview:
-    token: str
+    token: str | None  # None when there is nothing to commit
     zone_id: int | None
     courier_id: int | None
     assigned: dict[int, int]  # order id -> courier id for orders that change courier
@@ -40,30 +40,38 @@ class CommitOutcome:
 
 class Planner(Protocol):
     def preview(
-        self, engine: Engine, *, now: datetime, zone_id: int | None, courier_id: int | None
+        self,
+        engine: Engine,
+        *,
+        now: datetime,
+        zone_id: int | None,
+        courier_id: int | None,
+        actor: str,
     ) -> PlanPreview: ...
 
     def commit(self, engine: Engine, token: str, *, actor: str) -> CommitOutcome: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoutingPlanner:
     """``routing.dispatch`` as a Planner. Re-planning a courier re-plans that courier's
     zone with existing assignments unpinned, so its orders may move to other couriers."""
 
     time_limit_s: float = 2.0
     timezone: str = "UTC"  # the city's, for rush-hour travel times
-    _proposals: dict[str, Any] = field(default_factory=dict)
-
-    def _service(self) -> Any:
-        from routing import dispatch
-
-        return dispatch
 
     def preview(
-        self, engine: Engine, *, now: datetime, zone_id: int | None, courier_id: int | None
+        self,
+        engine: Engine,
+        *,
+        now: datetime,
+        zone_id: int | None,
+        courier_id: int | None,
+        actor: str,
     ) -> PlanPreview:
-        proposal = self._service().propose_round(
+        from routing import dispatch, proposals
+
+        proposal = dispatch.propose_round(
             engine,
             now=now,
             zone_id=zone_id,
@@ -71,10 +79,10 @@ class RoutingPlanner:
             pin_assigned=courier_id is None,
             timezone=self.timezone,
         )
-        token = uuid.uuid4().hex[:12]
-        self._proposals[token] = proposal
         changes = proposal.changes
         assigned = {c.order_id: c.after for c in changes if c.after is not None}
+        # Only a proposal that changes something can be committed, so only that one is kept.
+        token = proposals.save(engine, proposal, actor=actor) if assigned else None
         left = {
             c.order_id: c.reason or "no courier could take it" for c in changes if c.after is None
         }
@@ -82,12 +90,15 @@ class RoutingPlanner:
         return PlanPreview(token, zone_id, courier_id, assigned, left, max(0, kept))
 
     def commit(self, engine: Engine, token: str, *, actor: str) -> CommitOutcome:
-        proposal = self._proposals.pop(token, None)
+        from routing import dispatch, proposals
+
+        proposal = proposals.load(engine, token)
         if proposal is None:
             return CommitOutcome(False, message=f"no plan preview {token!r} is waiting")
-        service = self._service()
         try:
-            result = service.commit_proposal(engine, proposal, actor)
-        except service.PlanConflictError as exc:
+            result = dispatch.commit_proposal(engine, proposal, actor)
+        except dispatch.PlanConflictError as exc:
             return CommitOutcome(False, message=f"plan overtaken, preview again: {exc}")
+        finally:
+            proposals.discard(engine, token)
         return CommitOutcome(True, result.version, len(result.changes))

@@ -122,7 +122,7 @@ def preview_plan(engine: Engine, ctx: DispatchContext, args: PlanArgs, **_: obje
         return zone_id
     try:
         preview = ctx.planner.preview(
-            engine, now=ctx.now, zone_id=zone_id, courier_id=args.courier_id
+            engine, now=ctx.now, zone_id=zone_id, courier_id=args.courier_id, actor=ctx.actor
         )
     except PlannerUnavailableError as exc:
         return refused("planner_unavailable", str(exc))

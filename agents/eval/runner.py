@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from agents.customer.graph import CustomerAgent
-from agents.dispatch.graph import DispatchAgent
+from agents.customer.agent import CustomerAgent
+from agents.dispatch.agent import DispatchAgent
 from agents.eval import check
 from agents.eval.tasks import Script, Task
 from agents.eval.world import SEEDED_NOW

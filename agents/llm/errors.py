@@ -21,3 +21,8 @@ class LLMTimeoutError(LLMError):
 
 class LLMResponseError(LLMError):
     """The backend answered, but not with what was asked for (bad JSON, an HTTP error)."""
+
+
+class LLMOutputError(LLMResponseError):
+    """The model answered, but not in the form asked for (cut-off JSON, an unknown option):
+    the model's mistake, not the backend's, so an agent can tell the model and go on."""

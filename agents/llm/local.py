@@ -13,8 +13,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, convert_to_openai_messages
 
-from agents.llm.errors import LLMResponseError, LLMTimeoutError, LLMUnavailableError
-from agents.llm.toolcalls import TAG_CLOSE, TAG_OPEN, ToolCallParseError, extract_tool_calls
+from agents.llm.errors import LLMOutputError, LLMTimeoutError, LLMUnavailableError
+from agents.llm.toolcalls import TAG_CLOSE, TAG_OPEN, read_tool_calls
 from agents.llm.types import Completion, ToolSpec
 
 
@@ -103,12 +103,13 @@ class LlamaCppModel:
                 self._messages(messages, tools), max_tokens=max_tokens, temperature=temperature
             )
         )
-        try:
-            text, calls = extract_tool_calls(raw, None)
-        except ToolCallParseError as exc:
-            raise LLMResponseError(f"{self.backend}: {exc}") from exc
+        text, calls, invalid = read_tool_calls(raw, None)
         return Completion(
-            text=text, tool_calls=calls, backend=self.backend, seconds=time.monotonic() - start
+            text=text,
+            tool_calls=calls,
+            invalid_tool_calls=invalid,
+            backend=self.backend,
+            seconds=time.monotonic() - start,
         )
 
     def complete_json(
@@ -126,11 +127,11 @@ class LlamaCppModel:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             # Only a cut-off answer (max_tokens reached) escapes the grammar.
-            raise LLMResponseError(
+            raise LLMOutputError(
                 f"{self.backend}: constrained answer is not JSON: {text!r}"
             ) from exc
         if not isinstance(value, dict):
-            raise LLMResponseError(f"{self.backend}: expected a JSON object, got {text!r}")
+            raise LLMOutputError(f"{self.backend}: expected a JSON object, got {text!r}")
         return value
 
     def stream(

@@ -12,11 +12,12 @@ from langchain_core.messages import BaseMessage, convert_to_openai_messages
 
 from agents.llm.errors import (
     LLMError,
+    LLMOutputError,
     LLMResponseError,
     LLMTimeoutError,
     LLMUnavailableError,
 )
-from agents.llm.toolcalls import ToolCallParseError, extract_tool_calls
+from agents.llm.toolcalls import read_tool_calls
 from agents.llm.types import Completion, ToolSpec
 
 DEFAULT_MODEL = "default"
@@ -73,14 +74,12 @@ class OpenAICompatibleModel:
         response = self._create(messages, max_tokens=max_tokens, temperature=temperature, **extra)
         message = response.choices[0].message
         raw_calls = [c.model_dump() for c in message.tool_calls or []]
-        try:
-            text, calls = extract_tool_calls(message.content, raw_calls)
-        except ToolCallParseError as exc:
-            raise LLMResponseError(f"{self.backend}: {exc}") from exc
+        text, calls, invalid = read_tool_calls(message.content, raw_calls)
         usage = response.usage.model_dump() if response.usage else {}
         return Completion(
             text=text,
             tool_calls=calls,
+            invalid_tool_calls=invalid,
             backend=self.backend,
             seconds=time.monotonic() - start,
             usage={k: v for k, v in usage.items() if isinstance(v, int)},
@@ -118,9 +117,9 @@ class OpenAICompatibleModel:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise LLMResponseError(f"{self.backend}: answer is not JSON: {text!r}") from exc
+                raise LLMOutputError(f"{self.backend}: answer is not JSON: {text!r}") from exc
             if not isinstance(value, dict):
-                raise LLMResponseError(f"{self.backend}: expected a JSON object, got {text!r}")
+                raise LLMOutputError(f"{self.backend}: expected a JSON object, got {text!r}")
             return value
         assert last is not None
         raise last

@@ -3,13 +3,18 @@ under a JSON schema, so a small model cannot answer outside what code accepts.""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, SystemMessage
 
-from agents.llm.errors import LLMResponseError
-from agents.llm.types import ChatModel, ToolCall, ToolSpec
+from agents.llm.errors import LLMOutputError
+from agents.llm.types import ChatModel, Completion, ToolCall, ToolSpec
+
+REPLY = "reply"  # the step that answers the user instead of calling a tool
+MAX_REPLY_CHARS = 400
 
 
 def choice_schema(field: str, options: Sequence[str]) -> dict[str, Any]:
@@ -27,7 +32,7 @@ def choose(
     value = model.complete_json(messages, choice_schema(field, options), max_tokens=24)
     picked = value.get(field)
     if picked not in options:
-        raise LLMResponseError(f"{field}: {picked!r} is not one of {list(options)}")
+        raise LLMOutputError(f"{field}: {picked!r} is not one of {list(options)}")
     return str(picked)
 
 
@@ -52,5 +57,52 @@ def constrained_tool_call(
     names = {t.name for t in tools}
     name, arguments = value.get("name"), value.get("arguments")
     if name not in names or not isinstance(arguments, dict):
-        raise LLMResponseError(f"tool call: {value!r} names no known tool with arguments")
+        raise LLMOutputError(f"tool call: {value!r} names no known tool with arguments")
     return ToolCall(name=str(name), arguments=arguments)
+
+
+def step_schema(
+    tools: Sequence[ToolSpec], max_reply_chars: int = MAX_REPLY_CHARS
+) -> dict[str, Any]:
+    """One step of a tool loop as one JSON object: a call of one of ``tools``, or a reply."""
+    reply = {
+        "type": "object",
+        "properties": {
+            "name": {"const": REPLY},
+            "arguments": {
+                "type": "object",
+                "properties": {"text": {"type": "string", "maxLength": max_reply_chars}},
+                "required": ["text"],
+            },
+        },
+        "required": ["name", "arguments"],
+    }
+    return {"anyOf": [*tool_call_schema(tools)["anyOf"], reply]}
+
+
+def _listing(tools: Sequence[ToolSpec]) -> str:
+    lines = [
+        f"- {t.name}({', '.join(t.parameters.get('properties', {}))}): {t.description}"
+        for t in tools
+    ]
+    return (
+        "Answer with one JSON object: either a tool call "
+        '{"name": TOOL, "arguments": {...}} or a reply to the user '
+        f'{{"name": "{REPLY}", "arguments": {{"text": "..."}}}}. Tools:\n' + "\n".join(lines)
+    )
+
+
+def constrained_step(
+    model: ChatModel, messages: Sequence[BaseMessage], tools: Sequence[ToolSpec]
+) -> Completion:
+    """The next step of a tool loop from a model without a tool parser: decoded under a
+    grammar, so it is always a well-formed call of a listed tool, or a reply."""
+    prompt = [SystemMessage(_listing(tools)), *messages]
+    value = model.complete_json(prompt, step_schema(tools), max_tokens=256)
+    name, arguments = value.get("name"), value.get("arguments")
+    if name == REPLY and isinstance(arguments, dict):
+        return Completion(text=str(arguments.get("text", "")), backend=model.backend)
+    if name not in {t.name for t in tools} or not isinstance(arguments, dict):
+        raise LLMOutputError(f"step: {json.dumps(value)[:200]} names no known tool")
+    call = ToolCall(str(name), arguments, id=f"call_{uuid.uuid4().hex[:12]}")
+    return Completion(text="", tool_calls=(call,), backend=model.backend)

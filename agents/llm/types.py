@@ -30,14 +30,30 @@ class ToolSpec:
 
 @dataclass(frozen=True)
 class ToolCall:
+    """A call the model made; ``id`` is the server's call id (answered by that id), or one
+    made up for calls that arrived as text."""
+
     name: str
     arguments: dict[str, Any]
+    id: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class InvalidToolCall:
+    """A call the model tried to make but that cannot be run as sent (say, arguments that are
+    not JSON); it is answered with ``error`` so the model can try again."""
+
+    name: str | None
+    raw: str
+    error: str
+    id: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
 class Completion:
     text: str
     tool_calls: tuple[ToolCall, ...] = ()
+    invalid_tool_calls: tuple[InvalidToolCall, ...] = ()
     backend: str = ""
     seconds: float = 0.0
     usage: dict[str, int] = field(default_factory=dict)

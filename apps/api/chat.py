@@ -43,7 +43,7 @@ class ChatSessions:
 
     def turn(self, claims: TrackToken, message: str) -> Any:
         """One customer message in, the agent's turn out; one turn at a time per chat."""
-        from agents.customer.graph import CustomerAgent
+        from agents.customer.agent import CustomerAgent
 
         key = (claims.customer_id, claims.order_id)
         with self._lock:

@@ -82,7 +82,7 @@ def customer(
     now: Now = None,
 ) -> None:
     """Customer service for one customer: order status, cancel, address, compensation."""
-    from agents.customer.graph import CustomerAgent, CustomerNotFoundError
+    from agents.customer.agent import CustomerAgent, CustomerNotFoundError
     from agents.llm import make_chat_model
 
     engine = open_store(database_url)
@@ -105,7 +105,7 @@ def dispatch(
     now: Now = None,
 ) -> None:
     """The dispatch assistant for operators: assign, explain lateness, demand, staffing."""
-    from agents.dispatch.graph import DispatchAgent
+    from agents.dispatch.agent import DispatchAgent
     from agents.llm import make_chat_model
 
     engine = open_store(database_url)

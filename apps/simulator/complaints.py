@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from agents.customer.graph import CustomerAgent
+from agents.customer.agent import CustomerAgent
 from agents.llm import ChatModel
 from apps.simulator import draws
 from apps.simulator.settings import SimSettings

@@ -15,7 +15,7 @@ st.caption(
     'after you answer "yes".'
 )
 if "dispatch_agent" not in st.session_state:
-    from agents.dispatch.graph import DispatchAgent
+    from agents.dispatch.agent import DispatchAgent
     from agents.dispatch.planner import RoutingPlanner
 
     present = data.present(url)

@@ -19,7 +19,7 @@ from db.models.demand import (
     StaffingPlanRow,
 )
 from db.models.orders import OPEN_STATUSES, ORDER_STATUSES, Order, OrderEvent
-from db.models.plans import Assignment, RoutePlan
+from db.models.plans import Assignment, PlanProposal, RoutePlan
 from db.models.service import AuditEntry, Compensation, Conversation, Message, Ticket
 from db.models.simulation import SIMULATION_STATUSES, Simulation
 
@@ -45,6 +45,7 @@ __all__ = [
     "Message",
     "Order",
     "OrderEvent",
+    "PlanProposal",
     "RoutePlan",
     "Simulation",
     "StaffingPlan",

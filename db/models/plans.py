@@ -53,3 +53,15 @@ class Assignment(Base):
     eta_pickup: Mapped[datetime | None]
     eta_dropoff: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class PlanProposal(Base):
+    """A solved dispatch round waiting for an operator's yes; any process can commit it."""
+
+    __tablename__ = "plan_proposals"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(120))
+    payload: Mapped[dict[str, Any]]

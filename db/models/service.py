@@ -34,6 +34,12 @@ class Conversation(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     started_at: Mapped[datetime]
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # One chat per tracking link's order, found again by any API process.
+    thread_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # A lease, not a lock held open: one turn of a conversation at a time, whichever
+    # process answers it, and a holder that died lets go when the lease runs out.
+    locked_by: Mapped[str | None] = mapped_column(String(120))
+    locked_until: Mapped[datetime | None]
 
 
 class Message(Base):
@@ -96,3 +102,5 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(120))
     arguments: Mapped[dict[str, Any]]
     result: Mapped[dict[str, Any] | None]
+    # Set on a confirmed write: the same pending write can never be run twice.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -113,7 +113,7 @@ def test_customer_service_page(page, backend: str) -> None:
 
 def test_compensation_approval_and_transcript(page, seeded_url: str) -> None:
     """A customer's complaint leaves a transcript; the operator approves its compensation."""
-    from agents.customer.graph import CustomerAgent
+    from agents.customer.agent import CustomerAgent
     from tests.conftest import TEST_NOW
 
     engine = make_engine(seeded_url)

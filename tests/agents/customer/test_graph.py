@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from agents.customer.graph import CustomerAgent, CustomerNotFoundError
+from agents.customer.agent import CustomerAgent, CustomerNotFoundError
 from agents.eval import world
 from agents.eval.world import SEEDED_NOW
 from agents.llm import ChatModel

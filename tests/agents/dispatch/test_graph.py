@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from agents.dispatch.graph import DispatchAgent
+from agents.dispatch.agent import DispatchAgent
 from agents.dispatch.insight import HISTORY_SOURCE
 from agents.eval import world
 from agents.eval.world import SEEDED_NOW

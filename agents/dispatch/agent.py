@@ -1,0 +1,140 @@
+"""The dispatch assistant: its profile for the runtime, and the agent operators talk to.
+
+The operator comes from the login; a plan is only ever previewed by a tool, and the
+commit waits at the session's gate for the operator's "yes".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from agents.conversations import start_conversation
+from agents.dispatch import replies
+from agents.dispatch.planner import Planner, RoutingPlanner
+from agents.dispatch.rules import DispatchRules, proposal_of
+from agents.dispatch.tools import TOOLS, DispatchContext
+from agents.llm import ChatModel
+from agents.runtime import (
+    AgentSession,
+    Decision,
+    Pending,
+    SessionContext,
+    Strategy,
+    ToolMode,
+    Turn,
+)
+from agents.runtime.state import AgentState
+from agents.tooling import Tool
+
+MAX_REPLY_CHARS = 1200
+TOOLS_PROMPT = (
+    "You are LongCat's dispatch assistant for a delivery operator. Answer with the numbers "
+    "the tools return and never invent them; say which zone, day and hours you looked at. "
+    "Times are the city's local time. A plan is only previewed by preview_plan; the operator "
+    "confirms it, so do not commit it yourself. Answer briefly."
+)
+
+
+def _operator(ctx: SessionContext) -> str:
+    return str(ctx.identity)
+
+
+@dataclass(frozen=True)
+class DispatchProfile:
+    planner: Planner = field(default_factory=RoutingPlanner)
+    kind: str = "dispatch"
+    model_tools: tuple[str, ...] = (
+        "list_unassigned",
+        "explain_late",
+        "expected_demand",
+        "couriers_needed",
+        "preview_plan",
+    )
+
+    @property
+    def tools(self) -> dict[str, Tool]:
+        return TOOLS
+
+    def actor(self, ctx: SessionContext) -> str:
+        return f"agent:dispatch:{_operator(ctx)}"
+
+    def tool_context(self, ctx: SessionContext, complaint: str | None) -> DispatchContext:
+        return DispatchContext(_operator(ctx), ctx.now, self.planner)
+
+    def rules(self, state: AgentState, ctx: SessionContext) -> Decision:
+        return DispatchRules(self, ctx).decide()
+
+    def system_prompt(self, ctx: SessionContext) -> str:
+        return TOOLS_PROMPT + f" Now: {ctx.now.isoformat()}."
+
+    def proposal(
+        self,
+        ctx: SessionContext,
+        name: str,
+        arguments: dict[str, Any],
+        result: dict[str, Any],
+        complaint: str | None,
+    ) -> Pending | None:
+        return proposal_of(result) if name == "preview_plan" else None
+
+    def final(self, ctx: SessionContext, text: str) -> str:
+        cleaned = text.strip()
+        if not cleaned or TOOLS_PROMPT[:40] in cleaned:
+            return "Sorry, I didn't understand that. " + replies.MENU
+        return cleaned[:MAX_REPLY_CHARS]
+
+    def done(self, ctx: SessionContext, pending: Pending, result: dict[str, Any]) -> str:
+        return (
+            replies.committed(result) if result.get("status") == "ok" else replies.refusal(result)
+        )
+
+    def declined(self, ctx: SessionContext) -> str:
+        return "OK, the plan was not committed."
+
+    def give_up(self, ctx: SessionContext, state: AgentState) -> Decision:
+        return Decision("Sorry, I couldn't work that out. " + replies.MENU)
+
+    def unavailable(self, ctx: SessionContext, error: str) -> Decision:
+        reply = "Sorry, the assistant's model is not available right now; nothing was changed."
+        return Decision(reply, warnings=(error,), error=error)
+
+
+class DispatchAgent:
+    """A conversation with one operator; ``conversation_id`` continues a stored one."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        operator: str,
+        *,
+        model: ChatModel | None,
+        clock: Callable[[], datetime],
+        planner: Planner | None = None,
+        strategy: Strategy = Strategy.rules,
+        tool_mode: ToolMode = ToolMode.native,
+        conversation_id: int | None = None,
+    ) -> None:
+        if conversation_id is None:
+            conversation_id = start_conversation(
+                engine, kind="dispatch", now=clock(), language="en", operator=operator
+            )
+        self.conversation_id = conversation_id
+        profile = DispatchProfile(planner or RoutingPlanner())
+        self.session = AgentSession(
+            engine=engine,
+            profile=profile,
+            conversation_id=conversation_id,
+            identity=operator,
+            strategy=strategy,
+            model=model,
+            clock=clock,
+            tool_mode=tool_mode,
+        )
+
+    def handle(self, text: str) -> Turn:
+        return self.session.handle(text)

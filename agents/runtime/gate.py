@@ -1,0 +1,60 @@
+"""The confirmation gate: a proposed write waits at a LangGraph interrupt for the user's
+next message, and only a "yes" runs it, once, under the write's idempotency key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from agents.language import is_no, is_yes
+from agents.runtime.context import SessionContext
+from agents.runtime.profile import Calls, Profile
+from agents.runtime.state import AgentState, TurnOut, fresh_turn
+
+DECIDE = "decide"
+
+
+def confirm_node(profile: Profile) -> Callable[..., Command[Any]]:
+    def confirm(state: AgentState, runtime: Runtime[SessionContext]) -> Command[Any]:
+        pending = state.get("pending")
+        if pending is None:
+            return Command(goto=END)
+        # The graph stops here until the next message; on resume this line returns it.
+        answer = str(interrupt({"tool": pending["tool"], "prompt": pending["prompt"]}))
+        ctx = runtime.context
+        heard = HumanMessage(ctx.message)
+        base: dict[str, Any] = {"language": ctx.language, "pending": None}
+        if is_yes(answer):
+            calls = Calls(profile, ctx)
+            result = calls.run(
+                pending["tool"],
+                pending["arguments"],
+                confirmed=True,
+                complaint=pending["complaint"],
+                key=pending["key"],
+            )
+            reply = profile.done(ctx, pending, result)
+            turn = TurnOut(
+                reply=reply,
+                tool_calls=[r.as_json() for r in calls.records],
+                warnings=[],
+                error=None,
+            )
+            update = {**base, "messages": [heard, AIMessage(reply)], "turn": turn}
+            return Command(goto=END, update=update)
+        if is_no(answer):
+            reply = profile.declined(ctx)
+            turn = {**fresh_turn(), "reply": reply}
+            return Command(
+                goto=END, update={**base, "messages": [heard, AIMessage(reply)], "turn": turn}
+            )
+        # Anything else is a new request: the write is dropped and the message decided anew.
+        update = {**base, "messages": [heard], "steps": 0, "turn": fresh_turn()}
+        return Command(goto=DECIDE, update=update)
+
+    return confirm
