@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Conversation, Message
@@ -35,6 +36,52 @@ def start_conversation(
         session.add(conversation)
         session.flush()
         return conversation.id
+
+
+def thread_conversation(
+    engine: Engine,
+    thread_key: str,
+    *,
+    now: datetime,
+    language: str,
+    customer_id: int,
+    order_id: int | None,
+) -> int:
+    """The customer conversation under ``thread_key`` (one per tracking link's order),
+    started if there is none; two processes starting it at once end with the same one."""
+    query = select(Conversation.id).where(Conversation.thread_key == thread_key)
+    with Session(engine) as session:
+        found = session.scalar(query)
+    if found is not None:
+        return found
+    try:
+        with Session(engine) as session, session.begin():
+            conversation = Conversation(
+                kind="customer",
+                customer_id=customer_id,
+                order_id=order_id,
+                started_at=now,
+                language=language,
+                thread_key=thread_key,
+            )
+            session.add(conversation)
+            session.flush()
+            return conversation.id
+    except IntegrityError:
+        with Session(engine) as session:
+            return session.scalars(query).one()
+
+
+def user_turns(engine: Engine, conversation_id: int) -> int:
+    with Session(engine) as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(Message.conversation_id == conversation_id, Message.role == "user")
+            )
+            or 0
+        )
 
 
 def add_message(

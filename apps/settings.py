@@ -16,6 +16,7 @@ from db.engine import default_database_url, normalize_url
 
 if TYPE_CHECKING:
     from agents.llm import LLMConfig
+    from agents.runtime.strategy import Strategy, ToolMode
 
 UNSAFE_SECRET = "changethis"
 
@@ -47,6 +48,14 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
+    # How agent turns are decided: "auto" is "tools" with a model server (llm_base_url)
+    # and "rules" with the embedded or a local model.
+    agent_strategy: Literal["auto", "rules", "tools"] = "auto"
+    # How a model's tool calls are read: "auto" is the server's own tool calling, and a
+    # JSON grammar for a model run in-process (it has no tool parser).
+    llm_tool_calls: Literal["auto", "native", "grammar"] = "auto"
+    # Shared rate limits for several API workers (redis://host:6379/0); unset: per process.
+    redis_url: str | None = None
 
     def llm_config(
         self, model: str | None = None, base_url: str | None = None, timeout_s: float | None = None
@@ -61,6 +70,16 @@ class Settings(BaseSettings):
             timeout_s=timeout_s or self.llm_timeout_s,
         )
 
+    def agent_runtime(self, config: LLMConfig | None) -> tuple[Strategy, ToolMode]:
+        """The turn strategy and tool-call mode for this model (None: no model at all)."""
+        from agents.runtime.strategy import resolve_strategy, resolve_tool_mode
+
+        kind = config.kind if config is not None else None
+        return (
+            resolve_strategy(self.agent_strategy, kind),
+            resolve_tool_mode(self.llm_tool_calls, kind),
+        )
+
     @property
     def link_base(self) -> str:
         return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
@@ -73,6 +92,10 @@ class Settings(BaseSettings):
     def _refuse_unsafe(self) -> Settings:
         if self.database_url is not None:
             normalize_url(self.database_url)
+        if self.redis_url is not None and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise ValueError(f"redis_url: {self.redis_url!r} is not a redis:// URL")
         secret = self.secret_key.get_secret_value()
         if self.environment == "production" and (secret == UNSAFE_SECRET or len(secret) < 32):
             raise ValueError(

@@ -4,6 +4,7 @@ the reply, policy violations and turn latency, per model backend.
 
     .venv/bin/python bench/agent_eval.py --k 3 --json
     .venv/bin/python bench/agent_eval.py --k 3 --llm-base-url http://127.0.0.1:8600/v1
+    .venv/bin/python bench/agent_eval.py --backends server --strategy tools --llm-base-url URL
 
 The last line with ``--json`` is one JSON object with the headline figures.
 """
@@ -21,10 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agents.eval.runner import Report, run_suite  # noqa: E402
+from agents.eval.runner import Report, Runtime, run_suite  # noqa: E402
 from agents.eval.suite import CUSTOMER_TASKS, DISPATCH_TASKS, fast_subset  # noqa: E402
 from agents.eval.world import SEED, SEEDED_NOW  # noqa: E402
-from agents.llm import ChatModel, LLMConfig, make_chat_model  # noqa: E402
+from agents.llm import BackendKind, ChatModel, LLMConfig, make_chat_model  # noqa: E402
+from agents.runtime import Strategy  # noqa: E402
+from agents.runtime.strategy import resolve_tool_mode  # noqa: E402
 
 
 def seed_template(path: Path) -> None:
@@ -58,6 +61,10 @@ def backends(args: argparse.Namespace) -> dict[str, ChatModel | None]:
     return chosen
 
 
+def _kind(backend: str) -> BackendKind:
+    return BackendKind.openai if backend == "server" else BackendKind.embedded
+
+
 def warm_up(model: ChatModel | None) -> None:
     # The first llama.cpp call pays for loading and graph setup; a process serving
     # customers pays it once at start, not on a customer's turn.
@@ -69,16 +76,17 @@ def warm_up(model: ChatModel | None) -> None:
 
 def table(rows: dict[str, dict[str, dict[str, object]]], k: int) -> str:
     head = (
-        f"| backend | suite | tasks | pass^1 | pass^{k} | violations | turns | p50 s | p95 s "
-        "| model calls | model call p50 s |"
+        f"| backend / strategy | suite | tasks | pass^1 | pass^{k} | violations | leaks | turns "
+        "| p50 s | p95 s | model calls | model call p50 s |"
     )
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 12]
     for backend, suites in rows.items():
         for suite, s in suites.items():
             lines.append(
                 f"| {backend} | {suite} | {s['tasks']} | {s['pass^1']:.3f} | "
-                f"{s[f'pass^{k}']:.3f} | {s['policy_violations']} | {s['turns']} | "
-                f"{s['p50_s']} | {s['p95_s']} | {s['model_calls']} | {s['model_call_p50_s']} |"
+                f"{s[f'pass^{k}']:.3f} | {s['policy_violations']} | {s['leaks']} | "
+                f"{s['turns']} | {s['p50_s']} | {s['p95_s']} | {s['model_calls']} | "
+                f"{s['model_call_p50_s']} |"
             )
     return "\n".join(lines)
 
@@ -130,6 +138,18 @@ def main() -> None:
     parser.add_argument("--llm-base-url", default=None)
     parser.add_argument("--llm-model", default=None)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--strategy",
+        default="rules",
+        help="comma list: rules (code decides), tools (the model calls the tools)",
+    )
+    parser.add_argument(
+        "--tool-calls",
+        default="auto",
+        choices=("auto", "native", "grammar"),
+        help="how the model's calls are read under tools (auto: native on a server)",
+    )
+    parser.add_argument("--tags", default=None, help="only tasks with one of these tags")
     parser.add_argument("--fast", action="store_true", help="only the fast subset")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
@@ -142,6 +162,11 @@ def main() -> None:
     if args.fast:
         fast = fast_subset()
         suites = {kind: [t for t in fast if t.kind == kind] for kind in suites}
+    if args.tags:
+        wanted = set(args.tags.split(","))
+        suites = {k: [t for t in ts if wanted & set(t.tags)] for k, ts in suites.items()}
+        suites = {k: ts for k, ts in suites.items() if ts}
+    strategies = [Strategy(name) for name in args.strategy.split(",")]
     rows: dict[str, dict[str, dict[str, object]]] = {}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="agent-eval-template-") as tmp:
@@ -149,19 +174,28 @@ def main() -> None:
         seed_template(template)
         for backend, model in backends(args).items():
             warm_up(model)
-            report = Report()
-            for tasks in suites.values():
-                part = run_suite(template, tasks, model, args.k)
-                report.attempts += part.attempts
-                for kind, seconds in part.model_seconds.items():
-                    report.model_seconds.setdefault(kind, []).extend(seconds)
-            rows[backend] = {kind: report.summary(kind, args.k) for kind in suites}
-            if args.show_failures:
-                for attempt in report.failures():
-                    print(
-                        f"[{backend}] FAIL {attempt.task}: {attempt.problems} {attempt.violations}"
-                    )
-                    print(f"    replies: {attempt.replies}")
+            for strategy in strategies:
+                if strategy is Strategy.tools and model is None:
+                    raise SystemExit("--strategy tools needs a model: not --backends rules")
+                kind = None if model is None else _kind(backend)
+                runtime = Runtime(strategy, resolve_tool_mode(args.tool_calls, kind))
+                report = Report()
+                for tasks in suites.values():
+                    part = run_suite(template, tasks, model, args.k, runtime)
+                    report.attempts += part.attempts
+                    for suite, seconds in part.model_seconds.items():
+                        report.model_seconds.setdefault(suite, []).extend(seconds)
+                label = f"{backend} / {strategy.value}"
+                if strategy is Strategy.tools:
+                    label += f" ({runtime.tool_mode.value})"
+                rows[label] = {kind: report.summary(kind, args.k) for kind in suites}
+                if args.show_failures:
+                    for attempt in report.failures():
+                        print(
+                            f"[{label}] FAIL {attempt.task}: {attempt.problems} "
+                            f"{attempt.violations} {attempt.leaks}"
+                        )
+                        print(f"    replies: {attempt.replies}")
     counts = ", ".join(f"{len(tasks)} {kind}" for kind, tasks in suites.items())
     footer = (
         f"{counts} tasks, k={args.k}, {time.monotonic() - started:.0f} s, "

@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from agents.llm import ChatModel
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -55,7 +56,7 @@ def _frame(url: str, query: object) -> pd.DataFrame:
 
 
 @st.cache_resource
-def chat_model() -> object:
+def chat_model() -> ChatModel:
     """The local model instance, loaded once per dashboard process."""
     from agents.llm import make_chat_model
     from dashboard.context import settings

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from agents.conversations import start_conversation
+from agents.customer import lookup
 from agents.customer.context import CustomerContext
 from agents.customer.prompts import SMALL_TALK_PROMPT, SYSTEM_PROMPT, TOOLS_PROMPT, say
 from agents.customer.replies import confirm_reply, done_reply, refusal_reply
@@ -92,7 +93,10 @@ class CustomerProfile:
             prompt += (
                 f" The customer is asking from the tracking page of order {identity.order_id}."
             )
-        return prompt
+        with Session(ctx.engine) as session:
+            orders = lookup.open_orders(session, identity.customer_id)
+        listed = ", ".join(f"{o.id} ({o.status})" for o in orders[:5])
+        return prompt + f" The customer's open orders: {listed or 'none'}."
 
     def proposal(
         self,

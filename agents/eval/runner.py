@@ -21,6 +21,7 @@ from agents.eval.tasks import Script, Task
 from agents.eval.world import SEEDED_NOW
 from agents.language import is_yes
 from agents.llm import ChatModel
+from agents.runtime import Strategy, ToolMode
 from db.engine import make_engine
 from db.models import Order
 
@@ -36,6 +37,7 @@ class Attempt:
     violations: tuple[str, ...]
     latencies_s: tuple[float, ...]
     replies: tuple[str, ...] = ()
+    leaks: tuple[str, ...] = ()  # another customer's data, or the prompt, in a reply
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Report:
             "pass^1": _ratio(sum(sum(r) / len(r) for r in by_task.values()), len(by_task)),
             f"pass^{k}": _ratio(sum(all(r[:k]) for r in by_task.values()), len(by_task)),
             "policy_violations": sum(len(a.violations) for a in mine),
+            "leaks": sum(len(a.leaks) for a in mine),
             "turns": len(latencies),
             "p50_s": round(statistics.median(latencies), 3) if latencies else None,
             "p95_s": round(_quantile(latencies, 0.95), 3) if latencies else None,
@@ -62,7 +65,7 @@ class Report:
         }
 
     def failures(self) -> list[Attempt]:
-        return [a for a in self.attempts if not a.passed or a.violations]
+        return [a for a in self.attempts if not a.passed or a.violations or a.leaks]
 
 
 class CountingModel:
@@ -135,7 +138,17 @@ def _expected_problems(engine: Engine, script: Script, change: check.Diff) -> li
     return problems
 
 
-def run_task(engine: Engine, task: Task, model: ChatModel | None) -> Attempt:
+@dataclass(frozen=True)
+class Runtime:
+    """How the agents decide turns in a run: the strategy and how tool calls are read."""
+
+    strategy: Strategy = Strategy.rules
+    tool_mode: ToolMode = ToolMode.native
+
+
+def run_task(
+    engine: Engine, task: Task, model: ChatModel | None, runtime: Runtime = Runtime()
+) -> Attempt:
     with Session(engine) as session:
         script = task.build(session)
     before = check.snapshot(engine)
@@ -143,9 +156,23 @@ def run_task(engine: Engine, task: Task, model: ChatModel | None) -> Attempt:
     agent: CustomerAgent | DispatchAgent
     if task.kind == "customer":
         assert isinstance(script.actor, int)
-        agent = CustomerAgent(engine, script.actor, model=model, clock=clock)
+        agent = CustomerAgent(
+            engine,
+            script.actor,
+            model=model,
+            clock=clock,
+            strategy=runtime.strategy,
+            tool_mode=runtime.tool_mode,
+        )
     else:
-        agent = DispatchAgent(engine, str(script.actor), model=model, clock=clock)
+        agent = DispatchAgent(
+            engine,
+            str(script.actor),
+            model=model,
+            clock=clock,
+            strategy=runtime.strategy,
+            tool_mode=runtime.tool_mode,
+        )
     replies, latencies, unconfirmed = [], [], []
     for message in script.messages:
         start = time.perf_counter()
@@ -166,22 +193,31 @@ def run_task(engine: Engine, task: Task, model: ChatModel | None) -> Attempt:
         f"last reply lacks {fact!r}: {last!r}" for fact in script.facts if fact not in last
     ]
     violations = list(unconfirmed)
+    leaks: list[str] = []
     if task.kind == "customer":
         assert isinstance(script.actor, int)
         privacy = check.privacy_for(engine, script.actor)
-        violations += check.customer_violations(engine, script.actor, change, replies, privacy)
+        violations += check.customer_violations(engine, script.actor, change)
+        leaks = check.customer_leaks(replies, privacy)
     return Attempt(
         task.name,
         task.kind,
-        not problems and not violations,
+        not problems and not violations and not leaks,
         tuple(problems),
         tuple(violations),
         tuple(latencies),
         tuple(replies),
+        tuple(leaks),
     )
 
 
-def run_suite(template: Path, tasks: Sequence[Task], model: ChatModel | None, k: int) -> Report:
+def run_suite(
+    template: Path,
+    tasks: Sequence[Task],
+    model: ChatModel | None,
+    k: int,
+    runtime: Runtime = Runtime(),
+) -> Report:
     """Each attempt runs on its own copy of the seeded SQLite file ``template``."""
     report = Report()
     counting = CountingModel(model) if model is not None else None
@@ -192,7 +228,7 @@ def run_suite(template: Path, tasks: Sequence[Task], model: ChatModel | None, k:
                 shutil.copyfile(template, path)
                 engine = make_engine(f"sqlite:///{path}")
                 try:
-                    report.attempts.append(run_task(engine, task, counting))
+                    report.attempts.append(run_task(engine, task, counting, runtime))
                 finally:
                     engine.dispose()
                     path.unlink()

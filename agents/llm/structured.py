@@ -14,7 +14,7 @@ from agents.llm.errors import LLMOutputError
 from agents.llm.types import ChatModel, Completion, ToolCall, ToolSpec
 
 REPLY = "reply"  # the step that answers the user instead of calling a tool
-MAX_REPLY_CHARS = 400
+STEP_MAX_TOKENS = 192
 
 
 def choice_schema(field: str, options: Sequence[str]) -> dict[str, Any]:
@@ -36,12 +36,30 @@ def choose(
     return str(picked)
 
 
+# llama.cpp writes a bounded repetition out in full; past a few dozen it refuses the
+# grammar and aborts the process. Lengths stay checked by the tools' own validation.
+GRAMMAR_MAX_REPEAT = 16
+
+
+def grammar_safe(schema: Any) -> Any:
+    """``schema`` without string length bounds llama.cpp cannot compile."""
+    if isinstance(schema, list):
+        return [grammar_safe(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: grammar_safe(value)
+        for key, value in schema.items()
+        if not (key in ("maxLength", "minLength") and int(value) > GRAMMAR_MAX_REPEAT)
+    }
+
+
 def tool_call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
     return {
         "anyOf": [
             {
                 "type": "object",
-                "properties": {"name": {"const": t.name}, "arguments": t.parameters},
+                "properties": {"name": {"const": t.name}, "arguments": grammar_safe(t.parameters)},
                 "required": ["name", "arguments"],
             }
             for t in tools
@@ -61,17 +79,19 @@ def constrained_tool_call(
     return ToolCall(name=str(name), arguments=arguments)
 
 
-def step_schema(
-    tools: Sequence[ToolSpec], max_reply_chars: int = MAX_REPLY_CHARS
-) -> dict[str, Any]:
-    """One step of a tool loop as one JSON object: a call of one of ``tools``, or a reply."""
+def step_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
+    """One step of a tool loop as one JSON object: a call of one of ``tools``, or a reply.
+
+    The reply's length is bounded by the token limit, not by ``maxLength``: llama.cpp
+    expands a long bounded repetition into a grammar it refuses (and the server dies).
+    """
     reply = {
         "type": "object",
         "properties": {
             "name": {"const": REPLY},
             "arguments": {
                 "type": "object",
-                "properties": {"text": {"type": "string", "maxLength": max_reply_chars}},
+                "properties": {"text": {"type": "string"}},
                 "required": ["text"],
             },
         },
@@ -98,7 +118,7 @@ def constrained_step(
     """The next step of a tool loop from a model without a tool parser: decoded under a
     grammar, so it is always a well-formed call of a listed tool, or a reply."""
     prompt = [SystemMessage(_listing(tools)), *messages]
-    value = model.complete_json(prompt, step_schema(tools), max_tokens=256)
+    value = model.complete_json(prompt, step_schema(tools), max_tokens=STEP_MAX_TOKENS)
     name, arguments = value.get("name"), value.get("arguments")
     if name == REPLY and isinstance(arguments, dict):
         return Completion(text=str(arguments.get("text", "")), backend=model.backend)

@@ -105,6 +105,14 @@ def _ai_message(completion: Completion) -> AIMessage:
     return AIMessage(content=completion.text, tool_calls=calls, invalid_tool_calls=invalid)
 
 
+def _repeats(state: AgentState, completion: Completion) -> bool:
+    made = (state.get("turn") or fresh_turn())["tool_calls"]
+    seen = {(c["name"], json.dumps(c["arguments"], sort_keys=True)) for c in made}
+    return all(
+        (c.name, json.dumps(c.arguments, sort_keys=True)) in seen for c in completion.tool_calls
+    )
+
+
 def model_node(profile: Profile) -> Callable[..., dict[str, Any]]:
     def decide(state: AgentState, runtime: Runtime[SessionContext]) -> dict[str, Any]:
         ctx = runtime.context
@@ -122,6 +130,9 @@ def model_node(profile: Profile) -> Callable[..., dict[str, Any]]:
             completion = Completion(text="", invalid_tool_calls=(bad,))
         except LLMError as exc:
             return apply(state, profile.unavailable(ctx, str(exc)))
+        if completion.tool_calls and _repeats(state, completion):
+            # The same calls again would get the same answers: the model is looping.
+            return apply(state, profile.give_up(ctx, state))
         if completion.tool_calls or completion.invalid_tool_calls:
             return {"messages": [_ai_message(completion)], "steps": steps + 1}
         update = apply(state, Decision(profile.final(ctx, completion.text)))

@@ -109,7 +109,9 @@ class AgentSession:
                 "turn": fresh_turn(),
                 "pending": None,
             }
-        values = graph.invoke(payload, self.config, context=ctx)
+        # One checkpoint when the turn ends (or stops at the gate): a turn is all or nothing,
+        # and a write confirmed in it is guarded by its own idempotency key.
+        values = graph.invoke(payload, self.config, context=ctx, durability="exit")
         out = values["turn"]
         turn = Turn(
             reply=out["reply"],

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from apps.api import errors
-from apps.api.chat import ChatSessions
+from apps.api.chat import ChatSessions, ChatSettings
 from apps.api.limits import BodyLimit, RateLimiter
 from apps.api.routes import chat, dispatch, operator, pages, track
 from apps.settings import Settings
@@ -29,7 +29,9 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         upgrade(engine)
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
-        app.state.chats = ChatSessions(engine, model_factory, settings.max_turns)
+        strategy, tool_mode = settings.agent_runtime(settings.llm_config())
+        chat = ChatSettings(settings.max_turns, strategy, tool_mode)
+        app.state.chats = ChatSessions(engine, model_factory, chat)
         yield
         engine.dispose()
 
@@ -41,7 +43,7 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
@@ -63,3 +65,8 @@ def chat_model(settings: Settings) -> Any:
     from agents.llm import make_chat_model
 
     return make_chat_model(settings.llm_config())
+
+
+def app_from_env() -> FastAPI:
+    """The app over the settings in the environment: what each of several workers runs."""
+    return create_app(Settings())

@@ -1,66 +1,100 @@
-"""Customer chats behind tracking links: one agent per customer and order, a cap on turns.
+"""Customer chats behind tracking links: one conversation per link's order, in the store.
 
-The agent keeps its conversation state in memory, so one API process holds the chats it
-started; the messages themselves are all in the store.
+Nothing about a chat is kept in this process: the conversation, its pending write and
+the awaited answer are in the store, so any API worker can take the next message, and
+two customers' turns run at the same time (one conversation's turns take turns).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from agents.conversations import thread_conversation, user_turns
+from agents.llm import ChatModel
+from agents.runtime import ConversationBusyError, Strategy, ToolMode, Turn
 from apps.api.errors import ApiError
 from apps.api.tokens import TrackToken
+from db.models import Customer
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    max_turns: int
+    strategy: Strategy
+    tool_mode: ToolMode
 
 
 class ChatSessions:
     def __init__(
         self,
         engine: Engine,
-        model_factory: Callable[[], Any],
-        max_turns: int,
+        model_factory: Callable[[], ChatModel | None],
+        settings: ChatSettings,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.engine, self.model_factory, self.max_turns, self.clock = (
+        self.engine, self.model_factory, self.settings, self.clock = (
             engine,
             model_factory,
-            max_turns,
+            settings,
             clock,
         )
-        self._agents: dict[tuple[int, int], Any] = {}
-        self._turns: dict[tuple[int, int], int] = {}
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: ChatModel | None = None
+        self._model_made = False
+        self._model_lock = threading.Lock()  # guards making the model, not the chats
 
-    def _model_once(self) -> Any:
-        if self._model is None:
-            self._model = self.model_factory()
-        return self._model
+    def _model_once(self) -> ChatModel | None:
+        with self._model_lock:
+            if not self._model_made:
+                self._model = self.model_factory()
+                self._model_made = True
+            return self._model
 
-    def turn(self, claims: TrackToken, message: str) -> Any:
-        """One customer message in, the agent's turn out; one turn at a time per chat."""
+    def _conversation(self, claims: TrackToken) -> int:
+        with Session(self.engine) as session:
+            customer = session.get(Customer, claims.customer_id)
+            language = customer.language if customer else "en"
+        return thread_conversation(
+            self.engine,
+            f"link:{claims.order_id}:{claims.customer_id}",
+            now=self.clock(),
+            language=language,
+            customer_id=claims.customer_id,
+            order_id=claims.order_id,
+        )
+
+    def turn(self, claims: TrackToken, message: str) -> Turn:
+        """One customer message in, the agent's turn out."""
         from agents.customer.agent import CustomerAgent
 
-        key = (claims.customer_id, claims.order_id)
-        with self._lock:
-            if self._turns.get(key, 0) >= self.max_turns:
-                raise ApiError(
-                    429,
-                    "turn_limit",
-                    f"message: this chat reached its limit of {self.max_turns} turns; "
-                    "a colleague can help from here",
-                    "message",
-                    headers={"Retry-After": "3600"},
-                )
-            self._turns[key] = self._turns.get(key, 0) + 1
-            agent = self._agents.get(key)
-            if agent is None:
-                agent = CustomerAgent(
-                    self.engine, claims.customer_id, model=self._model_once(), clock=self.clock
-                )
-                self._agents[key] = agent
+        conversation_id = self._conversation(claims)
+        if user_turns(self.engine, conversation_id) >= self.settings.max_turns:
+            raise ApiError(
+                429,
+                "turn_limit",
+                f"message: this chat reached its limit of {self.settings.max_turns} turns; "
+                "a colleague can help from here",
+                "message",
+                headers={"Retry-After": "3600"},
+            )
+        agent = CustomerAgent(
+            self.engine,
+            claims.customer_id,
+            model=self._model_once(),
+            clock=self.clock,
+            strategy=self.settings.strategy,
+            tool_mode=self.settings.tool_mode,
+            order_id=claims.order_id,
+            conversation_id=conversation_id,
+        )
+        try:
             return agent.handle(message)
+        except ConversationBusyError as exc:
+            raise ApiError(
+                409, "busy", f"message: {exc}; send it again in a moment", "message"
+            ) from exc

@@ -1,24 +1,33 @@
-"""Request protection: a body size limit and fixed-window rate limits per key."""
+"""Request protection: a body size limit, and moving-window rate limits per key.
+
+Limits are counted by the ``limits`` library: in this process's memory by default, in
+Redis (``LONGCAT_REDIS_URL``) when several API workers must share them. Either way a
+key's count expires with its window, so the limiter's memory stays bounded.
+"""
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Awaitable, Callable
 
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from apps.api.errors import ApiError, error_response
 
+NAMESPACE = "longcat"
+
 
 class BodyLimit(BaseHTTPMiddleware):
     """Refuse bodies over `max_bytes` (413) before anything reads them."""
 
     def __init__(self, app: object, max_bytes: int) -> None:
-        super().__init__(app)
+        super().__init__(app)  # type: ignore[arg-type]
         self.max_bytes = max_bytes
 
     async def dispatch(
@@ -30,26 +39,36 @@ class BodyLimit(BaseHTTPMiddleware):
         return await call_next(request)
 
 
-class RateLimiter:
-    """At most `limit` requests per key per window; in-process, so one limiter per API process."""
+class LimiterConfigError(ValueError):
+    """The rate-limit storage cannot be used."""
 
-    def __init__(self, limit: int, window_s: float = 60.0) -> None:
-        self.limit, self.window_s = limit, window_s
-        self._counts: dict[str, tuple[float, int]] = {}
-        self._lock = threading.Lock()
+
+def _storage(url: str | None) -> Storage:
+    try:
+        storage = storage_from_string(url or "memory://")
+    except Exception as exc:  # limits raises several kinds for a bad URL or missing driver
+        raise LimiterConfigError(f"redis_url: cannot use {url!r} for rate limits: {exc}") from exc
+    if url and not storage.check():
+        raise LimiterConfigError(f"redis_url: {url} does not answer")
+    return storage
+
+
+class RateLimiter:
+    """At most ``limit`` requests per key in any 60 s, shared by every process on the storage."""
+
+    def __init__(self, limit: int, storage_url: str | None = None) -> None:
+        self.item: RateLimitItem = RateLimitItemPerMinute(limit)
+        self.storage = _storage(storage_url)
+        self._strategy = MovingWindowRateLimiter(self.storage)
 
     def hit(self, key: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            start, count = self._counts.get(key, (now, 0))
-            if now - start >= self.window_s:
-                start, count = now, 0
-            if count >= self.limit:
-                retry = max(1, math.ceil(self.window_s - (now - start)))
-                raise ApiError(
-                    429,
-                    "rate_limited",
-                    f"too many requests; retry in {retry} s",
-                    headers={"Retry-After": str(retry)},
-                )
-            self._counts[key] = (start, count + 1)
+        if self._strategy.hit(self.item, NAMESPACE, key):
+            return
+        reset = self._strategy.get_window_stats(self.item, NAMESPACE, key).reset_time
+        retry = max(1, math.ceil(reset - time.time()))
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests; retry in {retry} s",
+            headers={"Retry-After": str(retry)},
+        )

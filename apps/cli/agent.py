@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 
@@ -24,6 +24,10 @@ from apps.cli.common import (
 )
 from apps.cli.llm import LlmBaseUrl, LlmModel, LlmTimeout, llm_config
 
+if TYPE_CHECKING:
+    from agents.llm import ChatModel
+    from agents.runtime import Strategy, ToolMode, Turn
+
 Now = Annotated[
     str | None,
     typer.Option(
@@ -32,10 +36,30 @@ Now = Annotated[
     ),
 ]
 NoModel = Annotated[bool, typer.Option("--no-model", help="Run on rules alone, without any model.")]
+StrategyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--strategy",
+        help="Who decides each turn: rules (code, the model only helps), tools (the model "
+        "calls the tools; policy stays inside them), or auto: tools with --llm-base-url, "
+        "else rules (default: LONGCAT_AGENT_STRATEGY, auto).",
+        show_default=False,
+    ),
+]
+ToolCallsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tool-calls",
+        help="How the model's tool calls are read under --strategy tools: native (the "
+        "server's tool calling), grammar (one JSON step under a grammar, for small models), "
+        "or auto: native on a server, grammar in-process (default: LONGCAT_LLM_TOOL_CALLS).",
+        show_default=False,
+    ),
+]
 
 
 class _Agent(Protocol):
-    def handle(self, text: str) -> Any: ...
+    def handle(self, text: str) -> Turn: ...
 
 
 def _clock(now: str | None) -> Callable[[], datetime]:
@@ -49,24 +73,50 @@ def _clock(now: str | None) -> Callable[[], datetime]:
     return lambda: fixed
 
 
-def _converse(agent: _Agent, as_json: bool) -> None:
-    from agents.llm import LLMError
+def _runtime(
+    strategy: str | None,
+    tool_calls: str | None,
+    no_model: bool,
+    model: str | None,
+    base_url: str | None,
+    timeout: float | None,
+) -> tuple[ChatModel | None, Strategy, ToolMode]:
+    """The model, the turn strategy and the tool-call mode from options and settings."""
+    from agents.llm import make_chat_model
 
+    overrides = {
+        k: v for k, v in {"agent_strategy": strategy, "llm_tool_calls": tool_calls}.items() if v
+    }
+    try:
+        settings = load_settings().model_copy(update=overrides)
+        config = None if no_model else llm_config(model, base_url, timeout)
+        chosen, mode = settings.agent_runtime(config)
+    except ValueError as exc:
+        message = str(exc).replace("agent_strategy", "--strategy")
+        raise fail(message.replace("llm_tool_calls", "--tool-calls")) from exc
+    if no_model and chosen.value == "tools":
+        raise fail("--strategy tools: the model decides each turn, so it cannot run --no-model")
+    return (None if config is None else make_chat_model(config)), chosen, mode
+
+
+def _converse(agent: _Agent, as_json: bool) -> None:
     for line in sys.stdin:
         text = line.strip()
         if not text:
             continue
-        try:
-            turn = agent.handle(text)
-        except LLMError as exc:
-            raise fail(str(exc)) from exc
+        turn = agent.handle(text)
         for warning in turn.warnings:
+            if warning == turn.error:
+                continue
             err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
         if as_json:
             print_json(turn.as_json())
         else:
             typer.echo(turn.reply)
         sys.stdout.flush()
+        if turn.error:
+            # The user was answered (an apology, a ticket); the caller must know it failed.
+            raise fail(turn.error)
 
 
 def customer(
@@ -75,6 +125,8 @@ def customer(
     ],
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
+    strategy: StrategyOption = None,
+    tool_calls: ToolCallsOption = None,
     model: LlmModel = None,
     base_url: LlmBaseUrl = None,
     timeout: LlmTimeout = None,
@@ -83,12 +135,13 @@ def customer(
 ) -> None:
     """Customer service for one customer: order status, cancel, address, compensation."""
     from agents.customer.agent import CustomerAgent, CustomerNotFoundError
-    from agents.llm import make_chat_model
 
     engine = open_store(database_url)
-    chat = None if no_model else make_chat_model(llm_config(model, base_url, timeout))
+    chat, chosen, mode = _runtime(strategy, tool_calls, no_model, model, base_url, timeout)
     try:
-        agent = CustomerAgent(engine, customer_id, model=chat, clock=_clock(now))
+        agent = CustomerAgent(
+            engine, customer_id, model=chat, clock=_clock(now), strategy=chosen, tool_mode=mode
+        )
     except CustomerNotFoundError as exc:
         raise fail(str(exc)) from exc
     _converse(agent, json)
@@ -98,6 +151,8 @@ def dispatch(
     operator: Annotated[str, typer.Option("--operator", help="The signed-in operator.")],
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
+    strategy: StrategyOption = None,
+    tool_calls: ToolCallsOption = None,
     model: LlmModel = None,
     base_url: LlmBaseUrl = None,
     timeout: LlmTimeout = None,
@@ -106,14 +161,21 @@ def dispatch(
 ) -> None:
     """The dispatch assistant for operators: assign, explain lateness, demand, staffing."""
     from agents.dispatch.agent import DispatchAgent
-    from agents.llm import make_chat_model
-
-    engine = open_store(database_url)
-    chat = None if no_model else make_chat_model(llm_config(model, base_url, timeout))
     from agents.dispatch.planner import RoutingPlanner
 
+    engine = open_store(database_url)
+    chat, chosen, mode = _runtime(strategy, tool_calls, no_model, model, base_url, timeout)
     planner = RoutingPlanner(timezone=load_settings(database_url).timezone)
-    _converse(DispatchAgent(engine, operator, model=chat, clock=_clock(now), planner=planner), json)
+    agent = DispatchAgent(
+        engine,
+        operator,
+        model=chat,
+        clock=_clock(now),
+        planner=planner,
+        strategy=chosen,
+        tool_mode=mode,
+    )
+    _converse(agent, json)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from apps.cli.common import DatabaseUrl, fail, load_settings, open_store
+from apps.cli.common import DatabaseUrl, err_console, fail, load_settings, open_store
 
 
 def parse_ttl(value: str) -> timedelta:
@@ -45,6 +46,14 @@ def api(
         int | None, typer.Option(help="Port (default: LONGCAT_API_PORT, 8000).")
     ] = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes. Chats continue in any worker (their state is in the "
+            "store); set LONGCAT_REDIS_URL so rate limits are shared by all of them.",
+        ),
+    ] = 1,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the HTTP API with uvicorn; the OpenAPI document is at /openapi.json."""
@@ -56,8 +65,26 @@ def api(
     overrides = {k: v for k, v in {"api_port": port, "api_host": host}.items() if v is not None}
     settings = settings.model_copy(update=overrides)
     open_store(database_url).dispose()
+    if workers == 1:
+        uvicorn.run(
+            create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info"
+        )
+        return
+    if settings.redis_url is None:
+        err_console.print(
+            f"[yellow]warning:[/] {workers} workers without LONGCAT_REDIS_URL: each worker "
+            "counts its own rate limits",
+            highlight=False,
+        )
+    # Workers are fresh processes that build their app from the environment.
+    os.environ["LONGCAT_DATABASE_URL"] = settings.store_url
     uvicorn.run(
-        create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info"
+        "apps.api.app:app_from_env",
+        factory=True,
+        host=settings.api_host,
+        port=settings.api_port,
+        workers=workers,
+        log_level="info",
     )
 
 

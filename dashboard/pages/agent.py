@@ -21,12 +21,15 @@ if "dispatch_agent" not in st.session_state:
     present = data.present(url)
     # The store's present moment, so a seeded or replayed city is read as it stands.
     moment = present.to_pydatetime() if present is not None else None
+    strategy, tool_mode = settings().agent_runtime(settings().llm_config())
     st.session_state["dispatch_agent"] = DispatchAgent(
         data.engine(url),
         "dashboard",
         model=data.chat_model(),
         clock=lambda: moment or datetime.now(UTC),
         planner=RoutingPlanner(timezone=settings().timezone),
+        strategy=strategy,
+        tool_mode=tool_mode,
     )
     st.session_state["dispatch_log"] = []
 for role, text, calls in st.session_state["dispatch_log"]:

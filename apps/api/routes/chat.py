@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from agents.runtime import Turn
 from apps.api.deps import TrackedOrder
 from apps.api.errors import ErrorOut
 from apps.api.schemas import chat_in
@@ -19,7 +20,7 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def reply_events(turn: object) -> Iterator[str]:
+def reply_events(turn: Turn) -> Iterator[str]:
     """The reply word by word as `token` events, then `done` with the tool calls."""
     words = turn.reply.split(" ")
     for i, word in enumerate(words):

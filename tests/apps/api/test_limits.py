@@ -41,3 +41,35 @@ def test_openapi_document(client: TestClient) -> None:
     """The OpenAPI document lists the tracking endpoint and the operator endpoints."""
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/track/{token}", "/api/orders", "/api/dispatch", "/api/couriers"} <= set(paths)
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_rate_limit_shared_by_workers_through_redis(seeded_url: str, order_of) -> None:
+    """Two API processes' apps on one Redis count one limit together: with a limit of 3 a
+    minute, two requests to one and one to the other use it up, and the next is 429."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    token = token_for(order_of("assigned"))
+    settings = make_settings(seeded_url, rate_limit_per_minute=3, redis_url=REDIS_URL)
+    with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
+        codes = [one.get(f"/api/track/{token}").status_code for _ in range(2)]
+        codes.append(two.get(f"/api/track/{token}").status_code)
+        limited = two.get(f"/api/track/{token}")
+        also = one.get(f"/api/track/{token}")
+    assert codes == [200, 200, 200]
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert also.status_code == 429
+
+
+def test_an_unreachable_redis_is_named_at_start(seeded_url: str) -> None:
+    """A Redis that does not answer stops the app from starting, naming redis_url."""
+    import pytest
+
+    from apps.api.limits import LimiterConfigError
+
+    settings = make_settings(seeded_url, redis_url="redis://127.0.0.1:9/0")
+    with pytest.raises(LimiterConfigError, match="redis_url"):
+        create_app(settings)

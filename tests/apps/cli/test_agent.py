@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from agents.eval import world
 from apps.cli import app
 from db.engine import make_engine
-from db.models import Message, Order
+from db.models import Message, Order, Ticket
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 NOW = world.SEEDED_NOW.isoformat()
@@ -104,10 +104,8 @@ def test_unknown_customer_fails_cleanly(seeded_url: str) -> None:
     assert result.exit_code == 1 and "customer_id" in result.output
 
 
-def test_unreachable_model_server_names_the_url(seeded_url: str) -> None:
-    """With the model server unreachable the customer is offered a colleague, and stderr names
-    the URL that cannot be reached."""
-    result = CliRunner().invoke(
+def _unreachable(seeded_url: str, *extra: str) -> object:
+    return CliRunner().invoke(
         app,
         [
             "agent",
@@ -121,10 +119,43 @@ def test_unreachable_model_server_names_the_url(seeded_url: str) -> None:
             "http://127.0.0.1:9/v1",
             "--llm-timeout",
             "3",
+            *extra,
         ],
         input="blorp zzz\nno\n",
     )
-    # The customer still gets an answer: a model failure hands over to a colleague.
+
+
+def test_unreachable_model_server_under_rules_offers_a_colleague(seeded_url: str) -> None:
+    """Under rules the model only helps: with its server unreachable the customer is offered
+    a colleague, the run goes on (exit 0), and stderr names the URL that cannot be reached."""
+    result = _unreachable(seeded_url, "--strategy", "rules")
     assert result.exit_code == 0, result.output
     assert "colleague" in json.loads(result.stdout.splitlines()[0])["reply"]
     assert "http://127.0.0.1:9/v1" in result.stderr and "cannot be reached" in result.stderr
+
+
+def test_unreachable_model_server_under_tools_apologises_and_fails(seeded_url: str) -> None:
+    """With a server the model decides (auto means tools): when it cannot be reached the
+    customer gets an apology and a ticket for a person, nothing else is written, and the
+    command exits 1 naming the URL."""
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        tickets = session.scalar(select(func.count()).select_from(Ticket))
+    result = _unreachable(seeded_url)
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 1 and "not available" in lines[0]["reply"]
+    assert [c["name"] for c in lines[0]["tool_calls"]] == ["hand_over"]
+    assert "http://127.0.0.1:9/v1" in result.stderr and "cannot be reached" in result.stderr
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == tickets + 1
+
+
+def test_bad_strategy_is_refused(seeded_url: str) -> None:
+    """An unknown --strategy exits 1 naming the option and the choices."""
+    result = CliRunner().invoke(
+        app,
+        ["agent", "dispatch", "--operator", "ops", "--database-url", seeded_url, "--strategy", "x"],
+        input="hi\n",
+    )
+    assert result.exit_code == 1 and "--strategy" in result.stderr and "rules" in result.stderr
