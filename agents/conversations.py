@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,7 @@ def start_conversation(
             operator=operator,
             started_at=now,
             language=language,
+            thread_id=uuid.uuid4().hex,
         )
         session.add(conversation)
         session.flush()
@@ -63,6 +65,7 @@ def thread_conversation(
                 started_at=now,
                 language=language,
                 thread_key=thread_key,
+                thread_id=uuid.uuid4().hex,
             )
             session.add(conversation)
             session.flush()
@@ -70,6 +73,23 @@ def thread_conversation(
     except IntegrityError:
         with Session(engine) as session:
             return session.scalars(query).one()
+
+
+def thread_of(engine: Engine, conversation_id: int) -> str:
+    """The conversation's checkpoint thread; one is given to a conversation without."""
+    with Session(engine) as session, session.begin():
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            raise ConversationNotFoundError(f"conversation_id: no conversation {conversation_id}")
+        if conversation.thread_id is None:
+            session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id, Conversation.thread_id.is_(None))
+                .values(thread_id=uuid.uuid4().hex)
+            )
+            session.refresh(conversation)
+        assert conversation.thread_id is not None
+        return conversation.thread_id
 
 
 def user_turns(engine: Engine, conversation_id: int) -> int:

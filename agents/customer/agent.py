@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from agents.conversations import start_conversation
+from agents.conversations import start_conversation, thread_of
 from agents.customer import lookup
 from agents.customer.context import CustomerContext
 from agents.customer.prompts import SMALL_TALK_PROMPT, SYSTEM_PROMPT, TOOLS_PROMPT, say
@@ -195,6 +195,7 @@ class CustomerAgent:
             engine=engine,
             profile=PROFILE,
             conversation_id=conversation_id,
+            thread_id=thread_of(engine, conversation_id),
             identity=CustomerIdentity(customer_id, order_id),
             strategy=strategy,
             model=model,

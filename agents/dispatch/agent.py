@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from agents.conversations import start_conversation
+from agents.conversations import start_conversation, thread_of
 from agents.dispatch import replies
 from agents.dispatch.planner import Planner, RoutingPlanner
 from agents.dispatch.rules import DispatchRules, proposal_of
@@ -129,6 +129,7 @@ class DispatchAgent:
             engine=engine,
             profile=profile,
             conversation_id=conversation_id,
+            thread_id=thread_of(engine, conversation_id),
             identity=operator,
             strategy=strategy,
             model=model,

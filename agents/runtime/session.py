@@ -54,6 +54,7 @@ class AgentSession:
     engine: Engine
     profile: Profile
     conversation_id: int
+    thread_id: str  # the conversation's checkpoint thread (``conversations.thread_id``)
     identity: Any
     strategy: Strategy
     model: ChatModel | None
@@ -65,7 +66,7 @@ class AgentSession:
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"configurable": {"thread_id": f"conversation-{self.conversation_id}"}}
+        return {"configurable": {"thread_id": self.thread_id}}
 
     def _graph(self) -> Any:
         return compiled_graph(self.profile, self.strategy, checkpointer_for(self.engine))

@@ -36,6 +36,9 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     # One chat per tracking link's order, found again by any API process.
     thread_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The agent runtime's checkpoint thread: random, so an id SQLite hands out again after
+    # a conversation was deleted never finds the old conversation's state.
+    thread_id: Mapped[str | None] = mapped_column(String(40), unique=True)
     # A lease, not a lock held open: one turn of a conversation at a time, whichever
     # process answers it, and a holder that died lets go when the lease runs out.
     locked_by: Mapped[str | None] = mapped_column(String(120))

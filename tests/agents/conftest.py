@@ -31,7 +31,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: an idle llama.cpp server still spins a share of a core,
+# which the rest of the test run would pay for.
+@pytest.fixture(scope="module")
 def served_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``longcat llm serve`` with the embedded model; its OpenAI-compatible base URL."""
     port = free_port()

@@ -21,9 +21,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("thread_key", sa.String(length=120), nullable=True))
+        batch_op.add_column(sa.Column("thread_id", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("locked_by", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("locked_until", db.types.UTCDateTime(), nullable=True))
         batch_op.create_unique_constraint(op.f("uq_conversations_thread_key"), ["thread_key"])
+        batch_op.create_unique_constraint(op.f("uq_conversations_thread_id"), ["thread_id"])
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(sa.Column("idempotency_key", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(op.f("uq_audit_log_idempotency_key"), ["idempotency_key"])
@@ -47,7 +49,9 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("uq_audit_log_idempotency_key"), type_="unique")
         batch_op.drop_column("idempotency_key")
     with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("uq_conversations_thread_id"), type_="unique")
         batch_op.drop_constraint(op.f("uq_conversations_thread_key"), type_="unique")
+        batch_op.drop_column("thread_id")
         batch_op.drop_column("locked_until")
         batch_op.drop_column("locked_by")
         batch_op.drop_column("thread_key")
