@@ -3,7 +3,6 @@ under a JSON schema, so a small model cannot answer outside what code accepts.""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -14,7 +13,8 @@ from agents.llm.errors import LLMOutputError
 from agents.llm.types import ChatModel, Completion, ToolCall, ToolSpec
 
 REPLY = "reply"  # the step that answers the user instead of calling a tool
-STEP_MAX_TOKENS = 192
+REPLY_MAX_TOKENS = 96
+ARGUMENTS_MAX_TOKENS = 64
 
 
 def choice_schema(field: str, options: Sequence[str]) -> dict[str, Any]:
@@ -79,50 +79,35 @@ def constrained_tool_call(
     return ToolCall(name=str(name), arguments=arguments)
 
 
-def step_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
-    """One step of a tool loop as one JSON object: a call of one of ``tools``, or a reply.
-
-    The reply's length is bounded by the token limit, not by ``maxLength``: llama.cpp
-    expands a long bounded repetition into a grammar it refuses (and the server dies).
-    """
-    reply = {
-        "type": "object",
-        "properties": {
-            "name": {"const": REPLY},
-            "arguments": {
-                "type": "object",
-                "properties": {"text": {"type": "string"}},
-                "required": ["text"],
-            },
-        },
-        "required": ["name", "arguments"],
-    }
-    return {"anyOf": [*tool_call_schema(tools)["anyOf"], reply]}
-
-
 def _listing(tools: Sequence[ToolSpec]) -> str:
     lines = [
         f"- {t.name}({', '.join(t.parameters.get('properties', {}))}): {t.description}"
         for t in tools
     ]
     return (
-        "Answer with one JSON object: either a tool call "
-        '{"name": TOOL, "arguments": {...}} or a reply to the user '
-        f'{{"name": "{REPLY}", "arguments": {{"text": "..."}}}}. Tools:\n' + "\n".join(lines)
+        f"Choose the next step: one of the tools below, or {REPLY} to answer the user.\n"
+        + "\n".join(lines)
     )
 
 
 def constrained_step(
     model: ChatModel, messages: Sequence[BaseMessage], tools: Sequence[ToolSpec]
 ) -> Completion:
-    """The next step of a tool loop from a model without a tool parser: decoded under a
-    grammar, so it is always a well-formed call of a listed tool, or a reply."""
+    """The next step of a tool loop from a model without a tool parser, in two short
+    decodes: the step's name from a closed list, then that tool's arguments under its own
+    schema (or the reply as plain text). A small model asked for the whole step as one
+    JSON object loses its way in it (one wrote a 190-token "address" of digits)."""
+    names = [t.name for t in tools]
     prompt = [SystemMessage(_listing(tools)), *messages]
-    value = model.complete_json(prompt, step_schema(tools), max_tokens=STEP_MAX_TOKENS)
-    name, arguments = value.get("name"), value.get("arguments")
-    if name == REPLY and isinstance(arguments, dict):
-        return Completion(text=str(arguments.get("text", "")), backend=model.backend)
-    if name not in {t.name for t in tools} or not isinstance(arguments, dict):
-        raise LLMOutputError(f"step: {json.dumps(value)[:200]} names no known tool")
-    call = ToolCall(str(name), arguments, id=f"call_{uuid.uuid4().hex[:12]}")
+    name = choose(model, prompt, [*names, REPLY], field="step")
+    if name == REPLY:
+        answer = model.complete(prompt[1:], max_tokens=REPLY_MAX_TOKENS)
+        return Completion(text=answer.text.strip(), backend=model.backend)
+    spec = next(t for t in tools if t.name == name)
+    ask = SystemMessage(f"Give the arguments of {name}: {spec.description}")
+    # The same prompt first, so an in-process model reuses what it already read.
+    arguments = model.complete_json(
+        [*prompt, ask], grammar_safe(spec.parameters), max_tokens=ARGUMENTS_MAX_TOKENS
+    )
+    call = ToolCall(name, arguments, id=f"call_{uuid.uuid4().hex[:12]}")
     return Completion(text="", tool_calls=(call,), backend=model.backend)

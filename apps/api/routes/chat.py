@@ -42,6 +42,10 @@ def build_router(max_chars: int) -> APIRouter:
             },
             401: {"model": ErrorOut},
             403: {"model": ErrorOut},
+            409: {
+                "model": ErrorOut,
+                "description": "Another message of this chat is still being answered.",
+            },
             429: {"model": ErrorOut},
         },
     )
