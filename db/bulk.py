@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, insert, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -44,9 +44,11 @@ def is_empty(conn: Connection) -> bool:
 
 
 def clear_all(conn: Connection) -> None:
-    """Delete every row of every table, children first."""
+    """Delete every row of every table, children first (those the schema has yet)."""
+    present = set(inspect(conn).get_table_names())
     for table in reversed(Base.metadata.sorted_tables):
-        conn.execute(delete(table))
+        if table.name in present:
+            conn.execute(delete(table))
 
 
 def sync_sequences(conn: Connection, tables: Iterable[Table] | None = None) -> None:

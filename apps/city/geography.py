@@ -22,22 +22,53 @@ class ZoneSpec:
     lon: float
     radius_km: float
     kind: str  # cbd | residential | university | mixed
+    name_zh: str = ""
 
 
 # Centres of real neighbourhoods; the kinds shape each zone's daily pattern.
 ZONES: tuple[ZoneSpec, ...] = (
-    ZoneSpec("LJZ", "Lujiazui", 31.2397, 121.4998, 2.2, "cbd"),
-    ZoneSpec("RMG", "People's Square", 31.2304, 121.4737, 2.0, "cbd"),
-    ZoneSpec("GUB", "Gubei", 31.1970, 121.3980, 2.4, "residential"),
-    ZoneSpec("WJC", "Wujiaochang", 31.3000, 121.5140, 2.5, "university"),
-    ZoneSpec("JAS", "Jing'an Temple", 31.2235, 121.4453, 1.8, "cbd"),
-    ZoneSpec("XJH", "Xujiahui", 31.1950, 121.4365, 2.3, "mixed"),
-    ZoneSpec("ZSP", "Zhongshan Park", 31.2210, 121.4170, 2.2, "mixed"),
-    ZoneSpec("HKS", "Hongkou Stadium", 31.2730, 121.4800, 2.4, "residential"),
-    ZoneSpec("ZJG", "Zhangjiang", 31.2050, 121.5900, 3.0, "cbd"),
-    ZoneSpec("XZH", "Xinzhuang", 31.1100, 121.3850, 3.0, "residential"),
-    ZoneSpec("CFG", "Changfeng", 31.2260, 121.3940, 2.2, "mixed"),
-    ZoneSpec("DNG", "Daning", 31.2800, 121.4550, 2.5, "residential"),
+    ZoneSpec("LJZ", "Lujiazui", 31.2397, 121.4998, 2.2, "cbd", "陆家嘴"),
+    ZoneSpec("RMG", "People's Square", 31.2304, 121.4737, 2.0, "cbd", "人民广场"),
+    ZoneSpec("GUB", "Gubei", 31.1970, 121.3980, 2.4, "residential", "古北"),
+    ZoneSpec("WJC", "Wujiaochang", 31.3000, 121.5140, 2.5, "university", "五角场"),
+    ZoneSpec("JAS", "Jing'an Temple", 31.2235, 121.4453, 1.8, "cbd", "静安寺"),
+    ZoneSpec("XJH", "Xujiahui", 31.1950, 121.4365, 2.3, "mixed", "徐家汇"),
+    ZoneSpec("ZSP", "Zhongshan Park", 31.2210, 121.4170, 2.2, "mixed", "中山公园"),
+    ZoneSpec("HKS", "Hongkou Stadium", 31.2730, 121.4800, 2.4, "residential", "虹口足球场"),
+    ZoneSpec("ZJG", "Zhangjiang", 31.2050, 121.5900, 3.0, "cbd", "张江"),
+    ZoneSpec("XZH", "Xinzhuang", 31.1100, 121.3850, 3.0, "residential", "莘庄"),
+    ZoneSpec("CFG", "Changfeng", 31.2260, 121.3940, 2.2, "mixed", "长风"),
+    ZoneSpec("DNG", "Daning", 31.2800, 121.4550, 2.5, "residential", "大宁"),
+)
+
+
+@dataclass(frozen=True)
+class LandmarkSpec:
+    zone: str  # the zone's code
+    name: str
+    name_zh: str
+    lat: float
+    lon: float
+
+
+# Places people name instead of an address, at their real positions.
+LANDMARKS: tuple[LandmarkSpec, ...] = (
+    LandmarkSpec("LJZ", "Oriental Pearl Tower", "东方明珠", 31.2397, 121.4998),
+    LandmarkSpec("LJZ", "Shanghai Tower", "上海中心大厦", 31.2335, 121.5055),
+    LandmarkSpec("LJZ", "IFC Mall", "国金中心", 31.2364, 121.5020),
+    LandmarkSpec("RMG", "Shanghai Museum", "上海博物馆", 31.2286, 121.4756),
+    LandmarkSpec("RMG", "Raffles City", "来福士广场", 31.2330, 121.4760),
+    LandmarkSpec("GUB", "Gubei Golden Street", "古北黄金城道", 31.1960, 121.3990),
+    LandmarkSpec("WJC", "Fudan University", "复旦大学", 31.2990, 121.5030),
+    LandmarkSpec("WJC", "Hopson Plaza", "合生汇", 31.3040, 121.5120),
+    LandmarkSpec("JAS", "Jing'an Kerry Centre", "静安嘉里中心", 31.2240, 121.4500),
+    LandmarkSpec("XJH", "Grand Gateway 66", "港汇恒隆广场", 31.1950, 121.4370),
+    LandmarkSpec("ZSP", "Cloud Nine Mall", "龙之梦购物中心", 31.2196, 121.4168),
+    LandmarkSpec("HKS", "Lu Xun Park", "鲁迅公园", 31.2720, 121.4830),
+    LandmarkSpec("ZJG", "Zhangjiang Hi-Tech Park", "张江高科", 31.2030, 121.5870),
+    LandmarkSpec("XZH", "Xinzhuang Metro Station", "莘庄地铁站", 31.1110, 121.3850),
+    LandmarkSpec("CFG", "Changfeng Park", "长风公园", 31.2250, 121.3980),
+    LandmarkSpec("DNG", "Daning Music Plaza", "大宁音乐广场", 31.2790, 121.4560),
 )
 
 ROADS = (

@@ -8,7 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from apps.city.geography import LOCAL_TZ, ZoneSpec, points_in_zone, street_address
+from apps.city.geography import (
+    LANDMARKS,
+    LOCAL_TZ,
+    ZoneSpec,
+    points_in_zone,
+    street_address,
+)
 from apps.city.scales import Scale
 
 MENUS: dict[str, tuple[tuple[str, int], ...]] = {
@@ -53,6 +59,7 @@ class Population:
     merchants: list[dict[str, Any]]
     customers: list[dict[str, Any]]
     couriers: list[dict[str, Any]]
+    places: list[dict[str, Any]]
 
 
 def person_name(rng: np.random.Generator, language: str) -> str:
@@ -86,6 +93,7 @@ def build_population(
                 "center_lon": zone.lon,
                 "radius_km": zone.radius_km,
                 "kind": zone.kind,
+                "name_zh": zone.name_zh or None,
             }
         )
         # Merchants cluster in the commercial core; customers spread over the zone.
@@ -136,7 +144,24 @@ def build_population(
                     "last_seen_at": None,
                 }
             )
-    return Population(zone_rows, merchants, customers, couriers)
+    return Population(zone_rows, merchants, customers, couriers, place_rows(zones))
+
+
+def place_rows(zones: tuple[ZoneSpec, ...]) -> list[dict[str, Any]]:
+    """The landmarks of the city's zones."""
+    zone_ids = {zone.code: z for z, zone in enumerate(zones, start=1)}
+    found = [spot for spot in LANDMARKS if spot.zone in zone_ids]
+    return [
+        {
+            "id": i,
+            "zone_id": zone_ids[spot.zone],
+            "name": spot.name,
+            "name_zh": spot.name_zh,
+            "lat": spot.lat,
+            "lon": spot.lon,
+        }
+        for i, spot in enumerate(found, start=1)
+    ]
 
 
 def menu_items(category: str, rng: np.random.Generator) -> tuple[list[dict[str, Any]], int]:

@@ -8,6 +8,7 @@ from db.models.city import (
     Courier,
     Customer,
     Merchant,
+    Place,
     Zone,
 )
 from db.models.demand import (
@@ -45,6 +46,7 @@ __all__ = [
     "Message",
     "Order",
     "OrderEvent",
+    "Place",
     "PlanProposal",
     "RoutePlan",
     "Simulation",

@@ -29,6 +29,22 @@ class Zone(Base):
     center_lon: Mapped[float]
     radius_km: Mapped[float]
     kind: Mapped[str] = mapped_column(String(32), default="mixed")
+    name_zh: Mapped[str | None] = mapped_column(String(120))  # the name locals write
+
+
+class Place(Base):
+    """A place people name instead of an address (a tower, a mall, a campus): the known
+    places an address can be located at without a pin."""
+
+    __tablename__ = "places"
+    __table_args__ = (latitude("lat"), longitude("lon"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float]
+    lon: Mapped[float]
 
 
 class Merchant(Base):
