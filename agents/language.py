@@ -1,21 +1,85 @@
-"""Which language a message is in, and whether it says yes or no."""
+"""Which language a message is in, and whether it says yes or no.
+
+Yes and no are read the way people write them: "ok do it", "sure go ahead", "👍", "行吧",
+"no wait, keep it", "算了". A yes must be only a yes (with at most the request repeated and
+some filler): anything that also says no, or asks for something new, is not one, because a
+yes runs a write.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_YES = re.compile(
-    r"^\s*(y|yes|yeah|yep|yup|sure|ok|okay|confirm|confirmed|go ahead|do it|please do|"
-    r"yes please|correct|是|是的|好|好的|确认|可以|对|行|嗯)\s*[.!。！]*\s*$",
-    re.IGNORECASE,
+_EMOJI = {
+    "👍": " yes ",
+    "👌": " yes ",
+    "✅": " yes ",
+    "🆗": " yes ",
+    "🙆": " yes ",
+    "✔": " yes ",
+    "👎": " no ",
+    "❌": " no ",
+    "🙅": " no ",
+    "✋": " no ",
+}
+_PUNCT = re.compile(r"[\s!！?？.。,，、~～…;；:：\"'“”‘’()（）\[\]【】*_\-]+")
+
+YES_WORDS = (
+    "y", "yes", "yeah", "yea", "ya", "yep", "yup", "yess", "yesss", "sure", "ok", "okay", "okey",
+    "k", "kk", "fine", "alright", "all right", "right", "correct", "confirm", "confirmed", "agree",
+    "agreed", "deal", "absolutely", "definitely", "of course", "please", "please do", "go ahead",
+    "go for it", "do it", "proceed", "sounds good", "thats fine", "that's fine", "that works",
+    "perfect", "great", "sure thing", "why not", "yes please", "i do", "i confirm", "approve",
+    "no problem", "no worries", "yes i confirm", "yes sure", "yes ok",
+    "是", "是的", "是滴", "好", "好的", "好滴", "好吧", "好啊", "好呀", "确认", "确定", "可以",
+    "可以的", "对", "对的", "行", "行吧", "行的", "嗯", "嗯嗯", "恩", "没问题", "同意", "要",
+    "就这样", "中", "ok吧", "麻烦了", "辛苦了", "那就这样", "就按你说的", "按你说的",
+    "那就按你说的来", "那就按你说的", "也行", "也可以", "成",
+)  # fmt: skip
+NO_WORDS = (
+    "n", "no", "nope", "nah", "na", "no thanks", "no thank you", "not now", "never mind",
+    "nevermind", "forget it", "leave it", "keep it", "don't", "dont", "do not", "stop", "wait",
+    "hold on", "hang on", "cancel that", "no need", "not needed", "i changed my mind",
+    "changed my mind", "no way", "negative",
+    "不", "不要", "不用", "不用了", "不需要", "不了", "否", "算了", "算了吧", "别", "先不",
+    "先不用", "等等", "等一下", "等会", "不行", "不可以", "取消吧不要了", "还是不要了",
+)  # fmt: skip
+# Words that may follow a yes without making it anything else: filler, and the request
+# said again ("ok cancel it", "行吧 取消").
+_FILLER = {
+    "it", "that", "this", "then", "now", "thanks", "thank", "you", "thx", "ty", "pls", "plz",
+    "please", "just", "do", "go", "ahead", "cancel", "change", "the", "order", "address", "my",
+    "fine", "ok", "okay", "sure", "yes", "yeah", "so", "and", "lol", "haha", "accept", "fee",
+    "with", "is", "a", "i", "pay", "compensation", "am", "handover", "hand", "over",
+    "give", "me", "whatever", "can", "works", "take", "ill", "that's", "thats", "good",
+    "one", "amount", "offer", "deal", "get", "colleague", "human",
+}  # fmt: skip
+_ZH_FILLER = re.compile(
+    r"(吧|啊|呀|吗|呢|哦|噢|啦|了|的|就|那|麻烦|你|谢谢|取消|改|地址|确认|订单|给我|帮我|处理|赔偿|"
+    r"转人工|提交|执行|按这个|这样|来|办|修改|改吧|吧|给|就行|行|好)+"
 )
-_NO = re.compile(
-    r"^\s*(n|no|nope|nah|don'?t|do not|no thanks|never ?mind|stop|不|不要|不用|否|算了)"
-    r"\s*[.!。！]*\s*$",
-    re.IGNORECASE,
+_NEGATIVE = re.compile(
+    r"\b(no|not|don ?t|dont|never|wait|stop|hold on|keep|nope|nah|cancel that)\b|"
+    r"不|别|没|算了|等等|等一下|先不|还是",
 )
+
+
+_KEEP = re.compile(r"\b(keep it|don ?t cancel|do not cancel|dont cancel)\b|别取消|不取消|不要取消")
+
+
+def fold(text: str) -> str:
+    """Lower case, full-width folded, emoji read as words, punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", text[:2000]).casefold()
+    for emoji, word in _EMOJI.items():
+        text = text.replace(emoji, word)
+    return _PUNCT.sub(" ", text).strip()
+
+
+YES_WORDS = tuple(dict.fromkeys(fold(w) for w in YES_WORDS))
+NO_WORDS = tuple(dict.fromkeys(fold(w) for w in NO_WORDS))
 
 
 def detect_language(text: str, current: str) -> str:
@@ -28,9 +92,64 @@ def detect_language(text: str, current: str) -> str:
     return current
 
 
+_INTERJECTION = re.compile(r"^(ugh|ah+|oh+|well|hmm+|um+|uh+|erm|ok so|so|哎|唉|额|呃)\s+")
+
+
+def _head(text: str) -> str:
+    folded = fold(text)
+    return _INTERJECTION.sub("", folded, count=1)
+
+
+def _starts_with(folded: str, words: tuple[str, ...]) -> str | None:
+    """The longest of ``words`` the text starts with (as whole words), if any."""
+    best = None
+    for word in words:
+        if (
+            folded == word
+            or folded.startswith(word + " ")
+            or (_CJK.match(word) and folded.startswith(word))
+        ):
+            best = word if best is None or len(word) > len(best) else best
+    return best
+
+
 def is_yes(text: str) -> bool:
-    return bool(_YES.match(text))
+    folded = _head(text)
+    if not folded or len(folded) > 80:
+        return False
+    head = _starts_with(folded, YES_WORDS)
+    if head is None:
+        return False
+    rest = folded[len(head) :].strip()
+    if _NEGATIVE.search(rest):
+        return False
+    if _CJK.search(rest):
+        return not _ZH_FILLER.sub("", rest.replace(" ", "")).strip()
+    return all(word in _FILLER or word in YES_WORDS for word in rest.split())
 
 
 def is_no(text: str) -> bool:
-    return bool(_NO.match(text))
+    folded = _head(text)
+    if not folded or len(folded) > 80:
+        return False
+    if _starts_with(folded, NO_WORDS) is not None:
+        return not is_yes(text)
+    return bool(_KEEP.search(folded))
+
+
+_PLAIN_NO_REST = {"wait", "keep", "it", "that", "thanks", "thank", "you", "please", "actually",
+                  "changed", "mind", "my", "i", "no", "not", "now", "never", "sorry",
+                  "cancel", "order", "the", "leave", "forget", "thx", "ok", "okay"}  # fmt: skip
+
+
+def is_plain_no(text: str) -> bool:
+    """A no and nothing more ("no", "nah keep it", "算了"); "no wait, Raffles City" says
+    no to one thing and asks for another."""
+    if not is_no(text):
+        return False
+    folded = _head(text)
+    head = _starts_with(folded, NO_WORDS) or ""
+    rest = folded[len(head) :].strip()
+    if _CJK.search(rest):
+        return len(rest.replace(" ", "")) <= 4
+    return all(word in _PLAIN_NO_REST or word in NO_WORDS for word in rest.split())

@@ -22,8 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agents.eval.runner import Report, Runtime, run_suite  # noqa: E402
-from agents.eval.suite import CUSTOMER_TASKS, DISPATCH_TASKS, fast_subset  # noqa: E402
+from agents.eval.runner import Runtime, run_suite  # noqa: E402
+from agents.eval.suite import (  # noqa: E402
+    CUSTOMER_HELDOUT,
+    CUSTOMER_TASKS,
+    DISPATCH_TASKS,
+    fast_subset,
+)
 from agents.eval.world import SEED, SEEDED_NOW  # noqa: E402
 from agents.llm import BackendKind, ChatModel, LLMConfig, make_chat_model  # noqa: E402
 from agents.runtime import Strategy  # noqa: E402
@@ -153,6 +158,11 @@ def main() -> None:
         help="how the model's calls are read under tools (auto: native on a server)",
     )
     parser.add_argument("--tags", default=None, help="only tasks with one of these tags")
+    parser.add_argument(
+        "--suites",
+        default="customer,customer held-out,dispatch",
+        help="comma list: customer (the tuning suite), customer held-out, dispatch",
+    )
     parser.add_argument("--fast", action="store_true", help="only the fast subset")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
@@ -161,10 +171,16 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    suites = {"customer": CUSTOMER_TASKS, "dispatch": DISPATCH_TASKS}
+    every = {
+        "customer": CUSTOMER_TASKS,
+        "customer held-out": CUSTOMER_HELDOUT,
+        "dispatch": DISPATCH_TASKS,
+    }
+    suites = {name: every[name] for name in args.suites.split(",")}
     if args.fast:
         fast = fast_subset()
-        suites = {kind: [t for t in fast if t.kind == kind] for kind in suites}
+        suites = {name: [t for t in ts if t in fast] for name, ts in suites.items()}
+        suites = {name: ts for name, ts in suites.items() if ts}
     if args.tags:
         wanted = set(args.tags.split(","))
         suites = {k: [t for t in ts if wanted & set(t.tags)] for k, ts in suites.items()}
@@ -182,17 +198,16 @@ def main() -> None:
                     raise SystemExit("--strategy tools needs a model: not --backends rules")
                 kind = None if model is None else _kind(backend)
                 runtime = Runtime(strategy, resolve_tool_mode(args.tool_calls, kind))
-                report = Report()
-                for tasks in suites.values():
-                    part = run_suite(template, tasks, model, args.k, runtime)
-                    report.attempts += part.attempts
-                    for suite, seconds in part.model_seconds.items():
-                        report.model_seconds.setdefault(suite, []).extend(seconds)
                 label = f"{backend} / {strategy.value}"
                 if strategy is Strategy.tools:
                     label += f" ({runtime.tool_mode.value})"
-                rows[label] = {kind: report.summary(kind, args.k) for kind in suites}
-                if args.show_failures:
+                rows[label] = {}
+                for name, tasks in suites.items():
+                    report = run_suite(template, tasks, model, args.k, runtime)
+                    rows[label][name] = report.summary(tasks[0].kind, args.k)
+                    # The held-out set is scored, never read for fixes: its failures stay shut.
+                    if not args.show_failures or name == "customer held-out":
+                        continue
                     for attempt in report.failures():
                         print(
                             f"[{label}] FAIL {attempt.task}: {attempt.problems} "

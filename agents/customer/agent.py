@@ -21,7 +21,7 @@ from agents.customer import lookup
 from agents.customer.context import CustomerContext
 from agents.customer.prompts import SMALL_TALK_PROMPT, SYSTEM_PROMPT, TOOLS_PROMPT, say
 from agents.customer.replies import confirm_reply, done_reply, refusal_reply
-from agents.customer.rules import CustomerRules, handover_summary
+from agents.customer.rules import CustomerRules, Who, handover_summary, pin_text
 from agents.customer.tools import TOOLS
 from agents.llm import ChatModel
 from agents.runtime import (
@@ -38,6 +38,7 @@ from agents.runtime.profile import Calls
 from agents.runtime.state import AgentState
 from agents.tooling import Tool
 from db.models import Customer
+from routing.geocode import Geocoder
 
 MAX_REPLY_CHARS = 600
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
@@ -62,6 +63,7 @@ def _identity(ctx: SessionContext) -> CustomerIdentity:
 
 @dataclass(frozen=True)
 class CustomerProfile:
+    search: Geocoder | None = None  # a geocoding endpoint beside the places the store knows
     kind: str = "customer"
     model_tools: tuple[str, ...] = (
         "list_orders",
@@ -80,11 +82,24 @@ class CustomerProfile:
         return f"agent:customer:{_identity(ctx).customer_id}"
 
     def tool_context(self, ctx: SessionContext, complaint: str | None) -> CustomerContext:
-        return CustomerContext(_identity(ctx).customer_id, ctx.now, ctx.conversation_id, complaint)
+        identity = _identity(ctx)
+        if complaint is not None and ctx.location is not None:
+            complaint = f"{complaint} {pin_text(ctx.location)}"
+        return CustomerContext(
+            identity.customer_id,
+            ctx.now,
+            ctx.conversation_id,
+            complaint,
+            link_order_id=identity.order_id,
+            search=self.search,
+        )
 
     def rules(self, state: AgentState, ctx: SessionContext) -> Decision:
+        identity = _identity(ctx)
+        who = Who(identity.customer_id, identity.order_id)
         memory = state.get("memory") or {}
-        return CustomerRules(self, ctx, _identity(ctx).customer_id, memory).decide()
+        rules = CustomerRules(self, ctx, who, memory, self.search, state.get("dropped"))
+        return rules.decide()
 
     def system_prompt(self, ctx: SessionContext) -> str:
         identity = _identity(ctx)
@@ -180,6 +195,7 @@ class CustomerAgent:
         tool_mode: ToolMode = ToolMode.native,
         order_id: int | None = None,
         conversation_id: int | None = None,
+        search: Geocoder | None = None,
     ) -> None:
         with Session(engine) as session:
             customer = session.get(Customer, customer_id)
@@ -193,7 +209,7 @@ class CustomerAgent:
         self.conversation_id = conversation_id
         self.session = AgentSession(
             engine=engine,
-            profile=PROFILE,
+            profile=PROFILE if search is None else CustomerProfile(search),
             conversation_id=conversation_id,
             thread_id=thread_of(engine, conversation_id),
             identity=CustomerIdentity(customer_id, order_id),
@@ -204,5 +220,6 @@ class CustomerAgent:
             tool_mode=tool_mode,
         )
 
-    def handle(self, text: str) -> Turn:
-        return self.session.handle(text)
+    def handle(self, text: str, location: tuple[float, float] | None = None) -> Turn:
+        """One customer message; ``location`` is a pin the customer shared with it."""
+        return self.session.handle(text, location)

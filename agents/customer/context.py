@@ -5,19 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from routing.geocode import Geocoder
+
 
 @dataclass(frozen=True)
 class CustomerContext:
     """Built by the agent from the authenticated session, never from model output.
 
-    ``complaint`` is the customer's own message when it complains about a delivery;
-    compensation is only possible while it is set.
+    ``complaint`` is the customer's own words the call rests on (the complaint that makes
+    compensation possible, the message or pin that gave coordinates). ``link_order_id`` is
+    the order of the tracking link the chat came from: then only that order is in reach.
+    ``search`` is a geocoding endpoint beside the places the store knows.
     """
 
     customer_id: int
     now: datetime
     conversation_id: int | None = None
     complaint: str | None = None
+    link_order_id: int | None = None
+    search: Geocoder | None = None
 
     @property
     def actor(self) -> str:

@@ -1,6 +1,11 @@
-"""What a customer message asks for, read by code first: intents, order ids, amounts, places.
+"""What a customer message asks for: each clause's intent, and the ids, amounts and places.
 
-Regular expressions decide whenever they can; the model is asked only when none matched.
+A message is cut into clauses ("where is it? and cancel the other one"); each clause's
+intent comes from the trained model (``classifier``), with a few unambiguous cues taking
+precedence ("don't cancel" is never a cancel). A change of mind later in the message
+("cancel it... no wait, keep it") takes back the write before it, and a "yes" inside a
+request confirms nothing. Everything here is linear in the message, which is cut at
+``MAX_READ`` characters anyway.
 """
 
 from __future__ import annotations
@@ -8,82 +13,160 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-INTENTS = ("status", "cancel", "change_address", "compensation", "human", "greeting", "other")
+from agents.customer.classifier import Guess, classify
+from agents.language import fold
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "human",
-        re.compile(r"human|real person|agent|colleague|someone|manager|人工|真人|客服|转人", re.I),
-    ),
-    (
-        "change_address",
-        re.compile(r"address|deliver (it )?to|send it to|drop.?off|地址|改送|改到", re.I),
-    ),
-    ("cancel", re.compile(r"cancel|don'?t want (it|the order)|取消|不要了|退单", re.I)),
-    (
-        "compensation",
-        re.compile(
-            r"compensat|refund|money back|voucher|late|wrong|missing|cold|took (so )?long|"
-            r"赔|退款|补偿|迟到|晚了|太晚|送错|错了|少了|漏了|超时",
-            re.I,
-        ),
-    ),
-    (
-        "status",
-        re.compile(
-            r"where|status|eta|when|how long|arriv|track|coming|still waiting|"
-            r"哪|状态|什么时候|多久|到了吗|进度|还没到|还要",
-            re.I,
-        ),
-    ),
-    (
-        "greeting",
-        re.compile(r"^\s*(hi|hello|hey|thanks?( you)?|thank you|你好|您好|谢谢)\W*$", re.I),
-    ),
-)
-_ORDER_ID = re.compile(
-    r"(?:order|订单|单号)\s*(?:number|no\.?|id)?\s*[#:：]?\s*(\d+)|#(\d+)|"
-    r"(\d{3,})\s*号?订单",
+INTENTS = ("status", "cancel", "change_address", "compensation", "human", "greeting", "other")
+WRITES = ("cancel", "change_address", "compensation", "human")
+READS = ("status", "address_query", "cancel_info", "keep")
+MAX_READ = 2_000
+
+_SPLIT = re.compile(
+    r"[.!?。！？;；\n]+|[,，、](?!\s*\d)|"
+    r"\b(?:and also|and then|also|plus|but|then|and|btw|by the way|oh and)\b|"
+    r"另外|还有|顺便|然后|而且|但是|不过|并且",
     re.I,
 )
-_BARE_ID = re.compile(r"^\s*#?(\d{3,})\s*[.!?。]?\s*$")
+_KEEP = re.compile(
+    r"\b(?:keep (?:it|the order|my order)|don'?t cancel|do not cancel|dont cancel|no need to "
+    r"cancel|not cancel)\b|别取消|不取消|不要取消|先别取消|不用取消|还是要",
+    re.I,
+)
+_ORDER_ID = re.compile(
+    r"(?:order|订单|单号|单)\s*(?:number|no\.?|id)?\s*[#:：]?\s*(\d{1,8})|#\s*(\d{1,8})|"
+    r"(\d{1,8})\s*号?(?:订单|单)|"
+    r"(?<![\d.:])(\d{4,8})(?![\d.:]|\s*(?:yuan|元|块|rmb|cny|min|分钟|分|mins|minutes|号楼|室))",
+    re.I,
+)
+_BARE_ID = re.compile(r"^\s*#?(\d{3,8})\s*[.!?。]?\s*$")
 _AMOUNT = re.compile(
-    r"(?:¥|￥|cny|rmb)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:yuan|元|块|cny|rmb)", re.I
+    r"(?:¥|￥|cny|rmb)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:yuan|元|块|cny|rmb|rmb)",
+    re.I,
 )
 _COORDS = re.compile(r"\(?\s*(-?\d{1,2}\.\d+)\s*[,，]\s*(-?\d{1,3}\.\d+)\s*\)?")
 _ADDRESS = re.compile(
-    r"(?:address\b[^,，。]*?\b(?:to|is)|deliver(?: it)? to|send it to|drop.?off (?:at|to)|"
-    r"地址改[为成到]?|改送到?|改到|新地址[是为]?)\s*[:：]?\s*(.+)",
+    r"(?:\baddress\b[^,，。]{0,40}?\b(?:to|is)\b|\bdeliver(?:ed|y)?(?: it)?(?: instead)? to\b|"
+    r"\bsend (?:it|them|the food|my order)?(?: instead)? to\b|\bbring (?:it )?to\b|"
+    r"\bdrop.?off (?:at|to)\b|\bchange (?:it )?to\b|\bmove (?:it )?to\b|"
+    r"地址改[为成到]?|改地址[为成到]?|地址换[成到]?|换地址[为成到]?|改送到?|改到|改成|换到|送到|送去|"
+    r"新地址[是为]?)\s*[:：]?\s*(.{2,200})",
+    re.I,
+)
+# Where an address ends: a sentence's end, a Chinese comma, or a comma that starts a new
+# request (an English address keeps its commas: "No. 5 Century Avenue, Lujiazui").
+_ADDRESS_END = re.compile(
+    r"[!?。！？\n；;]|\.(?=\s+[a-z]|\s*$)|，|、|然后|顺便|还有|另外|吗|呢|"
+    r",\s*(?=(?:and|then|also|when|what|how|where|can|could|pls|please|thanks|i)\b)|"
+    r"\s+(?:instead|please|pls|thanks|asap|now)\b",
+    re.I,
+)
+# Clauses that say who the writer claims to be: a claim is not a request, and the
+# tools act for the signed-in customer whatever it says.
+_CLAIM = re.compile(
+    r"\b(?:i am|i'm|im|this is)\s+(?:the |a |an |your )?(?:courier|rider|driver|staff|admin|"
+    r"manager|support|customer service|employee|agent|ops|operator|customer \d+|owner)\b|"
+    r"我是(?:平台|你们的?|骑手|客服|管理员|员工|经理|店主|商家)|工号",
+    re.I,
+)
+_BOTH = re.compile(
+    r"\b(?:both|all|each|every one)\b.{0,30}\border|\borders\b|"
+    r"两单|两个订单|都到|分别|每一单|所有订单",
     re.I,
 )
 _ARRIVED = re.compile(
-    r"arrived|delivered|came|got (it|my)|received|last order|previous order|"
-    r"送到了|到了|送达|收到|上一单",
+    r"arrived|delivered|came|got (it|my)|received|last order|previous order|finally here|"
+    r"送到了|到了|送达|收到|上一单|刚到",
     re.I,
 )
-_WRONG = re.compile(r"wrong|missing|incorrect|not what i ordered|送错|错了|少了|漏了|不对", re.I)
+_WRONG = re.compile(
+    r"wrong|missing|incorrect|not what i ordered|forgot|spilled|spilt|damaged|送错|错了|少了|漏了|"
+    r"不对|没给|洒了|撒了",
+    re.I,
+)
+_OLDER = r"\b(older|earlier|first|previous|other)\b|之前|早的|第一|另一|先下"
+_COOKING = r"still (?:being )?(?:cook|prepar|made)|cooking|preparing|还在做|备餐|在做"
+_NEWER = r"\b(newer|newest|latest|last|recent|second)\b|新的|最近|刚下|第二"
+_WHICH = tuple((name, re.compile(p, re.I)) for name, p in (
+    ("older", _OLDER), ("cooking", _COOKING), ("newer", _NEWER),
+))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Request:
+    intent: str
+    clause: str
 
 
 @dataclass(frozen=True)
 class Reading:
-    intent: str | None
+    requests: tuple[Request, ...]
     order_ids: tuple[int, ...]
     amount_minor: int | None
     address: str | None
     coords: tuple[float, float] | None
     complaint_reason: str | None
+    which: str | None = None
     plain_text: str = ""
     arrived: bool = False
+    every: bool = False  # about all the customer's open orders ("where are both?")
+
+    @property
+    def intent(self) -> str | None:
+        return self.requests[0].intent if self.requests else None
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        return tuple(r.intent for r in self.requests)
 
 
-def _intent(text: str) -> str | None:
-    for name, pattern in _PATTERNS:
-        if pattern.search(text):
-            return name
-    return None
+def clauses(text: str) -> list[str]:
+    parts = [p.strip(" -~*") for p in _SPLIT.split(text[:MAX_READ]) if p]
+    return [p for p in parts if len(fold(p)) >= 2]
+
+
+def _clause_intent(clause: str, guess: Guess) -> str:
+    if _KEEP.search(clause):
+        return "keep"
+    if _CLAIM.search(clause) and len(fold(clause)) < 60:
+        return "other"
+    if guess.intent in ("address_query", "status", "other") and _ADDRESS.search(clause):
+        return "change_address"  # "can I still switch the address to IFC?" asks for it
+    return guess.intent
+
+
+def _requests(text: str) -> list[Request]:
+    parts = clauses(text)
+    guesses = classify(parts)
+    found = [
+        (Request(_clause_intent(p, g), p), g.sure or _KEEP.search(p) is not None)
+        for p, g in zip(parts, guesses, strict=True)
+    ]
+    if any(sure for r, sure in found if r.intent != "other"):
+        # Beside what is clearly asked, a fragment the model is unsure of says nothing.
+        found = [(r, sure) for r, sure in found if sure or len(found) == 1]
+    kept: list[Request] = []
+    affirmed = False
+    for request, _ in found:
+        if request.intent == "yes":
+            affirmed = True
+        if request.intent in ("no", "keep") and not (affirmed and request.intent == "no"):
+            # A change of mind takes back the writes said before it; a "no need to ask me"
+            # after "yes, I confirm" is no change of mind.
+            kept = [r for r in kept if r.intent not in ("cancel", "change_address")]
+        if kept and kept[-1].intent == request.intent:
+            continue
+        kept.append(request)
+    others = [r for r in kept if r.intent not in ("other", "greeting", "yes", "no")]
+    if others:
+        # A "yes" inside a request confirms nothing; greetings and noise beside it say nothing.
+        kept = others
+    elif any(r.intent == "no" for r in kept):
+        kept = [r for r in kept if r.intent == "no"][:1]
+    return kept
 
 
 def order_ids(text: str) -> tuple[int, ...]:
+    text = _COORDS.sub(" ", text[:MAX_READ])
     bare = _BARE_ID.match(text)
     if bare:
         return (int(bare.group(1)),)
@@ -107,24 +190,48 @@ def _address(text: str) -> tuple[str | None, tuple[float, float] | None]:
     match = _ADDRESS.search(text)
     if not match:
         return None, coords
-    address = re.sub(r"\s+(at|@)\s*$", "", match.group(1)).strip(" .,;:，。")
+    address = _ADDRESS_END.split(match.group(1))[0]
+    address = re.sub(r"\s+(at|@)\s*$", "", address).strip(" .,;:，。")
     address = re.sub(r"\b(?:for|of) order\s*#?\d+\b", "", address, flags=re.I).strip(" .,;:，。")
-    return (address or None), coords
+    return (address if len(address) >= 2 else None), coords
+
+
+def _which(text: str) -> str | None:
+    return next((name for name, pattern in _WHICH if pattern.search(text)), None)
 
 
 def read_message(text: str) -> Reading:
-    intent = _intent(text)
+    text = text[:MAX_READ]
+    requests = tuple(_requests(text))
     address, coords = _address(text)
     reason = None
-    if intent == "compensation":
+    if "compensation" in (r.intent for r in requests):
         reason = "wrong_items" if _WRONG.search(text) else "late"
     return Reading(
-        intent=intent,
+        requests=requests,
         order_ids=order_ids(text),
         amount_minor=_amount(text),
         address=address,
         coords=coords,
         complaint_reason=reason,
+        which=_which(text),
         plain_text=_COORDS.sub("", text).strip(" .,;:，。"),
         arrived=bool(_ARRIVED.search(text)),
+        every=bool(_BOTH.search(text)),
     )
+
+
+def complains(text: str) -> bool:
+    """Whether the customer's words complain about a delivery (what compensation needs)."""
+    return any(r.intent == "compensation" for r in _requests(text))
+
+
+_LATE = re.compile(
+    r"\blate\b|slow|took (?:so )?long|forever|ages|an hour|hours|waited|waiting so|delay|"
+    r"迟|晚了|太晚|慢|超时|等了|好久|很久|半天|一个小时",
+    re.I,
+)
+
+
+def complains_late(text: str) -> bool:
+    return bool(_LATE.search(text[:MAX_READ]))

@@ -60,15 +60,29 @@ TEXT = {
         "eta": " Expected at {eta} (in about {minutes} min).",
         "ask_order": "Which order do you mean? Your open orders: {ids}.",
         "no_orders": "I can't find any open order on your account.",
-        "not_found": "I can't find order {order_id} on your account.",
+        "not_found": "Sorry, I can't find order {order_id} on your account.",
         "confirm_cancel": "Cancel order {order_id}? {fee_text}Reply yes to confirm.",
         "fee": "The restaurant has already accepted it, so a fee of {fee} applies. ",
         "no_fee": "There is no fee. ",
         "cancelled": "Order {order_id} is cancelled.{fee_note}",
         "fee_note": " A fee of {fee} was charged.",
+        "no_fee_note": " No fee was charged.",
         "not_cancellable": "Order {order_id} is already {status_word}, so it can no longer "
         "be cancelled.",
-        "ask_address": "Please send the new address with its location (latitude, longitude).",
+        "ask_address": "What is the new delivery address? You can also share your location with "
+        "the 📍 button (or tap the spot on the map).",
+        "ask_location": 'Sorry, I can\'t place "{address}" on the map. Please share the location '
+        "with the 📍 button (or tap the spot on the map), or name a landmark nearby.",
+        "address_is": 'Order {order_id} is going to "{address}".',
+        "cancel_info_fee": "Order {order_id} can be cancelled until the courier picks it up; "
+        "cancelling now costs {fee} because the restaurant has accepted it.",
+        "cancel_info_free": "Order {order_id} can be cancelled until the courier picks it up; "
+        "cancelling now is free (no fee).",
+        "kept": "OK, I won't cancel order {order_id}.",
+        "pinned": "Shared location",
+        "later": " After that, tell me again about {what} and I'll help with it.",
+        "other_link": "Sorry, this chat is for order {link_order_id}. For order {order_id}, please "
+        "use that order's own tracking link.",
         "confirm_address": "Change the delivery address of order {order_id} to "
         '"{address}"? Reply yes to confirm.',
         "address_changed": 'Done: order {order_id} will be delivered to "{address}". '
@@ -87,9 +101,12 @@ TEXT = {
         "over_cap": "For order {order_id} the most I can offer is {cap}. ",
         "not_delivered": "Order {order_id} has not been delivered yet; compensation is "
         "possible once it arrives.",
-        "too_old": "Order {order_id} was delivered more than 7 days ago, so I can't compensate it.",
-        "already_compensated": "Order {order_id} has already been compensated once.",
-        "not_late": "Order {order_id} was delivered on time, so there is no late compensation.",
+        "too_old": "Sorry, order {order_id} was delivered more than 7 days ago, so I can't "
+        "compensate it.",
+        "already_compensated": "Sorry, order {order_id} has already been compensated once, so "
+        "I can't compensate it again.",
+        "not_late": "Sorry, order {order_id} was delivered on time, so I can't offer late "
+        "compensation.",
         "no_complaint": "Please tell me what went wrong with order {order_id}.",
         "confirm_handover": "Shall I get a colleague to help you? Reply yes to confirm.",
         "handover_done": "I've passed this to a colleague (ticket {ticket_id}). They will "
@@ -113,14 +130,26 @@ TEXT = {
         "eta": "预计{eta}送达（约{minutes}分钟）。",
         "ask_order": "请问是哪个订单？您的进行中订单：{ids}。",
         "no_orders": "您的账户下没有进行中的订单。",
-        "not_found": "您的账户下没有找到订单{order_id}。",
+        "not_found": "抱歉，您的账户下没有找到订单{order_id}。",
         "confirm_cancel": "确认取消订单{order_id}吗？{fee_text}回复“是”确认。",
         "fee": "商家已接单，需收取{fee}取消费。",
         "no_fee": "不收取费用。",
         "cancelled": "订单{order_id}已取消。{fee_note}",
         "fee_note": "已收取取消费{fee}。",
+        "no_fee_note": "不收取任何费用。",
         "not_cancellable": "订单{order_id}已{status_word}，无法取消。",
-        "ask_address": "请发送新地址及其位置（纬度, 经度）。",
+        "ask_address": "请问新的配送地址是哪里？也可以点📍按钮分享位置（或在地图上点选）。",
+        "ask_location": "抱歉，我无法在地图上找到“{address}”。"
+        "请点📍按钮分享位置（或在地图上点选），或告诉我附近的地标。",
+        "address_is": "订单{order_id}的配送地址是“{address}”。",
+        "cancel_info_fee": "订单{order_id}在骑手取餐前都可以取消；"
+        "商家已接单，现在取消需收取{fee}。",
+        "cancel_info_free": "订单{order_id}在骑手取餐前都可以取消；现在取消免费，不收取费用。",
+        "kept": "好的，不取消订单{order_id}。",
+        "pinned": "分享的位置",
+        "later": "处理完这个之后，请再告诉我{what}的事，我来帮您。",
+        "other_link": "抱歉，这个对话只处理订单{link_order_id}。"
+        "订单{order_id}请使用该订单自己的追踪链接。",
         "confirm_address": "确认将订单{order_id}的配送地址改为“{address}”吗？回复“是”确认。",
         "address_changed": "已将订单{order_id}的配送地址改为“{address}”，正在重新安排骑手路线。",
         "not_changeable": "订单{order_id}已{status_word}，无法修改地址。",
@@ -133,8 +162,8 @@ TEXT = {
         "over_cap": "订单{order_id}最多可补偿{cap}。",
         "not_delivered": "订单{order_id}尚未送达，送达后才能申请补偿。",
         "too_old": "订单{order_id}送达已超过7天，无法补偿。",
-        "already_compensated": "订单{order_id}已经补偿过一次了。",
-        "not_late": "订单{order_id}按时送达，没有超时补偿。",
+        "already_compensated": "抱歉，订单{order_id}已经补偿过一次了，无法再次补偿。",
+        "not_late": "抱歉，订单{order_id}按时送达，无法提供超时补偿。",
         "no_complaint": "请告诉我订单{order_id}出了什么问题。",
         "confirm_handover": "需要为您转接人工客服吗？回复“是”确认。",
         "handover_done": "已为您转接人工客服（工单{ticket_id}），同事会尽快联系您。",
@@ -168,3 +197,14 @@ def clock(value: str | datetime) -> str:
 
 def status_word(language: str, status: str) -> str:
     return STATUS_WORD[language].get(status, status)
+
+
+WHAT = {
+    "en": {
+        "cancel": "cancelling",
+        "change_address": "the address",
+        "compensation": "the compensation",
+        "human": "a colleague",
+    },
+    "zh": {"cancel": "取消", "change_address": "改地址", "compensation": "补偿", "human": "转人工"},
+}

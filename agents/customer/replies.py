@@ -24,6 +24,10 @@ def refusal_reply(lang: str, order_id: int | None, result: dict[str, Any]) -> st
     if reason in ("not_cancellable", "not_changeable"):
         word = status_word(lang, result.get("order_status", ""))
         return say(lang, reason, order_id=order_id, status_word=word)
+    if reason == "other_link":
+        return say(lang, "other_link", order_id=order_id, link_order_id=result.get("link_order_id"))
+    if reason in ("not_located", "coordinates_not_given"):
+        return say(lang, "ask_location", address=result.get("address", ""))
     if reason == "over_cap":
         return say(lang, "over_cap", order_id=order_id, cap=money(lang, result["cap_minor"]))
     if reason in (
@@ -64,7 +68,7 @@ def done_reply(lang: str, tool: str, result: dict[str, Any]) -> str:
     order_id = result.get("order_id")
     if tool == "cancel_order":
         fee = result["fee_minor"]
-        note = say(lang, "fee_note", fee=money(lang, fee)) if fee else ""
+        note = say(lang, "fee_note", fee=money(lang, fee)) if fee else say(lang, "no_fee_note")
         return say(lang, "cancelled", order_id=order_id, fee_note=note)
     if tool == "change_address":
         return say(lang, "address_changed", order_id=order_id, address=result["address"])

@@ -1,14 +1,15 @@
 """The customer agent's ``rules`` strategy: code reads the message, tools answer.
 
-Code reads the intent and the order (the model is asked only when no pattern matched,
-under a grammar, and its guess is trusted only for small talk); tools run with the
-session's customer; the reply is built from the tool results. A write is only proposed:
-the session's gate asks for the yes.
+Each clause's intent comes from ``intents`` (a trained model with a few firm cues); the
+order from what the customer named, the tracking link's order, the order just discussed,
+or the only one open, never a guess between several. Every question in a message is
+answered; of several writes the first is proposed and the others named for later. A write
+is only proposed: the session's gate asks for the yes.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -16,30 +17,37 @@ from sqlalchemy.orm import Session
 
 from agents.conversations import recent_user_messages
 from agents.customer import lookup
-from agents.customer.intents import INTENTS, Reading, read_message
+from agents.customer.intents import (
+    INTENTS,
+    READS,
+    WRITES,
+    Reading,
+    Request,
+    complains_late,
+    read_message,
+)
 from agents.customer.phrasing import friendly_sentence
-from agents.customer.prompts import SYSTEM_PROMPT, say
+from agents.customer.places import geocoder_for
+from agents.customer.prompts import SYSTEM_PROMPT, WHAT, money, say
 from agents.customer.replies import confirm_reply, refusal_reply, status_reply
-from agents.language import is_no, is_yes
+from agents.language import is_no
 from agents.llm import LLMError, choose
 from agents.runtime import Decision, Pending, SessionContext, new_pending
 from agents.runtime.profile import Calls, Profile
+from db.models import Order
+from routing.geocode import Geocoder, GeocoderError
 
-ORDER_INTENTS = ("status", "cancel", "change_address", "compensation")
 # Intents the model may pick on its own: only chit-chat (on probes the 135M model called
 # most messages "status"). Anything else it guesses gets the offer of a colleague.
 TRUSTED_MODEL_INTENTS = ("greeting",)
+# Refusals that show the order is the customer's (so "it" may mean it from now on).
+_NOT_THEIRS = ("not_found", "other_link", "invalid_arguments")
 
 
-def _reading(data: dict[str, Any]) -> Reading:
-    coords = data.get("coords")
-    return Reading(
-        **{
-            **data,
-            "order_ids": tuple(data.get("order_ids") or ()),
-            "coords": tuple(coords) if coords else None,
-        }
-    )
+@dataclass(frozen=True)
+class Who:
+    customer_id: int
+    link_order_id: int | None = None
 
 
 def handover_summary(ctx: SessionContext, customer_id: int, focus: int | None) -> str:
@@ -50,27 +58,42 @@ def handover_summary(ctx: SessionContext, customer_id: int, focus: int | None) -
     )[:2000]
 
 
+def pin_text(location: tuple[float, float]) -> str:
+    return f"[shared location ({location[0]:.6f}, {location[1]:.6f})]"
+
+
 class CustomerRules:
     """One turn of the rules strategy over the conversation's notes (``memory``)."""
 
     def __init__(
-        self, profile: Profile, ctx: SessionContext, customer_id: int, memory: dict[str, Any]
+        self,
+        profile: Profile,
+        ctx: SessionContext,
+        who: Who,
+        memory: dict[str, Any],
+        search: Geocoder | None = None,
+        dropped: Pending | None = None,
     ) -> None:
-        self.ctx, self.customer_id = ctx, customer_id
+        self.ctx, self.who, self.search, self.dropped = ctx, who, search, dropped
         self.calls = Calls(profile, ctx)
         self.focus: int | None = memory.get("focus_order_id")
-        held = memory.get("awaiting")
-        self.awaiting: dict[str, Any] | None = held
+        self.awaiting: dict[str, Any] | None = memory.get("awaiting")
+        self.last_refusal: str | None = memory.get("last_refusal")
+        self.refused: str | None = None
         self.pending: Pending | None = None
         self.warnings: list[str] = []
 
     @property
-    def engine(self) -> Any:
-        return self.ctx.engine
+    def lang(self) -> str:
+        return self.ctx.language
 
     def decide(self) -> Decision:
-        reply = self._respond(self.ctx.message.strip(), self.ctx.language)
-        memory = {"focus_order_id": self.focus, "awaiting": self.awaiting}
+        reply = self._respond(self.ctx.message.strip())
+        memory = {
+            "focus_order_id": self.focus,
+            "awaiting": self.awaiting,
+            "last_refusal": self.refused,
+        }
         return Decision(
             reply, tuple(self.calls.records), self.pending, memory, tuple(self.warnings)
         )
@@ -78,28 +101,89 @@ class CustomerRules:
     def _call(
         self, tool: str, arguments: dict[str, Any], *, complaint: str | None = None
     ) -> dict[str, Any]:
-        return self.calls.run(tool, arguments, complaint=complaint)
+        result = self.calls.run(tool, arguments, complaint=complaint)
+        if result.get("status") == "refused":
+            self.refused = refusal_reply(self.lang, arguments.get("order_id"), result)
+        order_id = arguments.get("order_id")
+        if order_id is not None and result.get("reason") not in _NOT_THEIRS:
+            self.focus = int(order_id)
+        return result
 
-    def _respond(self, text: str, lang: str) -> str:
-        if is_yes(text) or is_no(text):
-            # A yes or no with nothing waiting (the gate answers those that have).
-            return say(lang, "menu")
+    # -- reading the message -------------------------------------------------------------
+
+    def _respond(self, text: str) -> str:
         reading = read_message(text)
-        awaiting, self.awaiting = self.awaiting, None
-        if reading.intent is None and awaiting is not None:
-            reading = _merge(awaiting, reading)
-        intent = reading.intent
-        if intent is None:
-            intent = self._guess(text)
-            if intent not in TRUSTED_MODEL_INTENTS:
-                return self._offer_colleague(lang, "unclear")
-        if intent == "greeting":
-            model = self.ctx.model
-            friendly = friendly_sentence(model, text, self.warnings) if lang == "en" else None
-            return f"{friendly} {say(lang, 'menu')}" if friendly else say(lang, "greeting")
-        if intent == "human":
-            return self._offer_colleague(lang, None)
-        return self._order_request(intent, reading, text, lang)
+        held, self.awaiting = self.awaiting, None
+        requests = list(reading.requests)
+        if held is not None and _continues(held, reading):
+            requests = [Request(held["intent"], text)]
+        again = self._dropped_again(reading, requests)
+        if again is not None:
+            return again
+        intents = [r.intent for r in requests]
+        if not intents or intents == ["other"]:
+            return self._unclear(text)
+        if intents in (["yes"], ["no"]):
+            # A yes or no with nothing waiting (the gate answers those that have): after a
+            # refusal it hears the refusal again, rather than a menu.
+            self.refused = self.last_refusal
+            return self.last_refusal or say(self.lang, "menu")
+        if intents == ["greeting"]:
+            return self._greet(text)
+        reads = [r for r in requests if r.intent in READS]
+        if any(r.intent == "keep" for r in reads):
+            reads = [r for r in reads if r.intent != "status"]  # "kept" says the status too
+        # A person can help with everything at once, so asking for one goes first.
+        writes = sorted(
+            (r for r in requests if r.intent in WRITES), key=lambda r: r.intent != "human"
+        )
+        parts = [self._read(r, reading) for r in reads]
+        if writes:
+            parts.append(self._write(writes[0], reading, text, held))
+            for later in writes[1:]:
+                if later.intent != writes[0].intent:
+                    parts.append(say(self.lang, "later", what=WHAT[self.lang][later.intent]))
+        reply = " ".join(p for p in parts if p).strip() or say(self.lang, "menu")
+        if self.dropped is not None and is_no(text):
+            reply = f"{say(self.lang, 'declined')} {reply}"
+        return reply
+
+    def _dropped_again(self, reading: Reading, requests: list[Request]) -> str | None:
+        """A message that set a proposed write aside but still means it: a new place for
+        the address ("no wait, Raffles City"), or a question before the yes ("how much
+        is the fee?"), which is answered and the write asked about again."""
+        dropped = self.dropped
+        if dropped is None:
+            return None
+        intents = {r.intent for r in requests} - {"other", "greeting", "no", "yes"}
+        order_id = dropped["arguments"].get("order_id")
+        if dropped["tool"] == "change_address" and intents <= {"change_address", "status"}:
+            place = reading.coords or self.ctx.location or self._locate(self.ctx.message)
+            if place is not None and order_id is not None:
+                return self._change_address(int(order_id), reading, self.ctx.message, None)
+        questions = intents & {"cancel_info", "status", "address_query"}
+        if questions and not intents - questions and order_id is not None:
+            tool = dropped["tool"]
+            if tool == "cancel_order":
+                answer = self._read(Request("status", self.ctx.message), reading)
+                if "cancel_info" in questions:
+                    answer = self._cancel_info(int(order_id))
+                return f"{answer} {self._propose(tool, {'order_id': order_id})}"
+            if tool == "request_compensation":
+                args = {k: v for k, v in dropped["arguments"].items() if k != "amount_minor"}
+                return self._propose(tool, args, dropped["complaint"])
+        return None
+
+    def _unclear(self, text: str) -> str:
+        intent = self._guess(text)
+        if intent in TRUSTED_MODEL_INTENTS:
+            return self._greet(text)
+        return self._offer_colleague("unclear")
+
+    def _greet(self, text: str) -> str:
+        model = self.ctx.model
+        friendly = friendly_sentence(model, text, self.warnings) if self.lang == "en" else None
+        return f"{friendly} {say(self.lang, 'menu')}" if friendly else say(self.lang, "greeting")
 
     def _guess(self, text: str) -> str:
         if self.ctx.model is None:
@@ -112,133 +196,203 @@ class CustomerRules:
             self.warnings.append(str(exc))
             return "other"
 
-    def _offer_colleague(self, lang: str, key: str | None) -> str:
-        summary = handover_summary(self.ctx, self.customer_id, self.focus)
+    # -- which order ---------------------------------------------------------------------
+
+    def _order_for(self, request: Request, reading: Reading) -> int | None:
+        named = read_message(request.clause).order_ids or reading.order_ids
+        if named:
+            return named[0]
+        with Session(self.ctx.engine) as session:
+            orders = lookup.open_orders(session, self.who.customer_id)
+            if self.who.link_order_id is not None:
+                return self.who.link_order_id
+            if reading.which and len(orders) >= 2:
+                return _pick(orders, reading.which)
+            if request.intent == "compensation" and (reading.arrived or not orders):
+                # A complaint about food that came is about the last delivered order.
+                order = lookup.latest_order(session, self.who.customer_id, "delivered")
+                return order.id if order else None
+            if self.focus is not None:
+                return self.focus
+            if len(orders) == 1:
+                return orders[0].id
+            if not orders and request.intent in ("status", "address_query", "keep"):
+                order = lookup.latest_order(session, self.who.customer_id)
+                return order.id if order else None
+        return None
+
+    def _ask_order(self, intent: str, said: str) -> str:
+        with Session(self.ctx.engine) as session:
+            ids = [o.id for o in lookup.open_orders(session, self.who.customer_id)]
+        if not ids:
+            return say(self.lang, "no_orders")
+        self.awaiting = {"intent": intent, "order_id": None, "said": said}
+        return say(self.lang, "ask_order", ids=", ".join(str(i) for i in ids))
+
+    # -- questions -----------------------------------------------------------------------
+
+    def _read(self, request: Request, reading: Reading) -> str:
+        if request.intent == "status" and reading.every and not reading.order_ids:
+            with Session(self.ctx.engine) as session:
+                ids = [o.id for o in lookup.open_orders(session, self.who.customer_id)]
+            if len(ids) >= 2 and self.who.link_order_id is None:
+                return " ".join(self._status(i, request, reading) for i in ids)
+        order_id = self._order_for(request, reading)
+        if order_id is None:
+            return self._ask_order(request.intent, request.clause)
+        if request.intent == "cancel_info":
+            return self._cancel_info(order_id)
+        result = self._call("order_status", {"order_id": order_id})
+        if result["status"] != "ok":
+            return refusal_reply(self.lang, order_id, result)
+        if request.intent == "address_query":
+            return say(
+                self.lang, "address_is", order_id=order_id, address=result["dropoff_address"]
+            )
+        delivered = result["order_status"] == "delivered"
+        if request.intent == "status" and delivered and complains_late(self.ctx.message):
+            # "it took an hour!!" about food that came late is a complaint.
+            return self._compensate(order_id, reading, self.ctx.message)
+        reply = status_reply(self.lang, result)
+        if request.intent == "keep":
+            reply = say(self.lang, "kept", order_id=order_id) + " " + reply
+        return reply
+
+    def _status(self, order_id: int, request: Request, reading: Reading) -> str:
+        result = self._call("order_status", {"order_id": order_id})
+        if result["status"] != "ok":
+            return refusal_reply(self.lang, order_id, result)
+        return status_reply(self.lang, result)
+
+    def _cancel_info(self, order_id: int) -> str:
+        result = self._call("cancel_order", {"order_id": order_id})
+        if result["status"] != "needs_confirmation":
+            return refusal_reply(self.lang, order_id, result)
+        fee = result["fee_minor"]
+        if fee:
+            return say(self.lang, "cancel_info_fee", order_id=order_id, fee=money(self.lang, fee))
+        return say(self.lang, "cancel_info_free", order_id=order_id)
+
+    # -- writes --------------------------------------------------------------------------
+
+    def _write(
+        self, request: Request, reading: Reading, text: str, held: dict[str, Any] | None
+    ) -> str:
+        said = text if held is None else f"{held.get('said', '')} | {text}"
+        if request.intent == "human":
+            return self._offer_colleague(None)
+        order_id = self._order_for(request, reading)
+        if order_id is None and held is not None:
+            order_id = held.get("order_id")
+        if order_id is None:
+            return self._ask_order(request.intent, said)
+        if request.intent == "cancel":
+            return self._propose("cancel_order", {"order_id": order_id})
+        if request.intent == "change_address":
+            return self._change_address(order_id, reading, said, held)
+        return self._compensate(order_id, reading, said)
+
+    def _offer_colleague(self, key: str | None) -> str:
+        summary = handover_summary(self.ctx, self.who.customer_id, self.focus)
         arguments: dict[str, Any] = {"summary": summary, "order_id": self.focus}
-        result = self._call("hand_over", arguments)
+        result = self.calls.run("hand_over", arguments)
         if result["status"] != "needs_confirmation":
             arguments["order_id"] = None
-        reply = say(lang, key) if key else confirm_reply(lang, "hand_over", result)
+        reply = say(self.lang, key) if key else confirm_reply(self.lang, "hand_over", result)
         self.pending = new_pending("hand_over", arguments, reply)
         return reply
 
-    def _order_request(self, intent: str, reading: Reading, text: str, lang: str) -> str:
-        order_id = self._order_for(intent, reading)
-        if order_id is None:
-            return self._ask_order(intent, reading, lang)
-        self.focus = order_id
-        if intent == "status":
-            result = self._call("order_status", {"order_id": order_id})
-            return (
-                status_reply(lang, result)
-                if result["status"] == "ok"
-                else refusal_reply(lang, order_id, result)
-            )
-        if intent == "cancel":
-            return self._propose("cancel_order", {"order_id": order_id}, lang)
-        if intent == "change_address":
-            return self._change_address(order_id, reading, lang)
-        return self._compensate(order_id, reading, text, lang)
-
-    def _propose(
-        self, tool: str, arguments: dict[str, Any], lang: str, complaint: str | None = None
-    ) -> str:
+    def _propose(self, tool: str, arguments: dict[str, Any], complaint: str | None = None) -> str:
         result = self._call(tool, arguments, complaint=complaint)
         if result["status"] != "needs_confirmation":
-            return refusal_reply(lang, arguments.get("order_id"), result)
+            return refusal_reply(self.lang, arguments.get("order_id"), result)
         if tool == "cancel_order":
             arguments = {**arguments, "accepted_fee_minor": result["fee_minor"]}
         if tool == "request_compensation":
             arguments = {**arguments, "amount_minor": result["amount_minor"]}
-        reply = confirm_reply(lang, tool, result)
+        reply = confirm_reply(self.lang, tool, result)
         self.pending = new_pending(tool, arguments, reply, complaint)
         return reply
 
-    def _change_address(self, order_id: int, reading: Reading, lang: str) -> str:
-        coords = reading.coords
-        if coords is None and reading.address:
-            with Session(self.engine) as session:
-                zone = lookup.zone_by_name(session, reading.address)
-                if zone is not None:
-                    coords = (zone.center_lat, zone.center_lon)
-        if not reading.address or coords is None:
-            self.awaiting = {
-                "intent": "change_address",
-                "reading": asdict(reading),
+    def _change_address(
+        self, order_id: int, reading: Reading, said: str, held: dict[str, Any] | None
+    ) -> str:
+        pin = reading.coords or self.ctx.location
+        address = reading.address or (held or {}).get("address")
+        if pin is not None:
+            arguments = {
                 "order_id": order_id,
+                "address": address or say(self.lang, "pinned"),
+                "lat": pin[0],
+                "lon": pin[1],
             }
-            return say(lang, "ask_address")
-        arguments = {
+            return self._propose("change_address", arguments, f"{said} {pin_text(pin)}")
+        place = self._locate(f"{address or ''} | {self.ctx.message}")
+        if place is not None:
+            text = place
+            if address and address != place:
+                text = address if self._locate(address) is not None else f"{address}, {place}"
+            return self._propose("change_address", {"order_id": order_id, "address": text})
+        self.awaiting = {
+            "intent": "change_address",
             "order_id": order_id,
-            "address": reading.address,
-            "lat": coords[0],
-            "lon": coords[1],
+            "address": address,
+            "said": said,
         }
-        return self._propose("change_address", arguments, lang)
+        if address:
+            return say(self.lang, "ask_location", address=address)
+        return say(self.lang, "ask_address")
 
-    def _compensate(self, order_id: int, reading: Reading, text: str, lang: str) -> str:
+    def _locate(self, text: str) -> str | None:
+        with Session(self.ctx.engine) as session:
+            geocoder = geocoder_for(session, self.who.customer_id, self.search)
+            try:
+                place = geocoder.locate(text)
+            except GeocoderError as exc:
+                self.warnings.append(str(exc))
+                return None
+        return None if place is None else place.name
+
+    def _compensate(self, order_id: int, reading: Reading, said: str) -> str:
         arguments: dict[str, Any] = {
             "order_id": order_id,
             "reason": reading.complaint_reason or "late",
         }
         if reading.amount_minor is not None:
             arguments["amount_minor"] = reading.amount_minor
-        result = self._call("request_compensation", arguments, complaint=text)
+        result = self._call("request_compensation", arguments, complaint=said)
         if result.get("reason") == "over_cap":
             capped = {**arguments, "amount_minor": result["cap_minor"]}
-            prefix = refusal_reply(lang, order_id, result)
-            return prefix + self._propose("request_compensation", capped, lang, text)
+            prefix = refusal_reply(self.lang, order_id, result)
+            return prefix + self._propose("request_compensation", capped, said)
         if result["status"] != "needs_confirmation":
-            reply = refusal_reply(lang, order_id, result)
+            reply = refusal_reply(self.lang, order_id, result)
             if result.get("reason") == "not_delivered":
                 status = self._call("order_status", {"order_id": order_id})
-                reply = status_reply(lang, status) + " " + reply
+                if status["status"] == "ok":
+                    reply = status_reply(self.lang, status) + " " + reply
             return reply
-        return self._propose("request_compensation", arguments, lang, text)
-
-    def _order_for(self, intent: str, reading: Reading) -> int | None:
-        if reading.order_ids:
-            return reading.order_ids[0]
-        with Session(self.engine) as session:
-            orders = lookup.open_orders(session, self.customer_id)
-            if intent == "compensation" and (reading.arrived or not orders):
-                # A complaint about food that came is about the last delivered order.
-                order = lookup.latest_order(session, self.customer_id, "delivered")
-                return order.id if order else None
-            if self.focus is not None:
-                return self.focus
-            if len(orders) == 1:
-                return orders[0].id
-            if not orders and intent == "status":
-                order = lookup.latest_order(session, self.customer_id)
-                return order.id if order else None
-        return None
-
-    def _ask_order(self, intent: str, reading: Reading, lang: str) -> str:
-        with Session(self.engine) as session:
-            ids = [o.id for o in lookup.open_orders(session, self.customer_id)]
-        if not ids:
-            return say(lang, "no_orders")
-        self.awaiting = {"intent": intent, "reading": asdict(reading), "order_id": None}
-        return say(lang, "ask_order", ids=", ".join(str(i) for i in ids))
+        return self._propose("request_compensation", arguments, said)
 
 
-def _merge(awaiting: dict[str, Any], reading: Reading) -> Reading:
-    """The held request, completed by what the new message adds (an order id, an address)."""
-    held = _reading(awaiting["reading"])
-    ids = reading.order_ids or held.order_ids
-    if awaiting.get("order_id") is not None and not reading.order_ids:
-        ids = (awaiting["order_id"],)
-    return replace(
-        held,
-        intent=awaiting["intent"],
-        order_ids=ids,
-        address=reading.address or held.address or _plain_address(reading),
-        coords=reading.coords or held.coords,
-    )
+def _continues(held: dict[str, Any], reading: Reading) -> bool:
+    """Whether the message completes the held request (an order id, an address, a pin)
+    rather than asking for something new."""
+    intents = set(reading.intents) - {"other", "greeting", "yes"}
+    if held["intent"] == "change_address":
+        if intents - {"change_address"}:
+            return False
+        return bool(reading.address or reading.coords or reading.plain_text)
+    if intents - {held["intent"], "status"}:
+        return False
+    return bool(reading.order_ids or reading.which) or not intents
 
 
-def _plain_address(reading: Reading) -> str | None:
-    # After "please send the new address", the whole next message may be just the address.
-    text = reading.plain_text
-    return text if len(text) >= 5 and not text.isdigit() else None
+def _pick(orders: list[Order], which: str) -> int:
+    """One of several open orders by how the customer described it."""
+    if which == "cooking":
+        cooking = [o for o in orders if o.status in ("placed", "confirmed")]
+        if len(cooking) == 1:
+            return cooking[0].id
+    ordered = sorted(orders, key=lambda o: (o.placed_at, o.id))
+    return ordered[0].id if which in ("older", "cooking") else ordered[-1].id

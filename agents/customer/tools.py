@@ -10,15 +10,24 @@ from sqlalchemy.orm import Session
 
 from agents.customer import lookup, policy
 from agents.customer.context import CustomerContext
+from agents.customer.intents import complains
+from agents.customer.places import geocoder_for
 from agents.tooling import Tool, ToolResult, refused
 from db.models import Compensation, Order, OrderEvent, Ticket
+from routing.geocode import GeocoderError
 
 NOT_FOUND = "no order {id} on this customer's account"
+OTHER_LINK = "order {id} is not the order of this tracking page; use that order's own link"
 _COMPLAINT = {
-    "late": re.compile(r"late|slow|took (so )?long|waited|delay|迟|晚|慢|超时|等了", re.I),
-    "wrong_items": re.compile(r"wrong|missing|incorrect|not what i ordered|错|少|漏|不对", re.I),
+    "late": re.compile(
+        r"late|slow|took (so )?long|waited|delay|forever|ages|迟|晚|慢|超时|等了|久", re.I
+    ),
+    "wrong_items": re.compile(
+        r"wrong|missing|incorrect|not what i ordered|forgot|spill|错|少|漏|不对|没给|洒", re.I
+    ),
 }
 _ORDER_REF = re.compile(r"(?:order|#|订单)\s*#?\s*(\d+)", re.I)
+_COORDS = re.compile(r"(-?\d{1,2}\.\d+)\s*[,，]\s*(-?\d{1,3}\.\d+)")
 
 
 class _Args(BaseModel):
@@ -38,9 +47,12 @@ class CancelArgs(OrderArgs):
 
 
 class AddressArgs(OrderArgs):
-    address: str = Field(min_length=5, max_length=400)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    """Coordinates only as the customer gave them (a pin, or typed); without them the
+    address is located by the geocoder, or not at all."""
+
+    address: str = Field(min_length=2, max_length=400)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
 
 
 class CompensationArgs(OrderArgs):
@@ -55,7 +67,16 @@ class HandOverArgs(_Args):
 
 def _owned(session: Session, ctx: CustomerContext, order_id: int) -> Order | ToolResult:
     order = lookup.owned_order(session, ctx.customer_id, order_id)
-    return order if order is not None else refused("not_found", NOT_FOUND.format(id=order_id))
+    if order is None:
+        return refused("not_found", NOT_FOUND.format(id=order_id))
+    if ctx.link_order_id is not None and order.id != ctx.link_order_id:
+        return refused(
+            "other_link",
+            OTHER_LINK.format(id=order_id),
+            order_id=order_id,
+            link_order_id=ctx.link_order_id,
+        )
+    return order
 
 
 def order_status(
@@ -85,10 +106,14 @@ def order_status(
 
 def list_orders(session: Session, ctx: CustomerContext, args: NoArgs, **_: object) -> ToolResult:
     """The customer's open orders and the latest closed one, newest first."""
-    orders = lookup.open_orders(session, ctx.customer_id)
-    latest = lookup.latest_order(session, ctx.customer_id)
-    if latest is not None and latest not in orders:
-        orders.append(latest)
+    if ctx.link_order_id is not None:
+        linked = lookup.owned_order(session, ctx.customer_id, ctx.link_order_id)
+        orders = [linked] if linked is not None else []
+    else:
+        orders = lookup.open_orders(session, ctx.customer_id)
+        latest = lookup.latest_order(session, ctx.customer_id)
+        if latest is not None and latest not in orders:
+            orders.append(latest)
     rows = [
         {
             "order_id": o.id,
@@ -152,13 +177,19 @@ def change_address(
             f"order {order.id} is {order.status}; the address can change only before pickup",
             order_status=order.status,
         )
-    if not policy.in_delivery_area(args.lat, args.lon, lookup.delivery_discs(session)):
-        return refused("outside_area", f"({args.lat}, {args.lon}) is outside the delivery area")
-    terms = {"order_id": order.id, "address": args.address}
+    spot = _where(session, ctx, args)
+    if isinstance(spot, ToolResult):
+        return spot
+    lat, lon, name, written = spot
+    if not policy.in_delivery_area(lat, lon, lookup.delivery_discs(session)):
+        return refused(
+            "outside_area", f"{name} ({lat:.4f}, {lon:.4f}) is outside the delivery area"
+        )
+    terms = {"order_id": order.id, "address": written, "lat": lat, "lon": lon}
     if not confirmed:
-        return ToolResult("needs_confirmation", terms)
-    order.dropoff_address = args.address
-    order.dropoff_lat, order.dropoff_lon = args.lat, args.lon
+        return ToolResult("needs_confirmation", terms | {"place": name})
+    order.dropoff_address = written
+    order.dropoff_lat, order.dropoff_lon = lat, lon
     # The planned route goes to the old address: free the order for the next dispatch round.
     _release(session, order)
     if order.status == "assigned":
@@ -167,8 +198,44 @@ def change_address(
     return ToolResult("ok", terms | {"redispatch": True, "order_status": order.status})
 
 
+def _given(ctx: CustomerContext, lat: float, lon: float) -> bool:
+    """Whether the customer gave these coordinates (typed, or pinned on the map)."""
+    said = ctx.complaint or ""
+    return any(
+        abs(float(a) - lat) < 1e-6 and abs(float(b) - lon) < 1e-6 for a, b in _COORDS.findall(said)
+    )
+
+
+def _where(
+    session: Session, ctx: CustomerContext, args: AddressArgs
+) -> tuple[float, float, str, str] | ToolResult:
+    if args.lat is not None or args.lon is not None:
+        if args.lat is None or args.lon is None or not _given(ctx, args.lat, args.lon):
+            return refused(
+                "coordinates_not_given",
+                "lat, lon: only a location the customer shared can be used; "
+                "leave them out to locate the address",
+            )
+        return args.lat, args.lon, args.address, args.address
+    try:
+        spot = geocoder_for(session, ctx.customer_id, ctx.search).locate(args.address)
+    except GeocoderError as exc:
+        return refused("geocoder_unavailable", str(exc))
+    if spot is None:
+        return refused(
+            "not_located",
+            f"{args.address!r} cannot be placed on the map; ask the customer to share the "
+            "location (the map pin or the location button)",
+            address=args.address,
+        )
+    # "my home" is written as the saved address it stands for.
+    written = spot.name if spot.kind == "saved" else args.address
+    return spot.lat, spot.lon, spot.name, written
+
+
 def _complaint_problem(ctx: CustomerContext, args: CompensationArgs) -> ToolResult | None:
-    if not ctx.complaint or not _COMPLAINT[args.reason].search(ctx.complaint):
+    said = ctx.complaint or ""
+    if not (_COMPLAINT[args.reason].search(said) or complains(said)):
         return refused(
             "no_complaint", f"compensation needs the customer's own complaint ({args.reason})"
         )
@@ -272,7 +339,8 @@ TOOLS = {
         ),
         Tool(
             "change_address",
-            "Change the drop-off address before pickup, inside the area.",
+            "Change the drop-off address before pickup, inside the area; the address is "
+            "located by the geocoder (give lat and lon only from a location the customer shared).",
             AddressArgs,
             change_address,
             writes=True,

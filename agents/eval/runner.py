@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from agents.customer.agent import CustomerAgent
 from agents.dispatch.agent import DispatchAgent
 from agents.eval import check
-from agents.eval.tasks import Script, Task
+from agents.eval.tasks import Fact, Script, Task
 from agents.eval.world import SEEDED_NOW
 from agents.language import is_yes
 from agents.llm import ChatModel
@@ -114,6 +114,8 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def _expected_problems(engine: Engine, script: Script, change: check.Diff) -> list[str]:
+    if script.verify is not None:
+        return script.verify(change)
     problems = []
     orders = dict(change.orders)
     if script.free_zone is not None:
@@ -146,6 +148,12 @@ class Runtime:
     tool_mode: ToolMode = ToolMode.native
 
 
+def _holds(fact: Fact, reply: str) -> bool:
+    if isinstance(fact, str):
+        return fact in reply
+    return any(option.casefold() in reply.casefold() for option in fact)
+
+
 def run_task(
     engine: Engine, task: Task, model: ChatModel | None, runtime: Runtime = Runtime()
 ) -> Attempt:
@@ -163,6 +171,7 @@ def run_task(
             clock=clock,
             strategy=runtime.strategy,
             tool_mode=runtime.tool_mode,
+            order_id=script.link_order,
         )
     else:
         agent = DispatchAgent(
@@ -190,7 +199,7 @@ def run_task(
     problems = _expected_problems(engine, script, change)
     last = replies[-1] if replies else ""
     problems += [
-        f"last reply lacks {fact!r}: {last!r}" for fact in script.facts if fact not in last
+        f"last reply lacks {fact!r}: {last!r}" for fact in script.facts if not _holds(fact, last)
     ]
     violations = list(unconfirmed)
     leaks: list[str] = []

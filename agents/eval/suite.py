@@ -1,11 +1,17 @@
-"""All tasks, and the fast subset the test suite runs."""
+"""All tasks: the tuning suite (hand-written and written-as-data), the held-out set (never
+tuned on), and the fast subset."""
 
 from __future__ import annotations
 
-from agents.eval import customer_care_tasks, customer_tasks, dispatch_tasks
+from agents.eval import customer_care_tasks, customer_tasks, dispatch_tasks, json_tasks
 from agents.eval.tasks import Task
 
-CUSTOMER_TASKS: list[Task] = [*customer_tasks.TASKS, *customer_care_tasks.TASKS]
+CUSTOMER_TASKS: list[Task] = [
+    *customer_tasks.TASKS,
+    *customer_care_tasks.TASKS,
+    *json_tasks.load(json_tasks.TUNING_FILES, "tuning"),
+]
+CUSTOMER_HELDOUT: list[Task] = json_tasks.load(json_tasks.HELDOUT_FILES, "heldout")
 DISPATCH_TASKS: list[Task] = list(dispatch_tasks.TASKS)
 ALL_TASKS: list[Task] = CUSTOMER_TASKS + DISPATCH_TASKS
 

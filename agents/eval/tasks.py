@@ -9,6 +9,11 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from agents.eval.check import Diff
+
+# A fact the last reply must hold: a string, or any one of several (case is ignored then).
+Fact = str | tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class Script:
@@ -18,10 +23,15 @@ class Script:
     compensations: dict[int, tuple[int, str]] = field(default_factory=dict)
     tickets: int = 0
     plans: int = 0
-    facts: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
     # Dispatch commits move orders between couriers in ways only the solver knows:
     # then any order of this zone may change courier, and nothing outside it.
     free_zone: int | None = None
+    # The order of the tracking link the chat comes from (None: a general help chat).
+    link_order: int | None = None
+    # Checks the store's changes itself, where exact fields cannot be known in advance
+    # (a geocoded position, an amount up to a cap); replaces the orders/compensations check.
+    verify: Callable[[Diff], list[str]] | None = None
 
 
 @dataclass(frozen=True)

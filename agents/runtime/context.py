@@ -27,5 +27,7 @@ class SessionContext:
     message: str  # this turn's message, as the user sent it
     language: str  # this turn's language
     model: ChatModel | None
+    # Where the user pinned themselves with this message (the widget's location button).
+    location: tuple[float, float] | None = None
     tool_mode: ToolMode = ToolMode.native
     step_cap: int = DEFAULT_STEP_CAP

@@ -11,7 +11,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agents.language import is_no, is_yes
+from agents.language import is_plain_no, is_yes
 from agents.runtime.context import SessionContext
 from agents.runtime.profile import Calls, Profile
 from agents.runtime.state import AgentState, TurnOut, fresh_turn
@@ -47,14 +47,21 @@ def confirm_node(profile: Profile) -> Callable[..., Command[Any]]:
             )
             update = {**base, "messages": [heard, AIMessage(reply)], "turn": turn}
             return Command(goto=END, update=update)
-        if is_no(answer):
+        if is_plain_no(answer):
             reply = profile.declined(ctx)
             turn = {**fresh_turn(), "reply": reply}
             return Command(
                 goto=END, update={**base, "messages": [heard, AIMessage(reply)], "turn": turn}
             )
-        # Anything else is a new request: the write is dropped and the message decided anew.
-        update = {**base, "messages": [heard], "steps": 0, "turn": fresh_turn()}
+        # Anything else is a new request: the write is dropped and the message decided anew
+        # (knowing what was dropped: "no wait, Raffles City" still means the address).
+        update = {
+            **base,
+            "messages": [heard],
+            "steps": 0,
+            "turn": fresh_turn(),
+            "dropped": pending,
+        }
         return Command(goto=DECIDE, update=update)
 
     return confirm

@@ -76,11 +76,11 @@ class AgentSession:
         values = self._graph().get_state(self.config).values
         return values.get("pending") if values else None
 
-    def handle(self, text: str) -> Turn:
+    def handle(self, text: str, location: tuple[float, float] | None = None) -> Turn:
         with turn_lease(self.engine, self.conversation_id, self.lock_wait_s):
-            return self._turn(text)
+            return self._turn(text, location)
 
-    def _turn(self, text: str) -> Turn:
+    def _turn(self, text: str, location: tuple[float, float] | None) -> Turn:
         graph = self._graph()
         snapshot = graph.get_state(self.config)
         known = snapshot.values.get("language") if snapshot.values else None
@@ -88,7 +88,8 @@ class AgentSession:
         if lang != known:
             set_language(self.engine, self.conversation_id, lang)
         now = self.clock()
-        add_message(self.engine, self.conversation_id, "user", text, now)
+        shared = None if location is None else {"location": list(location)}
+        add_message(self.engine, self.conversation_id, "user", text, now, shared)
         ctx = SessionContext(
             engine=self.engine,
             conversation_id=self.conversation_id,
@@ -97,6 +98,7 @@ class AgentSession:
             message=text,
             language=lang,
             model=self.model,
+            location=location,
             tool_mode=self.tool_mode,
             step_cap=self.step_cap,
         )
@@ -109,6 +111,7 @@ class AgentSession:
                 "steps": 0,
                 "turn": fresh_turn(),
                 "pending": None,
+                "dropped": None,
             }
         # One checkpoint when the turn ends (or stops at the gate): a turn is all or nothing,
         # and a write confirmed in it is guarded by its own idempotency key.

@@ -34,6 +34,7 @@ class AgentState(TypedDict, total=False):
     language: str
     memory: dict[str, Any]  # the rules strategy's notes (focus order, a held request)
     pending: Pending | None
+    dropped: Pending | None  # the write this turn's message set aside, for its context
     steps: int  # model calls in this turn, against the step cap
     turn: TurnOut
 

@@ -71,6 +71,31 @@ LANDMARKS: tuple[LandmarkSpec, ...] = (
     LandmarkSpec("DNG", "Daning Music Plaza", "大宁音乐广场", 31.2790, 121.4560),
 )
 
+# Well-known places outside every zone, so an address there is refused for what it is
+# rather than asked about: other cities, the airports, Shanghai's outer districts.
+FAR_PLACES: tuple[tuple[str, str, float, float], ...] = (
+    ("Pudong Airport", "浦东机场", 31.1443, 121.8083),
+    ("Hongqiao Airport", "虹桥机场", 31.1979, 121.3363),
+    ("Hongqiao Railway Station", "虹桥火车站", 31.1945, 121.3215),
+    ("Shanghai Disneyland", "上海迪士尼", 31.1440, 121.6570),
+    ("Songjiang", "松江", 31.0320, 121.2270),
+    ("Jiading", "嘉定", 31.3830, 121.2500),
+    ("Qingpu", "青浦", 31.1500, 121.1240),
+    ("Fengxian", "奉贤", 30.9180, 121.4740),
+    ("Jinshan", "金山", 30.7420, 121.3420),
+    ("Chongming", "崇明", 31.6230, 121.3970),
+    ("Hangzhou", "杭州", 30.2741, 120.1551),
+    ("West Lake", "西湖", 30.2430, 120.1500),
+    ("Suzhou", "苏州", 31.2990, 120.5853),
+    ("Wuxi", "无锡", 31.4912, 120.3119),
+    ("Nanjing", "南京", 32.0603, 118.7969),
+    ("Ningbo", "宁波", 29.8683, 121.5440),
+    ("Kunshan", "昆山", 31.3850, 120.9810),
+    ("Beijing", "北京", 39.9042, 116.4074),
+    ("Guangzhou", "广州", 23.1291, 113.2644),
+    ("Shenzhen", "深圳", 22.5431, 114.0579),
+)
+
 ROADS = (
     "Nanjing Road",
     "Huaihai Road",

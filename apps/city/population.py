@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from apps.city.geography import (
+    FAR_PLACES,
     LANDMARKS,
     LOCAL_TZ,
     ZoneSpec,
@@ -148,19 +149,15 @@ def build_population(
 
 
 def place_rows(zones: tuple[ZoneSpec, ...]) -> list[dict[str, Any]]:
-    """The landmarks of the city's zones."""
+    """The landmarks of the city's zones, and the far places no zone reaches."""
     zone_ids = {zone.code: z for z, zone in enumerate(zones, start=1)}
-    found = [spot for spot in LANDMARKS if spot.zone in zone_ids]
+    found = [
+        (zone_ids[s.zone], s.name, s.name_zh, s.lat, s.lon) for s in LANDMARKS if s.zone in zone_ids
+    ]
+    found += [(None, *far) for far in FAR_PLACES]
     return [
-        {
-            "id": i,
-            "zone_id": zone_ids[spot.zone],
-            "name": spot.name,
-            "name_zh": spot.name_zh,
-            "lat": spot.lat,
-            "lon": spot.lon,
-        }
-        for i, spot in enumerate(found, start=1)
+        {"id": i, "zone_id": z, "name": name, "name_zh": zh, "lat": lat, "lon": lon}
+        for i, (z, name, zh, lat, lon) in enumerate(found, start=1)
     ]
 
 

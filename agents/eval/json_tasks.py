@@ -1,0 +1,276 @@
+"""Customer tasks written as data (``tuning/*.json``, ``heldout/*.json``) by people who never
+read the agent's code, turned into runnable tasks.
+
+A task names its cast ("a customer whose only open order is assigned"), the messages with
+placeholders, and the outcome in words ("cancel", "address:landmark", reply facts such as
+"eta" or "fee"). The truth behind each word is computed here from the store and the written
+policy (20 % fee once accepted, 1 yuan a minute late up to half the total), never by the
+agent's own tools.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from agents.eval import world
+from agents.eval.check import Diff
+from agents.eval.tasks import Fact, Script, Task
+from db.models import OPEN_STATUSES, Assignment, Customer, Order, Place
+
+EVAL = Path(__file__).parent
+TUNING_FILES = (EVAL / "tuning" / "customer_tuning.json",)
+HELDOUT_FILES = (EVAL / "heldout" / "customer_heldout.json",)
+CITY_TZ = ZoneInfo("Asia/Shanghai")
+OUTSIDE = "No. 1 West Lake Road, Hangzhou"
+PLACED_OUT_BY_M = 60  # a drop-off this close to the place meant counts as that place
+FEE_SHARE = 0.20
+
+MARKERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "refusal": {
+        "en": ("can't", "cannot", "can not", "no longer", "not able", "unable", "outside",
+               "sorry", "only", "not "),
+        "zh": ("无法", "不能", "抱歉", "没有", "不在", "不可以", "只能"),
+    },
+    "ask_location": {
+        "en": ("location", "pin", "map"),
+        "zh": ("位置", "定位", "地图"),
+    },
+    "colleague": {
+        "en": ("colleague", "human", "person", "agent", "ticket"),
+        "zh": ("人工", "同事", "客服", "工单"),
+    },
+    "no_fee": {"en": ("no fee", "free", "no charge"), "zh": ("不收", "免费", "无需")},
+}  # fmt: skip
+
+
+def money(lang: str, minor: int) -> str:
+    return f"¥{minor / 100:.2f}" if lang == "en" else f"{minor / 100:.2f}元"
+
+
+def _open_count(s: Session, customer_id: int) -> int:
+    return int(
+        s.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.customer_id == customer_id, Order.status.in_(OPEN_STATUSES))
+        )
+        or 0
+    )
+
+
+def _delivered(s: Session, late: bool) -> Order:
+    for nth in range(50):
+        order = world.delivered_order(s, late=late, min_late=3, nth=nth)
+        if _open_count(s, order.customer_id) == 0:
+            return order
+    raise world.CastNotFoundError(f"no delivered order (late={late}) of a customer without open")
+
+
+def _long_ago(s: Session) -> Order:
+    latest = (
+        select(Order.customer_id, func.max(Order.placed_at).label("last"))
+        .group_by(Order.customer_id)
+        .subquery()
+    )
+    cutoff = world.SEEDED_NOW - timedelta(days=8)
+    for customer_id, last in s.execute(select(latest).order_by(latest.c.customer_id)):
+        if last is not None and last < cutoff:
+            order = s.scalars(
+                select(Order).where(Order.customer_id == customer_id, Order.placed_at == last)
+            ).first()
+            if order is not None and order.status == "delivered":
+                return order
+    return _delivered(s, late=False)
+
+
+def _two_open(s: Session) -> tuple[Order, Order]:
+    """The customer of the only assigned order gets the confirmed one too, placed earlier."""
+    first = world.sole_open_order(s, "assigned")
+    second = world.sole_open_order(s, "confirmed")
+    s.execute(
+        update(Order)
+        .where(Order.id == second.id)
+        .values(
+            customer_id=first.customer_id,
+            dropoff_address=first.dropoff_address,
+            dropoff_lat=first.dropoff_lat,
+            dropoff_lon=first.dropoff_lon,
+            placed_at=min(second.placed_at, first.placed_at - timedelta(minutes=5)),
+        )
+    )
+    s.commit()
+    s.expire_all()
+    return first, second
+
+
+def cast(s: Session, kind: str) -> tuple[Order, Order | None]:
+    if kind.startswith("open:"):
+        return world.sole_open_order(s, kind.split(":", 1)[1]), None
+    if kind == "two_open":
+        return _two_open(s)
+    if kind == "late":
+        return _delivered(s, late=True), None
+    if kind == "on_time":
+        return _delivered(s, late=False), None
+    if kind == "no_open":
+        return _long_ago(s), None
+    raise ValueError(f"cast: unknown kind {kind!r}")
+
+
+def _eta(s: Session, order: Order) -> str:
+    planned = s.scalar(
+        select(Assignment.eta_dropoff).where(Assignment.order_id == order.id, Assignment.active)
+    )
+    when: datetime = planned or order.promised_at
+    return when.astimezone(CITY_TZ).strftime("%H:%M")
+
+
+def _minutes_late(order: Order) -> int:
+    assert order.delivered_at is not None
+    return max(0, math.ceil((order.delivered_at - order.promised_at).total_seconds() / 60))
+
+
+def _cap(order: Order) -> int:
+    total = order.subtotal_minor + order.delivery_fee_minor
+    return min(_minutes_late(order) * 100, int(total * 0.5))
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+def _landmark(s: Session, messages: list[str]) -> Place | None:
+    said = " ".join(messages).casefold()
+    for place in s.scalars(select(Place).order_by(Place.id)):
+        if place.name.casefold() in said or (place.name_zh and place.name_zh in said):
+            return place
+    return None
+
+
+def _near(lat: float | None, lon: float | None, target: tuple[float, float]) -> bool:
+    if lat is None or lon is None:
+        return False
+    dy = (lat - target[0]) * 111_320
+    dx = (lon - target[1]) * 111_320 * math.cos(math.radians(target[0]))
+    return math.hypot(dx, dy) <= PLACED_OUT_BY_M
+
+
+def _verifier(
+    writes: str, order: Order, order2: Order | None, target: Any
+) -> Callable[[Diff], list[str]]:
+    def verify(change: Diff) -> list[str]:
+        problems: list[str] = []
+        orders = dict(change.orders)
+        expect_ticket = 1 if writes == "ticket" else 0
+        if change.tickets != expect_ticket:
+            problems.append(f"tickets: expected {expect_ticket} new, got {change.tickets}")
+        if writes in ("cancel", "cancel:order2"):
+            meant = order2 if writes == "cancel:order2" and order2 is not None else order
+            got = orders.pop(meant.id, {})
+            if got.get("status") != "cancelled" or set(got) - {"status"}:
+                problems.append(f"order {meant.id}: expected cancelled, got {got}")
+        if writes.startswith("address:"):
+            got = orders.pop(order.id, {})
+            was = change.before.get(order.id, {})
+            lat, lon = (got.get(k, was.get(k)) for k in ("dropoff_lat", "dropoff_lon"))
+            if target is None:
+                problems.append("the task names no place the store knows")
+            elif not got or not _near(lat, lon, target):
+                problems.append(f"order {order.id}: expected a drop-off at {target}, got {got}")
+            if set(got) - {"dropoff_address", "dropoff_lat", "dropoff_lon", "status"}:
+                problems.append(f"order {order.id}: unexpected changes {got}")
+        problems += [f"order {i} changed unexpectedly: {f}" for i, f in orders.items()]
+        comps = dict(change.compensations)
+        if writes == "compensation":
+            got_comp = comps.pop(order.id, None)
+            if got_comp is None or not 0 < got_comp[0] <= _cap(order):
+                problems.append(
+                    f"compensation on {order.id}: expected up to {_cap(order)}, got {got_comp}"
+                )
+        if comps:
+            problems.append(f"compensations: expected none, got {comps}")
+        if change.plans:
+            problems.append(f"plans: expected none new, got {change.plans}")
+        return problems
+
+    return verify
+
+
+def _facts(
+    s: Session, wanted: list[str], lang: str, about: Order, order: Order, messages: list[str]
+) -> tuple[Fact, ...]:
+    facts: list[Fact] = []
+    for name in wanted:
+        if name == "order":
+            facts.append(str(about.id))
+        elif name == "eta":
+            facts.append(_eta(s, about))
+        elif name == "fee":
+            facts.append(money(lang, round(about.subtotal_minor * FEE_SHARE)))
+        elif name == "amount":
+            facts.append(money(lang, _cap(order)))
+        elif name in MARKERS:
+            facts.append(MARKERS[name][lang])
+        else:
+            raise ValueError(f"reply_has: unknown fact {name!r}")
+    return tuple(facts)
+
+
+def task_from(data: dict[str, Any], source: str) -> Task:
+    lang = data["lang"]
+    expect = data["expect"]
+    writes = expect["writes"]
+
+    def build(s: Session) -> Script:
+        order, order2 = cast(s, data["cast"])
+        customer = s.get(Customer, order.customer_id)
+        assert customer is not None
+        other = world.other_customers_order(s, order.customer_id, "assigned")
+        values: dict[str, Any] = {
+            "order": order.id,
+            "order2": order2.id if order2 else order.id,
+            "other": other.id,
+            "home": customer.address,
+            "outside": OUTSIDE,
+            "late_min": _minutes_late(order) if order.delivered_at else 0,
+        }
+        messages = [_fill(m, values) for m in data["messages"]]
+        about = order2 if order2 is not None and _about_second(data, writes) else order
+        target = None
+        if writes == "address:home":
+            target = (customer.lat, customer.lon)
+        elif writes == "address:landmark":
+            place = _landmark(s, messages)
+            target = None if place is None else (place.lat, place.lon)
+        return Script(
+            actor=order.customer_id,
+            messages=tuple(messages),
+            facts=_facts(s, expect["reply_has"], lang, about, order, messages),
+            link_order=order.id if data.get("link") else None,
+            verify=_verifier(writes, order, order2, target),
+        )
+
+    tags = (source, data["cast"].split(":")[0], writes.split(":")[0])
+    return Task(f"{source}:{data['name']}", "customer", build, tags)
+
+
+def _about_second(data: dict[str, Any], writes: str) -> bool:
+    said = " ".join(data["messages"])
+    return writes == "cancel:order2" or ("{order2}" in said and "{order}" not in said)
+
+
+def load(paths: tuple[Path, ...], source: str) -> list[Task]:
+    tasks: list[Task] = []
+    for path in paths:
+        tasks += [task_from(item, source) for item in json.loads(path.read_text("utf-8"))]
+    return tasks
