@@ -48,7 +48,7 @@ _ADDRESS = re.compile(
     r"(?:\baddress\b[^,，。]{0,40}?\b(?:to|is)\b|\bdeliver(?:ed|y)?(?: it)?(?: instead)? to\b|"
     r"\bsend (?:it|them|the food|my order)?(?: instead)? to\b|\bbring (?:it )?to\b|"
     r"\bdrop.?off (?:at|to)\b|\bchange (?:it )?to\b|\bmove (?:it )?to\b|"
-    r"地址改[为成到]?|改地址[为成到]?|地址换[成到]?|换地址[为成到]?|改送到?|改到|改成|换到|送到|送去|"
+    r"地址改[为成到]?|改地址[为成到]?|地址换[成到]?|换地址[为成到]?|改送到?|改到|改成|换到|送到(?![了没吗])|送去|"
     r"新地址[是为]?)\s*[:：]?\s*(.{2,200})",
     re.I,
 )
@@ -68,6 +68,12 @@ _CLAIM = re.compile(
     r"我是(?:平台|你们的?|骑手|客服|管理员|员工|经理|店主|商家)|工号",
     re.I,
 )
+_HUMAN = re.compile(
+    r"\b(?:human|real person|person|someone|agent|representative|manager|supervisor|operator|"
+    r"staff|somebody|colleague)\b|人工|真人|客服|经理|主管|找人|转接",
+    re.I,
+)
+_CONFIRM = re.compile(r"\b(?:i confirm|confirmed|go ahead|do it)\b|确认|确定", re.I)
 _BOTH = re.compile(
     r"\b(?:both|all|each|every one)\b.{0,30}\border|\borders\b|"
     r"两单|两个订单|都到|分别|每一单|所有订单",
@@ -124,31 +130,40 @@ def clauses(text: str) -> list[str]:
     return [p for p in parts if len(fold(p)) >= 2]
 
 
-def _clause_intent(clause: str, guess: Guess) -> str:
+def _clause_intent(clause: str, guess: Guess) -> tuple[str, bool]:
+    """The clause's intent, and whether it is sure (a firm cue, or a clear margin)."""
     if _KEEP.search(clause):
-        return "keep"
+        return "keep", True
     if _CLAIM.search(clause) and len(fold(clause)) < 60:
-        return "other"
-    if guess.intent in ("address_query", "status", "other") and _ADDRESS.search(clause):
-        return "change_address"  # "can I still switch the address to IFC?" asks for it
-    return guess.intent
+        return "other", True
+    if guess.intent in ("address_query", "status", "other", "cancel_info"):
+        target, _ = _address(clause)
+        if target is not None and len(target) >= 3:
+            return "change_address", True  # "can I still switch the address to IFC?"
+    if guess.intent == "human" and not _HUMAN.search(clause):
+        # Words about people ("your colleague said", "my friend asked") are no request
+        # for one unless they ask for a person.
+        return guess.intent, False
+    return guess.intent, guess.sure
 
 
 def _requests(text: str) -> list[Request]:
     parts = clauses(text)
     guesses = classify(parts)
-    found = [
-        (Request(_clause_intent(p, g), p), g.sure or _KEEP.search(p) is not None)
-        for p, g in zip(parts, guesses, strict=True)
-    ]
+    found = []
+    for part, guess in zip(parts, guesses, strict=True):
+        intent, sure = _clause_intent(part, guess)
+        found.append((Request(intent, part), sure))
+    confirms = [r.intent == "yes" or bool(_CONFIRM.search(r.clause)) for r, _ in found]
     if any(sure for r, sure in found if r.intent != "other"):
         # Beside what is clearly asked, a fragment the model is unsure of says nothing.
         found = [(r, sure) for r, sure in found if sure or len(found) == 1]
+    if any(r.intent in WRITES and r.intent != "human" for r, _ in found):
+        # Beside a request about the order, "human" only counts when a person is asked for.
+        found = [(r, s) for r, s in found if r.intent != "human" or _HUMAN.search(r.clause)]
     kept: list[Request] = []
-    affirmed = False
+    affirmed = any(confirms)
     for request, _ in found:
-        if request.intent == "yes":
-            affirmed = True
         if request.intent in ("no", "keep") and not (affirmed and request.intent == "no"):
             # A change of mind takes back the writes said before it; a "no need to ask me"
             # after "yes, I confirm" is no change of mind.
@@ -228,6 +243,7 @@ def complains(text: str) -> bool:
 
 _LATE = re.compile(
     r"\blate\b|slow|took (?:so )?long|forever|ages|an hour|hours|waited|waiting so|delay|"
+    r"after the promised|past the promised|way after|way past|"
     r"迟|晚了|太晚|慢|超时|等了|好久|很久|半天|一个小时",
     re.I,
 )
@@ -235,3 +251,8 @@ _LATE = re.compile(
 
 def complains_late(text: str) -> bool:
     return bool(_LATE.search(text[:MAX_READ]))
+
+
+def unclear_complaint(reading: Reading, text: str) -> bool:
+    """Nothing clear was asked, but the message complains the food came late."""
+    return set(reading.intents) <= {"other", "greeting"} and complains_late(text)

@@ -9,6 +9,7 @@ is only proposed: the session's gate asks for the yes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from agents.customer.intents import (
     Request,
     complains_late,
     read_message,
+    unclear_complaint,
 )
 from agents.customer.phrasing import friendly_sentence
 from agents.customer.places import geocoder_for
@@ -120,6 +122,8 @@ class CustomerRules:
         again = self._dropped_again(reading, requests)
         if again is not None:
             return again
+        if unclear_complaint(reading, text):
+            requests = [Request("compensation", text)]
         intents = [r.intent for r in requests]
         if not intents or intents == ["other"]:
             return self._unclear(text)
@@ -156,6 +160,8 @@ class CustomerRules:
         if dropped is None:
             return None
         intents = {r.intent for r in requests} - {"other", "greeting", "no", "yes"}
+        if dropped["tool"] == "cancel_order" and _FEE.search(self.ctx.message):
+            intents = (intents - {"status", "cancel"}) | {"cancel_info"}
         order_id = dropped["arguments"].get("order_id")
         if dropped["tool"] == "change_address" and intents <= {"change_address", "status"}:
             place = reading.coords or self.ctx.location or self._locate(self.ctx.message)
@@ -319,6 +325,9 @@ class CustomerRules:
     ) -> str:
         pin = reading.coords or self.ctx.location
         address = reading.address or (held or {}).get("address")
+        if address is None and held is not None:
+            # Asked for the new address, the whole answer may be just that.
+            address = reading.plain_text if len(reading.plain_text) >= 3 else None
         if pin is not None:
             arguments = {
                 "order_id": order_id,
@@ -375,11 +384,16 @@ class CustomerRules:
         return self._propose("request_compensation", arguments, said)
 
 
+_FEE = re.compile(r"\bfee|charge|cost|how much|pay|free\b|多少钱|扣多少|收费|扣钱|费用|要钱", re.I)
+
+
 def _continues(held: dict[str, Any], reading: Reading) -> bool:
     """Whether the message completes the held request (an order id, an address, a pin)
     rather than asking for something new."""
     intents = set(reading.intents) - {"other", "greeting", "yes"}
     if held["intent"] == "change_address":
+        if reading.coords:
+            return True
         if intents - {"change_address"}:
             return False
         return bool(reading.address or reading.coords or reading.plain_text)
