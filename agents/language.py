@@ -25,6 +25,8 @@ _EMOJI = {
     "🙅": " no ",
     "✋": " no ",
 }
+# Yes only as the whole message: "please cancel my order" is a request, "right, and..." too.
+_ALONE = {"please", "right", "要", "对", "k", "y"}
 _PUNCT = re.compile(r"[\s!！?？.。,，、~～…;；:：\"'“”‘’()（）\[\]【】*_\-]+")
 
 YES_WORDS = (
@@ -121,7 +123,7 @@ def is_yes(text: str) -> bool:
     if head is None:
         return False
     rest = folded[len(head) :].strip()
-    if _NEGATIVE.search(rest):
+    if _NEGATIVE.search(rest) or (rest and head in _ALONE):
         return False
     if _CJK.search(rest):
         return not _ZH_FILLER.sub("", rest.replace(" ", "")).strip()

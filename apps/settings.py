@@ -17,6 +17,7 @@ from db.engine import default_database_url, normalize_url
 if TYPE_CHECKING:
     from agents.llm import LLMConfig
     from agents.runtime.strategy import Strategy, ToolMode
+    from routing.geocode import Geocoder
 
 UNSAFE_SECRET = "changethis"
 
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     # How a model's tool calls are read: "auto" is the server's own tool calling, and a
     # JSON grammar for a model run in-process (it has no tool parser).
     llm_tool_calls: Literal["auto", "native", "grammar"] = "auto"
+    # A Nominatim- or Pelias-style search endpoint for addresses the store does not know
+    # (https://nominatim.example, or https://pelias.example/v1); unset: known places only.
+    geocoder_url: str | None = None
     # Shared rate limits for several API workers (redis://host:6379/0); unset: per process.
     redis_url: str | None = None
 
@@ -80,6 +84,12 @@ class Settings(BaseSettings):
             resolve_tool_mode(self.llm_tool_calls, kind),
         )
 
+    def geocoder(self) -> Geocoder | None:
+        """The search endpoint addresses are located with beside the known places, if any."""
+        from routing.geocode import SearchGeocoder
+
+        return SearchGeocoder(self.geocoder_url) if self.geocoder_url else None
+
     @property
     def link_base(self) -> str:
         return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
@@ -96,6 +106,10 @@ class Settings(BaseSettings):
             ("redis://", "rediss://", "unix://")
         ):
             raise ValueError(f"redis_url: {self.redis_url!r} is not a redis:// URL")
+        if self.geocoder_url is not None and not self.geocoder_url.startswith(
+            ("http://", "https://")
+        ):
+            raise ValueError(f"geocoder_url: {self.geocoder_url!r} is not an http(s):// URL")
         secret = self.secret_key.get_secret_value()
         if self.environment == "production" and (secret == UNSAFE_SECRET or len(secret) < 32):
             raise ValueError(

@@ -117,13 +117,16 @@ class CustomerRules:
         reading = read_message(text)
         held, self.awaiting = self.awaiting, None
         requests = list(reading.requests)
-        if held is not None and _continues(held, reading):
+        if held is not None and _continues(held, reading, self.ctx.location is not None):
             requests = [Request(held["intent"], text)]
         again = self._dropped_again(reading, requests)
         if again is not None:
             return again
         if unclear_complaint(reading, text):
             requests = [Request("compensation", text)]
+        if self.ctx.location is not None and {r.intent for r in requests} <= _PIN_ALONE:
+            # A shared location with no other request is where the food should go now.
+            requests = [Request("change_address", text)]
         intents = [r.intent for r in requests]
         if not intents or intents == ["other"]:
             return self._unclear(text)
@@ -167,17 +170,23 @@ class CustomerRules:
             place = reading.coords or self.ctx.location or self._locate(self.ctx.message)
             if place is not None and order_id is not None:
                 return self._change_address(int(order_id), reading, self.ctx.message, None)
-        questions = intents & {"cancel_info", "status", "address_query"}
-        if questions and not intents - questions and order_id is not None:
-            tool = dropped["tool"]
-            if tool == "cancel_order":
-                answer = self._read(Request("status", self.ctx.message), reading)
-                if "cancel_info" in questions:
-                    answer = self._cancel_info(int(order_id))
-                return f"{answer} {self._propose(tool, {'order_id': order_id})}"
-            if tool == "request_compensation":
-                args = {k: v for k, v in dropped["arguments"].items() if k != "amount_minor"}
-                return self._propose(tool, args, dropped["complaint"])
+        # A question about the write itself ("how much is the fee?") is answered, and the
+        # write asked about again; any other question leaves it dropped.
+        if (
+            dropped["tool"] == "request_compensation"
+            and order_id
+            and (
+                reading.amount_minor
+                or _HAGGLE.search(self.ctx.message)
+                or (reading.order_ids == () and _AMOUNT_ONLY.search(self.ctx.message))
+            )
+        ):
+            # Haggling over the offer: the cap stands, and is offered again.
+            args = {k: v for k, v in dropped["arguments"].items() if k != "amount_minor"}
+            return self._propose("request_compensation", args, dropped["complaint"])
+        if dropped["tool"] == "cancel_order" and "cancel_info" in intents and order_id:
+            answer = self._cancel_info(int(order_id))
+            return f"{answer} {self._propose('cancel_order', {'order_id': order_id})}"
         return None
 
     def _unclear(self, text: str) -> str:
@@ -384,15 +393,22 @@ class CustomerRules:
         return self._propose("request_compensation", arguments, said)
 
 
+_HAGGLE = re.compile(
+    r"\b(?:not enough|more|too little|too low|only|that's it|is that all|full refund)\b|"
+    r"不够|太少|至少|就这么点|才这么|全额|多赔",
+    re.I,
+)
+_AMOUNT_ONLY = re.compile(r"\b\d{2,5}\b|\d+\s*(?:块|元)")
+_PIN_ALONE = {"other", "greeting", "yes", "status", "change_address", "address_query"}
 _FEE = re.compile(r"\bfee|charge|cost|how much|pay|free\b|多少钱|扣多少|收费|扣钱|费用|要钱", re.I)
 
 
-def _continues(held: dict[str, Any], reading: Reading) -> bool:
+def _continues(held: dict[str, Any], reading: Reading, located: bool = False) -> bool:
     """Whether the message completes the held request (an order id, an address, a pin)
     rather than asking for something new."""
     intents = set(reading.intents) - {"other", "greeting", "yes"}
     if held["intent"] == "change_address":
-        if reading.coords:
+        if reading.coords or located:
             return True
         if intents - {"change_address"}:
             return False

@@ -21,6 +21,7 @@ from agents.runtime import ConversationBusyError, Strategy, ToolMode, Turn
 from apps.api.errors import ApiError
 from apps.api.tokens import TrackToken
 from db.models import Customer
+from routing.geocode import Geocoder
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ChatSettings:
     max_turns: int
     strategy: Strategy
     tool_mode: ToolMode
+    search: Geocoder | None = None
 
 
 class ChatSessions:
@@ -68,8 +70,10 @@ class ChatSessions:
             order_id=claims.order_id,
         )
 
-    def turn(self, claims: TrackToken, message: str) -> Turn:
-        """One customer message in, the agent's turn out."""
+    def turn(
+        self, claims: TrackToken, message: str, location: tuple[float, float] | None = None
+    ) -> Turn:
+        """One customer message in (with the location it shared, if any), the turn out."""
         from agents.customer.agent import CustomerAgent
 
         conversation_id = self._conversation(claims)
@@ -91,9 +95,10 @@ class ChatSessions:
             tool_mode=self.settings.tool_mode,
             order_id=claims.order_id,
             conversation_id=conversation_id,
+            search=self.settings.search,
         )
         try:
-            return agent.handle(message)
+            return agent.handle(message, location)
         except ConversationBusyError as exc:
             raise ApiError(
                 409, "busy", f"message: {exc}; send it again in a moment", "message"

@@ -135,8 +135,16 @@ class StaffingPlanOut(BaseModel):
     rows: list[StaffingRowOut]
 
 
+class LocationIn(BaseModel):
+    """A spot the customer shared: the browser's location, or a tap on the map."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class ChatIn(BaseModel):
     message: str
+    location: LocationIn | None = None
 
 
 def chat_in(max_chars: int) -> type[ChatIn]:

@@ -25,6 +25,8 @@ from apps.cli.common import (
 from apps.cli.llm import LlmBaseUrl, LlmModel, LlmTimeout, llm_config
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from agents.llm import ChatModel
     from agents.runtime import Strategy, ToolMode, Turn
 
@@ -99,11 +101,27 @@ def _runtime(
     return (None if config is None else make_chat_model(config)), chosen, mode
 
 
-def _converse(agent: _Agent, as_json: bool) -> None:
-    for line in sys.stdin:
+def _check_order(engine: Engine, customer_id: int, order_id: int | None) -> None:
+    from sqlalchemy.orm import Session
+
+    from db.models import Order
+
+    if order_id is None:
+        return
+    with Session(engine) as session:
+        order = session.get(Order, order_id)
+    if order is None or order.customer_id != customer_id:
+        raise fail(f"--order: order {order_id} is not an order of customer {customer_id}")
+
+
+def _converse(agent: _Agent, as_json: bool, max_chars: int) -> None:
+    for number, line in enumerate(sys.stdin, start=1):
         text = line.strip()
         if not text:
             continue
+        if len(text) > max_chars:
+            # Refused before anything reads it, as the API refuses it (LONGCAT_MAX_MESSAGE_CHARS).
+            raise fail(f"message on line {number}: longer than {max_chars} characters")
         turn = agent.handle(text)
         for warning in turn.warnings:
             if warning == turn.error:
@@ -123,6 +141,14 @@ def customer(
     customer_id: Annotated[
         int, typer.Option("--customer", help="The signed-in customer (from the session).")
     ],
+    order_id: Annotated[
+        int | None,
+        typer.Option(
+            "--order",
+            help="The order a tracking link was signed for: the chat acts on that order only.",
+            show_default=False,
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
     strategy: StrategyOption = None,
@@ -135,16 +161,26 @@ def customer(
 ) -> None:
     """Customer service for one customer: order status, cancel, address, compensation."""
     from agents.customer.agent import CustomerAgent, CustomerNotFoundError
+    from agents.customer.classifier import warm_up
 
     engine = open_store(database_url)
+    _check_order(engine, customer_id, order_id)
     chat, chosen, mode = _runtime(strategy, tool_calls, no_model, model, base_url, timeout)
+    warm_up()
     try:
         agent = CustomerAgent(
-            engine, customer_id, model=chat, clock=_clock(now), strategy=chosen, tool_mode=mode
+            engine,
+            customer_id,
+            model=chat,
+            clock=_clock(now),
+            strategy=chosen,
+            tool_mode=mode,
+            order_id=order_id,
+            search=load_settings(database_url).geocoder(),
         )
     except CustomerNotFoundError as exc:
         raise fail(str(exc)) from exc
-    _converse(agent, json)
+    _converse(agent, json, load_settings(database_url).max_message_chars)
 
 
 def dispatch(
@@ -175,7 +211,7 @@ def dispatch(
         strategy=chosen,
         tool_mode=mode,
     )
-    _converse(agent, json)
+    _converse(agent, json, load_settings(database_url).max_message_chars)
 
 
 def register(app: typer.Typer) -> None:

@@ -52,7 +52,8 @@ def build_router(max_chars: int) -> APIRouter:
     async def chat(request: Request, claims: TrackedOrder, body: body_model) -> StreamingResponse:
         """Send the customer's message; the agent's reply streams back as Server-Sent Events."""
         sessions = request.app.state.chats
-        turn = await run_in_threadpool(sessions.turn, claims, body.message.strip())
+        where = (body.location.lat, body.location.lon) if body.location else None
+        turn = await run_in_threadpool(sessions.turn, claims, body.message.strip(), where)
         return StreamingResponse(
             reply_events(turn),
             media_type="text/event-stream",

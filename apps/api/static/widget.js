@@ -4,7 +4,9 @@
  *           data-api="https://api.example" data-token="TRACKING_TOKEN"></script>
  *
  * Without data-token the widget reads ?token= from the page address. Replies stream in as
- * they arrive and are shown as plain text; the conversation survives page reloads.
+ * they arrive and are shown as plain text; the conversation survives page reloads. The 📍
+ * button shares the browser's location with a message; a host page can share a spot the
+ * customer tapped on its map with window.LongCatChat.share(lat, lon).
  */
 (function () {
   "use strict";
@@ -35,7 +37,8 @@
     ".lc-user{background:#eef;margin-left:auto}.lc-bot{background:#f4f4f4}",
     ".lc-error{background:#fff3f0;color:#a33}.lc-form{display:flex;border-top:1px solid #eee}",
     ".lc-input{flex:1;border:0;padding:10px;font:inherit}.lc-send{border:0;background:#ffc300;",
-    "padding:0 14px;font:inherit;cursor:pointer}"
+    "padding:0 14px;font:inherit;cursor:pointer}.lc-pin{border:0;background:#fff;padding:0 10px;",
+    "font:inherit;cursor:pointer}"
   ].join(""));
   var button = el("button", { "class": "lc-button", type: "button", "aria-label": "Chat with us" }, "Chat with us");
   var panel = el("div", { "class": "lc-panel", role: "dialog", "aria-label": "Customer service chat" });
@@ -44,7 +47,9 @@
   var input = el("input", { "class": "lc-input", name: "message", maxlength: "1000",
     placeholder: "Ask about your order…", autocomplete: "off" });
   var send = el("button", { "class": "lc-send", type: "submit" }, "Send");
-  form.appendChild(input); form.appendChild(send);
+  var pin = el("button", { "class": "lc-pin", type: "button", title: "Share my location",
+    "aria-label": "Share my location" }, "📍");
+  form.appendChild(pin); form.appendChild(input); form.appendChild(send);
   panel.appendChild(el("div", { "class": "lc-head" }, "LongCat delivery help"));
   panel.appendChild(log); panel.appendChild(form);
   document.head.appendChild(style);
@@ -76,7 +81,7 @@
     return "Sorry, we could not reach customer service. Please try again shortly.";
   }
 
-  async function ask(text) {
+  async function ask(text, location) {
     bubble("user", text); remember("user", text);
     var reply = bubble("bot", "…");
     var shown = "";
@@ -84,7 +89,7 @@
     try {
       var response = await fetch(api + "/api/chat/" + encodeURIComponent(token), {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ message: text })
+        body: JSON.stringify(location ? { message: text, location: location } : { message: text })
       });
       if (!response.ok || !response.body) { throw { status: response.status }; }
       var reader = response.body.getReader();
@@ -124,5 +129,21 @@
     input.value = "";
     ask(text);
   });
-  window.LongCatChat = { ask: ask };
+
+  // A location goes with a message: what the customer typed, or a plain "my location".
+  function share(lat, lon) {
+    var text = input.value.trim() || "📍 My location";
+    input.value = "";
+    panel.classList.add("lc-open");
+    ask(text, { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 });
+  }
+  pin.addEventListener("click", function () {
+    if (!navigator.geolocation) { bubble("error", "This browser cannot share a location."); return; }
+    navigator.geolocation.getCurrentPosition(
+      function (pos) { share(pos.coords.latitude, pos.coords.longitude); },
+      function () { bubble("error", "The location could not be read; you can tap the spot on the map."); },
+      { enableHighAccuracy: true, timeout: 10000 }
+    );
+  });
+  window.LongCatChat = { ask: ask, share: share };
 })();

@@ -21,6 +21,14 @@ def agent(engine: Engine, customer_id: int, model: ChatModel | None = None) -> C
     return CustomerAgent(engine, customer_id, model=model, clock=lambda: SEEDED_NOW)
 
 
+def second_open_order(engine: Engine, first: Order) -> int:
+    """Give ``first``'s customer a second open order (the store's only confirmed one)."""
+    with Session(engine) as s, s.begin():
+        other = world.sole_open_order(s, "confirmed")
+        other.customer_id = first.customer_id
+        return other.id
+
+
 def status_of(engine: Engine, order_id: int) -> str:
     with Session(engine) as session:
         order = session.get(Order, order_id)

@@ -22,9 +22,13 @@ def run(
     tool: str,
     confirmed: bool = False,
     complaint: str | None = None,
+    link: int | None = None,
     **arguments: Any,
 ) -> dict[str, Any]:
-    context = CustomerContext(who, SEEDED_NOW, None, complaint)
+    if complaint is None and "lat" in arguments:
+        # Coordinates count only as the customer's own (typed, or a shared pin).
+        complaint = f"my location: {arguments['lat']}, {arguments['lon']}"
+    context = CustomerContext(who, SEEDED_NOW, None, complaint, link_order_id=link)
     record = call_tool(
         engine,
         TOOLS[tool],
@@ -149,6 +153,75 @@ def test_address_change_frees_an_assigned_order_for_redispatch(seeded_engine: En
         "confirmed",
         None,
     )
+
+
+def test_invented_coordinates_are_refused(seeded_engine: Engine) -> None:
+    """Coordinates the customer never gave (a model's guess) are refused, whatever they are."""
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "placed")
+    result = run(
+        seeded_engine,
+        target.customer_id,
+        "change_address",
+        True,
+        complaint="please deliver to the office",
+        order_id=target.id,
+        address="the office",
+        lat=31.24,
+        lon=121.501,
+    )
+    assert result["reason"] == "coordinates_not_given"
+    assert order(seeded_engine, target.id).dropoff_address == target.dropoff_address
+
+
+def test_addresses_are_geocoded_or_not_written(seeded_engine: Engine) -> None:
+    """Without coordinates the address goes through the geocoder: a landmark is placed at
+    the landmark, "my home" at the saved address, a far city is refused as outside the area,
+    and a street the store does not know (even with its district's name) is not written."""
+    from db.models import Customer, Place
+
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, "placed")
+        tower = s.scalars(select(Place).where(Place.name == "Shanghai Tower")).one()
+        home = s.get(Customer, target.customer_id)
+    who, oid = target.customer_id, target.id
+    landmark = run(seeded_engine, who, "change_address", order_id=oid, address="上海中心大厦")
+    assert (landmark["lat"], landmark["lon"]) == (tower.lat, tower.lon)
+    at_home = run(seeded_engine, who, "change_address", order_id=oid, address="to my home pls")
+    assert (at_home["lat"], at_home["lon"], at_home["address"]) == (
+        home.lat,
+        home.lon,
+        home.address,
+    )
+    far = run(seeded_engine, who, "change_address", order_id=oid, address="West Lake, Hangzhou")
+    assert far["reason"] == "outside_area"
+    street = run(
+        seeded_engine,
+        who,
+        "change_address",
+        True,
+        order_id=oid,
+        address="No. 9 Fuzhou Road, Lujiazui",
+    )
+    assert street["reason"] == "not_located"
+    assert order(seeded_engine, oid).dropoff_address == target.dropoff_address
+
+
+def test_a_link_chat_reaches_only_its_order(seeded_engine: Engine) -> None:
+    """From an order's tracking link, another order of the same customer is out of reach for
+    every tool, and the list of orders shows only the link's order."""
+    from tests.agents.customer.test_graph import second_open_order
+
+    with Session(seeded_engine) as s:
+        first = world.sole_open_order(s, "placed")
+    second = second_open_order(seeded_engine, first)
+    who = first.customer_id
+    for tool, extra in [("order_status", {}), ("cancel_order", {"accepted_fee_minor": 10**6})]:
+        result = run(seeded_engine, who, tool, True, link=first.id, order_id=second, **extra)
+        assert result["reason"] == "other_link", tool
+    listed = run(seeded_engine, who, "list_orders", link=first.id)
+    assert [o["order_id"] for o in listed["orders"]] == [first.id]
+    assert order(seeded_engine, second).status != "cancelled"
 
 
 def test_address_change_refused_after_pickup(seeded_engine: Engine) -> None:
