@@ -73,6 +73,9 @@ _HUMAN = re.compile(
     r"staff|somebody|colleague)\b|人工|真人|客服|经理|主管|找人|转接",
     re.I,
 )
+_CHANGE = re.compile(
+    r"\b(?:change|switch|move|send|deliver|bring|update|redirect)\b|改|换|送到|送去", re.I
+)
 _CONFIRM = re.compile(r"\b(?:i confirm|confirmed|go ahead|do it)\b|确认|确定", re.I)
 _BOTH = re.compile(
     r"\b(?:both|all|each|every one)\b.{0,30}\border|\borders\b|"
@@ -138,7 +141,7 @@ def _clause_intent(clause: str, guess: Guess) -> tuple[str, bool]:
         return "other", True
     if guess.intent in ("address_query", "status", "other", "cancel_info"):
         target, _ = _address(clause)
-        if target is not None and len(target) >= 3:
+        if target is not None and len(target) >= 3 and _CHANGE.search(clause):
             return "change_address", True  # "can I still switch the address to IFC?"
     if guess.intent == "human" and not _HUMAN.search(clause):
         # Words about people ("your colleague said", "my friend asked") are no request

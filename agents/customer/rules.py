@@ -340,7 +340,7 @@ class CustomerRules:
         if pin is not None:
             arguments = {
                 "order_id": order_id,
-                "address": address or say(self.lang, "pinned"),
+                "address": address or f"{say(self.lang, 'pinned')} ({pin[0]:.5f}, {pin[1]:.5f})",
                 "lat": pin[0],
                 "lon": pin[1],
             }

@@ -1,10 +1,10 @@
-"""Language detection and yes/no reading, in English and Chinese."""
+"""Language detection and yes/no reading, in English and Chinese, the way people write them."""
 
 from __future__ import annotations
 
 import pytest
 
-from agents.language import detect_language, is_no, is_yes
+from agents.language import detect_language, is_no, is_plain_no, is_yes
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,36 @@ def test_no(text: str) -> None:
 def test_anything_else_is_neither(text: str) -> None:
     """A yes with more attached, "yesterday" or "not sure" reads as neither yes nor no."""
     assert not is_yes(text) and not is_no(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ok do it", "sure go ahead", "👍", "ugh fine, ok do it", "yep cancel it", "行吧 取消",
+     "嗯嗯 确认取消", "没问题", "no problem", "sure that works", "确认修改", "go for it"],
+)  # fmt: skip
+def test_yes_in_ordinary_words(text: str) -> None:
+    """A yes may come with the request said again and some filler, or as an emoji."""
+    assert is_yes(text) and not is_no(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no wait, keep it", "nah keep it", "never mind", "👎", "不用了", "先不", "don't cancel it"],
+)
+def test_no_in_ordinary_words(text: str) -> None:
+    """A no may take the write back in words ("keep it", "don't cancel it")."""
+    assert is_no(text) and not is_yes(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["please cancel my order", "yes but first tell me where it is", "好久了", "是不是到了"]
+)
+def test_requests_that_start_like_a_yes_are_not_one(text: str) -> None:
+    """A yes runs a write, so a request or a question that starts like one is not a yes."""
+    assert not is_yes(text)
+
+
+def test_a_no_with_a_new_request_is_not_a_plain_no() -> None:
+    """ "no wait, Raffles City" declines and asks for something else; "nah keep it" only declines."""
+    assert is_no("no wait, Raffles City") and not is_plain_no("no wait, Raffles City")
+    assert is_plain_no("nah keep it") and is_plain_no("算了")

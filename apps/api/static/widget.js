@@ -48,7 +48,11 @@
     placeholder: "Ask about your order…", autocomplete: "off" });
   var send = el("button", { "class": "lc-send", type: "submit" }, "Send");
   var pin = el("button", { "class": "lc-pin", type: "button", title: "Share my location",
-    "aria-label": "Share my location" }, "📍");
+    "aria-label": "Share my location" });
+  // Drawn, not an emoji: a phone or kiosk without an emoji font still shows the pin.
+  pin.innerHTML = '<svg width="16" height="20" viewBox="0 0 16 20" aria-hidden="true">' +
+    '<path d="M8 0C3.6 0 0 3.4 0 7.6 0 13.3 8 20 8 20s8-6.7 8-12.4C16 3.4 12.4 0 8 0z" fill="#e74c3c"/>' +
+    '<circle cx="8" cy="7.6" r="3" fill="#fff"/></svg>';
   form.appendChild(pin); form.appendChild(input); form.appendChild(send);
   panel.appendChild(el("div", { "class": "lc-head" }, "LongCat delivery help"));
   panel.appendChild(log); panel.appendChild(form);
@@ -132,7 +136,7 @@
 
   // A location goes with a message: what the customer typed, or a plain "my location".
   function share(lat, lon) {
-    var text = input.value.trim() || "📍 My location";
+    var text = input.value.trim() || "My location";
     input.value = "";
     panel.classList.add("lc-open");
     ask(text, { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 });

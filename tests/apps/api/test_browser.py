@@ -87,3 +87,66 @@ def test_tracking_page_and_widget(server: str, browser, order_of, backend: str) 
     page.reload()
     page.click(".lc-button")
     assert page.locator(".lc-msg.lc-user").first.text_content() == "where is my order?"
+
+
+def _last_bot_reply(page) -> str:
+    page.wait_for_function(
+        "(() => { const m = document.querySelectorAll('.lc-msg.lc-bot');"
+        " const t = m.length ? m[m.length - 1].textContent : ''; return t.length > 5 && t !== '…'; })()",
+        timeout=30_000,
+    )
+    return page.locator(".lc-msg.lc-bot").last.text_content()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_sharing_a_location_from_the_widget(
+    server: str, browser, order_of, seeded_url: str, backend: str
+) -> None:
+    """The 📍 button sends the browser's location with the message; the agent proposes it as
+    the new drop-off and the customer's "yes" writes exactly those coordinates. A tap on the
+    map sends the tapped spot the same way."""
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Order
+
+    order = order_of("placed")
+    spot = {"latitude": 31.2352, "longitude": 121.4786}
+    context = browser.new_context(
+        viewport={"width": 1000, "height": 900}, permissions=["geolocation"], geolocation=spot
+    )
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort(),
+    )
+    page.goto(f"{server}/track/{token_for(order)}")
+    page.wait_for_function("document.getElementById('status').textContent.includes('order')")
+    page.click(".lc-button")
+    page.click(".lc-pin")
+    ask = _last_bot_reply(page)
+    assert str(order.id) in ask and "yes" in ask
+    page.fill(".lc-input", "yes")
+    page.click(".lc-send")
+    page.wait_for_function(
+        "document.querySelectorAll('.lc-msg.lc-bot').length >= 2 &&"
+        " !document.querySelectorAll('.lc-msg.lc-bot')[1].textContent.startsWith('…')",
+        timeout=30_000,
+    )
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        after = session.get(Order, order.id)
+        assert (after.dropoff_lat, after.dropoff_lon) == (spot["latitude"], spot["longitude"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tracking-page-shared-location.png"), full_page=True)
+    before = page.locator(".lc-msg.lc-bot").count()
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    page.wait_for_function(
+        f"document.querySelectorAll('.lc-msg.lc-bot').length > {before} &&"
+        " !Array.from(document.querySelectorAll('.lc-msg.lc-bot')).pop().textContent.startsWith('…')",
+        timeout=30_000,
+    )
+    tapped = page.locator(".lc-msg.lc-bot").last.text_content()
+    assert "yes" in tapped and str(order.id) in tapped
+    context.close()

@@ -56,3 +56,57 @@ def test_turn_cap(seeded_url: str, order_of) -> None:
         last = c.post(f"/api/chat/{token}", json={"message": "where is my order"})
     assert codes[:2] == [200, 200]
     assert last.status_code == 429 and last.json()["error"]["code"] == "turn_limit"
+
+
+def test_a_shared_location_changes_the_address_on_yes(seeded_url: str, client: TestClient) -> None:
+    """A location sent with a message (the widget's 📍 button or a tap on the map) becomes
+    the proposed drop-off, written with those coordinates only after "yes"."""
+    from sqlalchemy.orm import Session
+
+    from agents.eval import world
+    from db.engine import make_engine
+    from db.models import Order
+
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        order = world.sole_open_order(session, "placed")
+    token = token_for(order)
+    spot = {"lat": 31.2352, "lon": 121.4786}
+    body = {"message": "please bring it here instead", "location": spot}
+    ask = events(client.post(f"/api/chat/{token}", json=body).text)[-1][1]
+    assert "yes" in ask["reply"] and str(order.id) in ask["reply"]
+    done = events(client.post(f"/api/chat/{token}", json={"message": "yes"}).text)[-1][1]
+    assert done["tool_calls"][0]["result"]["status"] == "ok"
+    with Session(engine) as session:
+        after = session.get(Order, order.id)
+        assert (after.dropoff_lat, after.dropoff_lon) == (spot["lat"], spot["lon"])
+    bad = client.post(
+        f"/api/chat/{token}", json={"message": "here", "location": {"lat": 91, "lon": 0}}
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "location.lat"
+
+
+def test_a_link_chat_does_not_reach_the_customers_other_order(
+    seeded_url: str, client: TestClient
+) -> None:
+    """From one order's link, cancelling the customer's other order is refused with the
+    pointer to that order's own link, and nothing is written."""
+    from sqlalchemy.orm import Session
+
+    from agents.eval import world
+    from db.engine import make_engine
+    from db.models import Order
+    from tests.agents.customer.test_graph import second_open_order
+
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        first = world.sole_open_order(session, "placed")
+    other = second_open_order(engine, first)
+    token = token_for(first)
+    reply = events(
+        client.post(f"/api/chat/{token}", json={"message": f"cancel order {other}"}).text
+    )
+    client.post(f"/api/chat/{token}", json={"message": "yes"})
+    assert "own tracking link" in reply[-1][1]["reply"]
+    with Session(engine) as session:
+        assert session.get(Order, other).status == "confirmed"

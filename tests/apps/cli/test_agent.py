@@ -159,3 +159,31 @@ def test_bad_strategy_is_refused(seeded_url: str) -> None:
         input="hi\n",
     )
     assert result.exit_code == 1 and "--strategy" in result.stderr and "rules" in result.stderr
+
+
+def test_an_over_long_message_is_refused_before_it_is_read(seeded_url: str) -> None:
+    """A line over LONGCAT_MAX_MESSAGE_CHARS ends the run with an error naming the line and
+    the limit; the lines before it were answered."""
+    result = CliRunner().invoke(
+        app,
+        ["agent", "customer", "--customer", "1", "--json", "--no-model", "--database-url",
+         seeded_url, "--now", NOW],
+        input="hello\n" + "x" * 96_000 + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert "line 2" in result.stderr and "1000 characters" in result.stderr
+
+
+def test_order_must_be_the_customers(seeded_url: str) -> None:
+    """--order (a tracking link's order) must belong to --customer."""
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        target = world.sole_open_order(session, "placed")
+    result = CliRunner().invoke(
+        app,
+        ["agent", "customer", "--customer", str(target.customer_id + 1), "--order",
+         str(target.id), "--no-model", "--database-url", seeded_url],
+        input="hi\n",
+    )  # fmt: skip
+    assert result.exit_code == 1 and "--order" in result.stderr
