@@ -14,6 +14,17 @@ import unicodedata
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _EMOJI = {
+    "❓": " ? ",
+    "❔": " ? ",
+    "⏰": " when ",
+    "⏳": " when ",
+    "⌛": " when ",
+    "🕐": " when ",
+    "🍕": " food ",
+    "🍔": " food ",
+    "🍜": " food ",
+    "🍱": " food ",
+    "🥡": " food ",
     "👍": " yes ",
     "👌": " yes ",
     "✅": " yes ",
@@ -26,7 +37,7 @@ _EMOJI = {
     "✋": " no ",
 }
 # Yes only as the whole message: "please cancel my order" is a request, "right, and..." too.
-_ALONE = {"please", "right", "要", "对", "k", "y"}
+_ALONE = {"please", "right", "要", "对", "k", "y", "en", "xing", "cool", "可"}
 _PUNCT = re.compile(r"[\s!！?？.。,，、~～…;；:：\"'“”‘’()（）\[\]【】*_\-]+")
 
 YES_WORDS = (
@@ -35,11 +46,16 @@ YES_WORDS = (
     "agreed", "deal", "absolutely", "definitely", "of course", "please", "please do", "go ahead",
     "go for it", "do it", "proceed", "sounds good", "thats fine", "that's fine", "that works",
     "perfect", "great", "sure thing", "why not", "yes please", "i do", "i confirm", "approve",
-    "no problem", "no worries", "yes i confirm", "yes sure", "yes ok",
+    "no problem", "no worries", "yes i confirm", "yes sure", "yes ok", "do the thing", "bet",
+    "lovely", "wonderful", "that would be lovely", "that would be great", "that would be nice",
+    "that would be wonderful", "that would be perfect", "sounds great", "sounds fine", "go on",
+    "alright then", "yass", "yasss", "yah", "ok lovely", "cool", "works for me", "fine by me",
+    "hao", "hao de", "haode", "ke yi", "keyi", "dui", "shi de", "shide", "xing", "en", "enen",
     "是", "是的", "是滴", "好", "好的", "好滴", "好吧", "好啊", "好呀", "确认", "确定", "可以",
     "可以的", "对", "对的", "行", "行吧", "行的", "嗯", "嗯嗯", "恩", "没问题", "同意", "要",
     "就这样", "中", "ok吧", "麻烦了", "辛苦了", "那就这样", "就按你说的", "按你说的",
-    "那就按你说的来", "那就按你说的", "也行", "也可以", "成",
+    "那就按你说的来", "那就按你说的", "也行", "也可以", "成", "可", "嗯呐", "嗯哪", "阔以",
+    "可以可以", "好嘞", "好哒", "安排", "冲", "ok的", "没毛病", "就这么办", "那就这样吧", "妥",
 )  # fmt: skip
 NO_WORDS = (
     "n", "no", "nope", "nah", "na", "no thanks", "no thank you", "not now", "never mind",
@@ -55,13 +71,14 @@ _FILLER = {
     "it", "that", "this", "then", "now", "thanks", "thank", "you", "thx", "ty", "pls", "plz",
     "please", "just", "do", "go", "ahead", "cancel", "change", "the", "order", "address", "my",
     "fine", "ok", "okay", "sure", "yes", "yeah", "so", "and", "lol", "haha", "accept", "fee",
-    "with", "is", "a", "i", "pay", "compensation", "am", "handover", "hand", "over",
-    "give", "me", "whatever", "can", "works", "take", "ill", "that's", "thats", "good",
-    "one", "amount", "offer", "deal", "get", "colleague", "human",
+    "with", "is", "a", "i", "pay", "compensation", "am", "handover", "hand", "over", "give",
+    "me", "whatever", "can", "works", "take", "ill", "that's", "thats", "good", "one", "amount",
+    "offer", "deal", "get", "colleague", "human", "dear", "much", "would", "be", "wonderful",
+    "lovely", "great", "really", "very", "appreciate", "sir", "madam", "mate", "bro",
 }  # fmt: skip
 _ZH_FILLER = re.compile(
     r"(吧|啊|呀|吗|呢|哦|噢|啦|了|的|就|那|麻烦|你|谢谢|取消|改|地址|确认|订单|给我|帮我|处理|赔偿|"
-    r"转人工|提交|执行|按这个|这样|来|办|修改|改吧|吧|给|就行|行|好)+"
+    r"转人工|提交|执行|按这个|这样|来|办|修改|改吧|吧|给|就行|行|好|赔|补偿|退)+"
 )
 _NEGATIVE = re.compile(
     r"\b(no|not|don ?t|dont|never|wait|stop|hold on|keep|nope|nah|cancel that)\b|"
@@ -89,7 +106,7 @@ def detect_language(text: str, current: str) -> str:
     ``current``, since a Chinese customer types them too."""
     if _CJK.search(text):
         return "zh"
-    if _LATIN_WORD.search(text) and not (is_yes(text) or is_no(text)):
+    if _LATIN_WORD.search(text) and not (is_yes(text) or is_plain_no(text)):
         return "en"
     return current
 

@@ -158,7 +158,7 @@ def _requests(text: str) -> list[Request]:
         intent, sure = _clause_intent(part, guess)
         found.append((Request(intent, part), sure))
     confirms = [r.intent == "yes" or bool(_CONFIRM.search(r.clause)) for r, _ in found]
-    if any(sure for r, sure in found if r.intent != "other"):
+    if any(sure for r, sure in found if r.intent not in ("other", "greeting", "yes", "no")):
         # Beside what is clearly asked, a fragment the model is unsure of says nothing.
         found = [(r, sure) for r, sure in found if sure or len(found) == 1]
     if any(r.intent in WRITES and r.intent != "human" for r, _ in found):

@@ -42,8 +42,8 @@ STATUS_TEXT = {
     },
     "zh": {
         "placed": "正在等待商家接单",
-        "confirmed": "{merchant}正在备餐",
-        "assigned": "骑手正在前往{merchant}取餐",
+        "confirmed": "：{merchant}正在备餐",
+        "assigned": "：骑手正在前往{merchant}取餐",
         "picked_up": "骑手已取餐，正在配送途中",
         "delivered": "已于{delivered}送达",
         "cancelled": "已取消",
@@ -79,6 +79,7 @@ TEXT = {
         "cancel_info_free": "Order {order_id} can be cancelled until the courier picks it up; "
         "cancelling now is free (no fee).",
         "kept": "OK, I won't cancel order {order_id}.",
+        "no_more": "Sorry, I can't offer more than that. ",
         "pinned": "Shared location",
         "later": " After that, tell me again about {what} and I'll help with it.",
         "other_link": "Sorry, this chat is for order {link_order_id}. For order {order_id}, please "
@@ -98,7 +99,8 @@ TEXT = {
         "comp_done": "Done: {amount} compensation for order {order_id} is approved.",
         "comp_pending": "Done: {amount} compensation for order {order_id} is filed and a "
         "colleague will review it.",
-        "over_cap": "For order {order_id} the most I can offer is {cap}. ",
+        "over_cap": "Sorry, I can't give that much: for order {order_id} the most I can offer "
+        "is {cap}. ",
         "not_delivered": "Order {order_id} has not been delivered yet; compensation is "
         "possible once it arrives.",
         "too_old": "Sorry, order {order_id} was delivered more than 7 days ago, so I can't "
@@ -146,6 +148,7 @@ TEXT = {
         "商家已接单，现在取消需收取{fee}。",
         "cancel_info_free": "订单{order_id}在骑手取餐前都可以取消；现在取消免费，不收取费用。",
         "kept": "好的，不取消订单{order_id}。",
+        "no_more": "抱歉，无法提供更多补偿。",
         "pinned": "分享的位置",
         "later": "处理完这个之后，请再告诉我{what}的事，我来帮您。",
         "other_link": "抱歉，这个对话只处理订单{link_order_id}。"
@@ -159,7 +162,7 @@ TEXT = {
         "why_wrong": "送错了商品",
         "comp_done": "已为订单{order_id}补偿{amount}。",
         "comp_pending": "已为订单{order_id}提交{amount}补偿申请，同事会尽快审核。",
-        "over_cap": "订单{order_id}最多可补偿{cap}。",
+        "over_cap": "抱歉，无法补偿这么多：订单{order_id}最多可补偿{cap}。",
         "not_delivered": "订单{order_id}尚未送达，送达后才能申请补偿。",
         "too_old": "订单{order_id}送达已超过7天，无法补偿。",
         "already_compensated": "抱歉，订单{order_id}已经补偿过一次了，无法再次补偿。",

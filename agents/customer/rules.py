@@ -32,7 +32,7 @@ from agents.customer.phrasing import friendly_sentence
 from agents.customer.places import geocoder_for
 from agents.customer.prompts import SYSTEM_PROMPT, WHAT, money, say
 from agents.customer.replies import confirm_reply, refusal_reply, status_reply
-from agents.language import is_no
+from agents.language import is_no, is_yes
 from agents.llm import LLMError, choose
 from agents.runtime import Decision, Pending, SessionContext, new_pending
 from agents.runtime.profile import Calls, Profile
@@ -128,7 +128,9 @@ class CustomerRules:
             # A shared location with no other request is where the food should go now.
             requests = [Request("change_address", text)]
         intents = [r.intent for r in requests]
-        if not intents or intents == ["other"]:
+        if intents in (["yes"], ["no"]) and not (is_yes(text) or is_no(text)):
+            intents = ["other"]  # the model's yes or no, not the customer's words
+        if not intents or (set(intents) <= {"greeting", "other"} and "other" in intents):
             return self._unclear(text)
         if intents in (["yes"], ["no"]):
             # A yes or no with nothing waiting (the gate answers those that have): after a
@@ -172,18 +174,15 @@ class CustomerRules:
                 return self._change_address(int(order_id), reading, self.ctx.message, None)
         # A question about the write itself ("how much is the fee?") is answered, and the
         # write asked about again; any other question leaves it dropped.
-        if (
-            dropped["tool"] == "request_compensation"
-            and order_id
-            and (
-                reading.amount_minor
-                or _HAGGLE.search(self.ctx.message)
-                or (reading.order_ids == () and _AMOUNT_ONLY.search(self.ctx.message))
-            )
-        ):
+        haggles = reading.amount_minor or _HAGGLE.search(self.ctx.message)
+        if dropped["tool"] == "request_compensation" and order_id and haggles:
             # Haggling over the offer: the cap stands, and is offered again.
+            if reading.amount_minor:
+                said = f"{dropped['complaint'] or ''} | {self.ctx.message}"
+                return self._compensate(int(order_id), reading, said)
             args = {k: v for k, v in dropped["arguments"].items() if k != "amount_minor"}
-            return self._propose("request_compensation", args, dropped["complaint"])
+            again = self._propose("request_compensation", args, dropped["complaint"])
+            return say(self.lang, "no_more") + again
         if dropped["tool"] == "cancel_order" and "cancel_info" in intents and order_id:
             answer = self._cancel_info(int(order_id))
             return f"{answer} {self._propose('cancel_order', {'order_id': order_id})}"
@@ -398,7 +397,6 @@ _HAGGLE = re.compile(
     r"不够|太少|至少|就这么点|才这么|全额|多赔",
     re.I,
 )
-_AMOUNT_ONLY = re.compile(r"\b\d{2,5}\b|\d+\s*(?:块|元)")
 _PIN_ALONE = {"other", "greeting", "yes", "status", "change_address", "address_query"}
 _FEE = re.compile(r"\bfee|charge|cost|how much|pay|free\b|多少钱|扣多少|收费|扣钱|费用|要钱", re.I)
 
@@ -413,9 +411,11 @@ def _continues(held: dict[str, Any], reading: Reading, located: bool = False) ->
         if intents - {"change_address"}:
             return False
         return bool(reading.address or reading.coords or reading.plain_text)
-    if intents - {held["intent"], "status"}:
-        return False
-    return bool(reading.order_ids or reading.which) or not intents
+    if reading.order_ids or reading.which:
+        # "the older one", "8553": naming the order completes the request, unless the
+        # message asks for another write.
+        return not (intents & set(WRITES)) - {held["intent"]}
+    return not intents - {held["intent"], "status"} and not intents
 
 
 def _pick(orders: list[Order], which: str) -> int:

@@ -28,7 +28,10 @@ from agents.eval.tasks import Fact, Script, Task
 from db.models import OPEN_STATUSES, Assignment, Customer, Order, Place
 
 EVAL = Path(__file__).parent
-TUNING_FILES = (EVAL / "tuning" / "customer_tuning.json",)
+TUNING_FILES = (
+    EVAL / "tuning" / "customer_tuning.json",
+    EVAL / "tuning" / "customer_validation.json",
+)
 HELDOUT_FILES = (EVAL / "heldout" / "customer_heldout.json",)
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 OUTSIDE = "No. 1 West Lake Road, Hangzhou"
