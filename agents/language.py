@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from agents.pinyin import is_pinyin
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _EMOJI = {
@@ -102,16 +104,22 @@ NO_WORDS = tuple(dict.fromkeys(fold(w) for w in NO_WORDS))
 
 
 def detect_language(text: str, current: str) -> str:
-    """``zh`` for Chinese text, ``en`` for English; "ok", "yes", "no" or a number keep
-    ``current``, since a Chinese customer types them too."""
-    if _CJK.search(text):
+    """``zh`` for Chinese text, in characters or in pinyin, ``en`` for English; "ok",
+    "yes", "no" or a number keep ``current``, since a Chinese customer types them too."""
+    if _CJK.search(text) or is_pinyin(text):
         return "zh"
     if _LATIN_WORD.search(text) and not (is_yes(text) or is_plain_no(text)):
         return "en"
     return current
 
 
-_INTERJECTION = re.compile(r"^(ugh|ah+|oh+|well|hmm+|um+|uh+|erm|ok so|so|哎|唉|额|呃)\s+")
+_INTERJECTION = re.compile(r"^(ugh|ah+|oh+|well|hmm+|um+|uh+|erm|ok so|so|actually|哎|唉|额|呃)\s+")
+# A yes may also close what the customer says ("just the compensation is fine, yes"), but
+# only a clear one, and not after a question ("is that ok").
+_CLOSING_YES = ("yes", "yes please", "yeah", "yep", "yup", "ok", "okay", "sure", "confirm",
+                "confirmed", "go ahead", "do it", "please do")  # fmt: skip
+_QUESTION = {"is", "are", "can", "could", "will", "would", "do", "does", "did", "what", "how",
+             "why", "when", "where", "which", "who", "should", "shall", "may", "if"}  # fmt: skip
 
 
 def _head(text: str) -> str:
@@ -138,13 +146,26 @@ def is_yes(text: str) -> bool:
         return False
     head = _starts_with(folded, YES_WORDS)
     if head is None:
-        return False
+        return _closes_with_yes(text, folded)
     rest = folded[len(head) :].strip()
     if _NEGATIVE.search(rest) or (rest and head in _ALONE):
         return False
     if _CJK.search(rest):
         return not _ZH_FILLER.sub("", rest.replace(" ", "")).strip()
     return all(word in _FILLER or word in YES_WORDS for word in rest.split())
+
+
+def _closes_with_yes(text: str, folded: str) -> bool:
+    if "?" in text or "？" in text or _CJK.search(folded) or _NEGATIVE.search(folded):
+        return False
+    words = folded.split()
+    if not words or words[0] in _QUESTION:
+        return False
+    for closing in _CLOSING_YES:
+        if folded.endswith(" " + closing):
+            rest = folded[: -len(closing)].split()
+            return all(word in _FILLER or word in YES_WORDS for word in rest)
+    return False
 
 
 def is_no(text: str) -> bool:

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 from agents.conversations import start_conversation, thread_of
 from agents.customer import lookup
 from agents.customer.context import CustomerContext
+from agents.customer.intents import names_another_write
 from agents.customer.prompts import SMALL_TALK_PROMPT, SYSTEM_PROMPT, TOOLS_PROMPT, say
 from agents.customer.replies import confirm_reply, done_reply, refusal_reply
 from agents.customer.rules import CustomerRules, Who, handover_summary, pin_text
 from agents.customer.tools import TOOLS
+from agents.language import is_yes
 from agents.llm import ChatModel
 from agents.runtime import (
     AgentSession,
@@ -151,6 +153,9 @@ class CustomerProfile:
         if result.get("status") == "ok":
             return done_reply(ctx.language, pending["tool"], result)
         return refusal_reply(ctx.language, result.get("order_id"), result)
+
+    def confirms(self, pending: Pending, answer: str) -> bool:
+        return is_yes(answer) and not names_another_write(pending["tool"], answer)
 
     def declined(self, ctx: SessionContext) -> str:
         return say(ctx.language, "declined")

@@ -259,3 +259,21 @@ def complains_late(text: str) -> bool:
 def unclear_complaint(reading: Reading, text: str) -> bool:
     """Nothing clear was asked, but the message complains the food came late."""
     return set(reading.intents) <= {"other", "greeting"} and complains_late(text)
+
+
+# The words that name each write, to tell a yes to one write from a yes to another
+# ("just the compensation is fine, yes" does not accept a hand-over).
+_WRITE_WORDS = {
+    "cancel_order": re.compile(r"\bcancel|取消", re.I),
+    "change_address": re.compile(r"\baddress|地址", re.I),
+    "request_compensation": re.compile(r"\bcompensat|\brefund|\bmoney\b|赔|补偿|退款", re.I),
+    "hand_over": re.compile(
+        r"\b(?:human|person|someone|colleague|agent|manager|handover)\b|人工|客服|同事", re.I
+    ),
+}
+
+
+def names_another_write(tool: str, text: str) -> bool:
+    """Whether ``text`` names a write other than ``tool``."""
+    text = text[:MAX_READ]
+    return any(p.search(text) for name, p in _WRITE_WORDS.items() if name != tool)

@@ -3,7 +3,8 @@
 Each clause's intent comes from ``intents`` (a trained model with a few firm cues); the
 order from what the customer named, the tracking link's order, the order just discussed,
 or the only one open, never a guess between several. Every question in a message is
-answered; of several writes the first is proposed and the others named for later. A write
+answered; of several writes the first is proposed (a person last) and the others named
+for later. A write
 is only proposed: the session's gate asks for the yes.
 """
 
@@ -25,6 +26,7 @@ from agents.customer.intents import (
     Reading,
     Request,
     complains_late,
+    names_another_write,
     read_message,
     unclear_complaint,
 )
@@ -142,16 +144,16 @@ class CustomerRules:
         reads = [r for r in requests if r.intent in READS]
         if any(r.intent == "keep" for r in reads):
             reads = [r for r in reads if r.intent != "status"]  # "kept" says the status too
-        # A person can help with everything at once, so asking for one goes first.
-        writes = sorted(
-            (r for r in requests if r.intent in WRITES), key=lambda r: r.intent != "human"
-        )
+        writes = _in_turn(requests, text)
         parts = [self._read(r, reading) for r in reads]
-        if writes:
-            parts.append(self._write(writes[0], reading, text, held))
-            for later in writes[1:]:
-                if later.intent != writes[0].intent:
-                    parts.append(say(self.lang, "later", what=WHAT[self.lang][later.intent]))
+        # The first write that can be proposed is; one the policy refuses gives way to the
+        # next ("compensation? not for that order. Shall I get a colleague?").
+        taken = 0
+        while taken < len(writes) and self.pending is None and self.awaiting is None:
+            parts.append(self._write(writes[taken], reading, text, held))
+            taken += 1
+        for later in writes[taken:]:
+            parts.append(say(self.lang, "later", what=WHAT[self.lang][later.intent]))
         reply = " ".join(p for p in parts if p).strip() or say(self.lang, "menu")
         if self.dropped is not None and is_no(text):
             reply = f"{say(self.lang, 'declined')} {reply}"
@@ -399,6 +401,16 @@ _HAGGLE = re.compile(
 )
 _PIN_ALONE = {"other", "greeting", "yes", "status", "change_address", "address_query"}
 _FEE = re.compile(r"\bfee|charge|cost|how much|pay|free\b|多少钱|扣多少|收费|扣钱|费用|要钱", re.I)
+
+
+def _in_turn(requests: list[Request], text: str) -> list[Request]:
+    """The writes asked for, one per kind, in the order they are taken up: what the agent
+    can do itself first and a person after, unless the customer only described a problem
+    ("my tea was missing, get me a human"), which is the person's to judge."""
+    writes = list({r.intent: r for r in reversed(requests) if r.intent in WRITES}.values())
+    writes.reverse()
+    named = names_another_write("hand_over", text)
+    return sorted(writes, key=lambda r: (r.intent == "human") == named)
 
 
 def _continues(held: dict[str, Any], reading: Reading, located: bool = False) -> bool:

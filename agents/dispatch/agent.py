@@ -18,6 +18,7 @@ from agents.dispatch import replies
 from agents.dispatch.planner import Planner, RoutingPlanner
 from agents.dispatch.rules import DispatchRules, proposal_of
 from agents.dispatch.tools import TOOLS, DispatchContext
+from agents.language import is_yes
 from agents.llm import ChatModel
 from agents.runtime import (
     AgentSession,
@@ -92,6 +93,9 @@ class DispatchProfile:
         return (
             replies.committed(result) if result.get("status") == "ok" else replies.refusal(result)
         )
+
+    def confirms(self, pending: Pending, answer: str) -> bool:
+        return is_yes(answer)
 
     def declined(self, ctx: SessionContext) -> str:
         return "OK, the plan was not committed."

@@ -218,10 +218,20 @@ def _verifier(
 
 
 def _facts(
-    s: Session, wanted: list[str], lang: str, about: Order, order: Order, messages: list[str]
+    s: Session,
+    wanted: list[str],
+    lang: str,
+    about: Order,
+    order: Order,
+    order2: Order | None,
 ) -> tuple[Fact, ...]:
+    """The facts a reply must hold; ``eta:order2`` names the order a fact is about where a
+    message is about both ("when will {order2} come? and cancel {order}")."""
     facts: list[Fact] = []
-    for name in wanted:
+    for wanted_name in wanted:
+        name, _, which = wanted_name.partition(":")
+        if which:
+            about = {"order": order, "order2": order2 or order}[which]
         if name == "order":
             facts.append(str(about.id))
         elif name == "eta":
@@ -266,7 +276,7 @@ def task_from(data: dict[str, Any], source: str) -> Task:
         return Script(
             actor=order.customer_id,
             messages=tuple(messages),
-            facts=_facts(s, expect["reply_has"], lang, about, order, messages),
+            facts=_facts(s, expect["reply_has"], lang, about, order, order2),
             link_order=order.id if data.get("link") else None,
             verify=_verifier(writes, order, order2, target),
         )

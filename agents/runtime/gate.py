@@ -11,7 +11,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agents.language import is_plain_no, is_yes
+from agents.language import is_plain_no
 from agents.runtime.context import SessionContext
 from agents.runtime.profile import Calls, Profile
 from agents.runtime.state import AgentState, TurnOut, fresh_turn
@@ -29,7 +29,7 @@ def confirm_node(profile: Profile) -> Callable[..., Command[Any]]:
         ctx = runtime.context
         heard = HumanMessage(ctx.message)
         base: dict[str, Any] = {"language": ctx.language, "pending": None}
-        if is_yes(answer):
+        if profile.confirms(pending, answer):
             calls = Calls(profile, ctx)
             result = calls.run(
                 pending["tool"],

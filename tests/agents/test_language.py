@@ -15,10 +15,14 @@ from agents.language import detect_language, is_no, is_plain_no, is_yes
         ("yes", "zh", "zh"),
         ("8542", "en", "en"),
         ("order 8542 到哪了", "en", "zh"),
+        ("wo yao ren gong ke fu", "en", "zh"),
+        ("dingdan dao nale?", "en", "zh"),
+        ("can you help me", "zh", "en"),
     ],
 )
 def test_message_language_wins_over_the_hint(text: str, current: str, expected: str) -> None:
-    """The message's own language beats the hint; a bare "yes" or a number keeps the hint."""
+    """The message's own language beats the hint (pinyin is Chinese); a bare "yes" or a
+    number keeps the hint."""
     assert detect_language(text, current) == expected
 
 
@@ -43,7 +47,8 @@ def test_anything_else_is_neither(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["ok do it", "sure go ahead", "👍", "ugh fine, ok do it", "yep cancel it", "行吧 取消",
-     "嗯嗯 确认取消", "没问题", "no problem", "sure that works", "确认修改", "go for it"],
+     "嗯嗯 确认取消", "没问题", "no problem", "sure that works", "确认修改", "go for it",
+     "Actually just the compensation is fine, yes", "that's fine, go ahead"],
 )  # fmt: skip
 def test_yes_in_ordinary_words(text: str) -> None:
     """A yes may come with the request said again and some filler, or as an emoji."""
@@ -60,8 +65,10 @@ def test_no_in_ordinary_words(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["please cancel my order", "yes but first tell me where it is", "好久了", "是不是到了"]
-)
+    "text",
+    ["please cancel my order", "yes but first tell me where it is", "好久了", "是不是到了",
+     "is that ok", "is the fee fine, yes?", "the compensation is not fine, ok"],
+)  # fmt: skip
 def test_requests_that_start_like_a_yes_are_not_one(text: str) -> None:
     """A yes runs a write, so a request or a question that starts like one is not a yes."""
     assert not is_yes(text)

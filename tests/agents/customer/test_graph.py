@@ -142,3 +142,62 @@ def test_unclear_request_with_the_real_model_offers_a_colleague(
     reply = chat.handle("what's the weather like on the moon?")
     assert "colleague" in reply.reply
     assert chat.handle("yes").tool_calls[0].result["status"] == "ok"
+
+
+def tickets_of(engine: Engine, customer_id: int) -> int:
+    with Session(engine) as s:
+        return int(s.scalar(select(func.count()).where(Ticket.customer_id == customer_id)) or 0)
+
+
+def test_asked_compensation_comes_before_a_person_and_a_yes_to_it_is_not_a_hand_over(
+    seeded_engine: Engine,
+) -> None:
+    """Compensation and a person asked for at once: the compensation is offered first (a
+    person named for later); "just the compensation is fine, yes" grants it and opens no
+    ticket, while "yes, get me a human" would not accept it."""
+    with Session(seeded_engine) as s:
+        late = world.delivered_order(s, late=True, min_late=5)
+    chat = agent(seeded_engine, late.customer_id)
+    offer = chat.handle("My order was late. I want compensation and I want to talk to someone.")
+    assert "compensation" in offer.reply and "colleague" in offer.reply
+    not_this = chat.handle("yes, get me a human")
+    assert not any(c.name == "request_compensation" and c.result["status"] == "ok"
+                   for c in not_this.tool_calls)  # fmt: skip
+    chat = agent(seeded_engine, late.customer_id)
+    chat.handle("My order was late. I want compensation and I want to talk to someone.")
+    chat.handle("Actually just the compensation is fine, yes")
+    with Session(seeded_engine) as s:
+        granted = s.scalars(select(Compensation).where(Compensation.order_id == late.id)).all()
+    assert len(granted) == 1 and tickets_of(seeded_engine, late.customer_id) == 0
+
+
+def test_a_described_problem_and_a_person_go_to_the_person(seeded_engine: Engine) -> None:
+    """A problem only described ("my tea was missing") beside "get me a human" is the
+    person's to judge: the hand-over is offered, and "sure" opens the ticket."""
+    with Session(seeded_engine) as s:
+        order = world.delivered_order(s, late=False)
+    chat = agent(seeded_engine, order.customer_id)
+    chat.handle("my bubble tea was missing from the bag. get me a human agent to sort it out")
+    chat.handle("sure")
+    assert tickets_of(seeded_engine, order.customer_id) == 1
+    with Session(seeded_engine) as s:
+        assert not s.scalars(select(Compensation).where(Compensation.order_id == order.id)).all()
+
+
+def test_a_refused_write_gives_way_to_the_next(seeded_engine: Engine) -> None:
+    """Compensation the policy refuses (the order was on time) is explained, and the person
+    asked for beside it is offered at once rather than "ask me again later"."""
+    with Session(seeded_engine) as s:
+        order = world.delivered_order(s, late=False)
+    chat = agent(seeded_engine, order.customer_id)
+    reply = chat.handle(f"order {order.id} was late, I want a refund and also talk to a manager")
+    assert "on time" in reply.reply and "colleague" in reply.reply
+    chat.handle("yes")
+    assert tickets_of(seeded_engine, order.customer_id) == 1
+
+
+def test_pinyin_gets_a_chinese_reply(seeded_engine: Engine) -> None:
+    """A customer typing pinyin ("wo yao ren gong ke fu") is answered in Chinese."""
+    chat = agent(seeded_engine, 7)
+    reply = chat.handle("wo yao ren gong ke fu").reply
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in reply)
