@@ -80,16 +80,18 @@ def warm_up(model: ChatModel | None) -> None:
 
 
 def table(rows: dict[str, dict[str, dict[str, object]]], k: int) -> str:
+    pass_k = f" pass^{k} |" if k > 1 else ""
     head = (
-        f"| backend / strategy | suite | tasks | pass^1 | pass^{k} | violations | leaks | turns "
+        f"| backend / strategy | suite | tasks | pass^1 |{pass_k} violations | leaks | turns "
         "| p50 s | p95 s | model calls | model call p50 s |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * (12 if k > 1 else 11)]
     for backend, suites in rows.items():
         for suite, s in suites.items():
+            value_k = f" {s[f'pass^{k}']:.3f} |" if k > 1 else ""
             lines.append(
-                f"| {backend} | {suite} | {s['tasks']} | {s['pass^1']:.3f} | "
-                f"{s[f'pass^{k}']:.3f} | {s['policy_violations']} | {s['leaks']} | "
+                f"| {backend} | {suite} | {s['tasks']} | {s['pass^1']:.3f} |{value_k} "
+                f"{s['policy_violations']} | {s['leaks']} | "
                 f"{s['turns']} | {s['p50_s']} | {s['p95_s']} | {s['model_calls']} | "
                 f"{s['model_call_p50_s']} |"
             )
