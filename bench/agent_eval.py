@@ -26,10 +26,11 @@ from agents.eval.runner import Runtime, run_suite  # noqa: E402
 from agents.eval.suite import (  # noqa: E402
     CUSTOMER_HELDOUT,
     CUSTOMER_TASKS,
+    DISPATCH_HELDOUT,
     DISPATCH_TASKS,
     fast_subset,
 )
-from agents.eval.world import SEED, SEEDED_NOW  # noqa: E402
+from agents.eval.world import SEED, SEEDED_NOW, plan_ahead  # noqa: E402
 from agents.llm import BackendKind, ChatModel, LLMConfig, make_chat_model  # noqa: E402
 from agents.runtime import Strategy  # noqa: E402
 from agents.runtime.strategy import resolve_tool_mode  # noqa: E402
@@ -45,6 +46,7 @@ def seed_template(path: Path) -> None:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     seed_city(engine, build_city(SCALES["small"], SEED, SEEDED_NOW))
+    plan_ahead(engine, SEEDED_NOW)  # the forecast run and staffing plans dispatch reads
     engine.dispose()
 
 
@@ -162,8 +164,9 @@ def main() -> None:
     parser.add_argument("--tags", default=None, help="only tasks with one of these tags")
     parser.add_argument(
         "--suites",
-        default="customer,customer held-out,dispatch",
-        help="comma list: customer (the tuning suite), customer held-out, dispatch",
+        default="customer,customer held-out,dispatch,dispatch held-out",
+        help="comma list: customer (the tuning suite), customer held-out, dispatch, "
+        "dispatch held-out",
     )
     parser.add_argument("--fast", action="store_true", help="only the fast subset")
     parser.add_argument("--show-failures", action="store_true")
@@ -177,6 +180,7 @@ def main() -> None:
         "customer": CUSTOMER_TASKS,
         "customer held-out": CUSTOMER_HELDOUT,
         "dispatch": DISPATCH_TASKS,
+        "dispatch held-out": DISPATCH_HELDOUT,
     }
     suites = {name: every[name] for name in args.suites.split(",")}
     if args.fast:
@@ -208,7 +212,7 @@ def main() -> None:
                     report = run_suite(template, tasks, model, args.k, runtime)
                     rows[label][name] = report.summary(tasks[0].kind, args.k)
                     # The held-out set is scored, never read for fixes: its failures stay shut.
-                    if not args.show_failures or name == "customer held-out":
+                    if not args.show_failures or name.endswith("held-out"):
                         continue
                     for attempt in report.failures():
                         print(

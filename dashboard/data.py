@@ -7,6 +7,7 @@ Functions take the store URL (hashable, so caches key on it) and return plain fr
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,18 +26,15 @@ from db.models import (
     Conversation,
     Courier,
     DemandObservation,
-    Forecast,
     ForecastSeries,
     Merchant,
     Message,
     Order,
     Simulation,
-    StaffingPlan,
-    StaffingPlanRow,
     Ticket,
     Zone,
 )
-from db.queries import latest_forecast_run
+from forecasting import reads
 
 LIVE_TTL = 10
 HISTORY_TTL = 300
@@ -184,7 +182,7 @@ def demand(url: str, zone_id: int | None, days: int = 14) -> pd.DataFrame:
 @st.cache_data(ttl=LIVE_TTL)
 def latest_run(url: str) -> str | None:
     with Session(engine(url)) as session:
-        return latest_forecast_run(session)
+        return reads.latest_run_id(session)
 
 
 @st.cache_data(ttl=LIVE_TTL)
@@ -203,35 +201,23 @@ def ledger(url: str, run_id: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=LIVE_TTL)
 def forecast(url: str, run_id: str, series_id: str) -> pd.DataFrame:
-    return _frame(
-        url,
-        select(Forecast.model, Forecast.ds, Forecast.yhat, Forecast.yhat_lower, Forecast.yhat_upper)
-        .where(Forecast.run_id == run_id, Forecast.series_id == series_id)
-        .order_by(Forecast.ds),
+    """The served forecast of one series of the run."""
+    with Session(engine(url)) as session:
+        points = reads.served_forecast(session, run_id, series_ids=[series_id])
+    columns = ["model", "ds", "yhat", "yhat_lower", "yhat_upper"]
+    return pd.DataFrame(
+        [(p.model, p.ds, p.yhat, p.yhat_lower, p.yhat_upper) for p in points], columns=columns
     )
 
 
 @st.cache_data(ttl=LIVE_TTL)
 def staffing(url: str) -> pd.DataFrame:
+    """The rows of the newest staffing plan."""
     with Session(engine(url)) as session:
-        plan_id = session.scalar(
-            select(StaffingPlan.id)
-            .order_by(StaffingPlan.created_at.desc(), StaffingPlan.id.desc())
-            .limit(1)
-        )
-    if plan_id is None:
+        plan = reads.staffing_plan(session)
+    if plan is None:
         return pd.DataFrame()
-    return _frame(
-        url,
-        select(
-            StaffingPlanRow.zone_id,
-            StaffingPlanRow.hour,
-            StaffingPlanRow.forecast_orders,
-            StaffingPlanRow.couriers_needed,
-            StaffingPlanRow.couriers_on_shift,
-            StaffingPlanRow.gap,
-        ).where(StaffingPlanRow.plan_id == plan_id),
-    )
+    return pd.DataFrame([asdict(r) for r in plan.rows])
 
 
 @st.cache_data(ttl=LIVE_TTL)

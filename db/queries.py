@@ -14,7 +14,6 @@ from db.models import (
     Courier,
     Customer,
     DemandObservation,
-    ForecastRun,
     Merchant,
     Order,
     OrderEvent,
@@ -172,13 +171,3 @@ def page_rows(
         select(model).where(*filters).order_by(model.id).limit(limit).offset(offset)
     ).all()
     return total, list(rows)
-
-
-def latest_forecast_run(session: Session) -> str | None:
-    """The id of the newest finished forecast run, if any."""
-    return session.scalar(
-        select(ForecastRun.id)
-        .where(ForecastRun.status == "finished")
-        .order_by(ForecastRun.created_at.desc())
-        .limit(1)
-    )

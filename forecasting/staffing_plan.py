@@ -15,10 +15,8 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from db.models import Courier, ForecastSeries, Order, StaffingPlan, StaffingPlanRow
-from db.models import Forecast as ForecastRow
-from db.queries import latest_forecast_run
-from forecasting.demand_store import series_key
+from db.models import Courier, Order, StaffingPlan, StaffingPlanRow
+from forecasting import reads
 from forecasting.staffing import couriers_needed
 
 HISTORY_DAYS = 28
@@ -85,40 +83,29 @@ def roster(session: Session, day: date, tz: ZoneInfo) -> dict[tuple[int, datetim
 
 
 def latest_run(session: Session) -> str:
-    run_id = latest_forecast_run(session)
+    run_id = reads.latest_run_id(session)
     if run_id is None:
         raise StaffingError("forecast: no finished forecast run; run `longcat forecast run` first")
     return run_id
 
 
 def served_forecasts(session: Session, run_id: str, start: datetime, end: datetime) -> pd.DataFrame:
-    served = session.execute(
-        select(ForecastSeries.series_id, ForecastSeries.served_model).where(
-            ForecastSeries.run_id == run_id, ForecastSeries.status == "done"
-        )
-    ).all()
-    frames = []
-    for series_id, model in served:
-        key = series_key(series_id)
-        if key.zone_id is None:
-            continue
-        rows = session.execute(
-            select(ForecastRow.ds, ForecastRow.yhat, ForecastRow.yhat_upper).where(
-                ForecastRow.run_id == run_id,
-                ForecastRow.series_id == series_id,
-                ForecastRow.model == model,
-                ForecastRow.ds >= start,
-                ForecastRow.ds < end,
-            )
-        ).all()
-        frames.append(
-            pd.DataFrame(rows, columns=["ds", "yhat", "upper"]).assign(zone_id=key.zone_id)
-        )
-    frame = pd.concat(frames) if frames else pd.DataFrame()
-    if frame.empty or frame.groupby("zone_id").size().min() < 24:
+    points = [
+        p
+        for p in reads.served_forecast(session, run_id, start=start, end=end)
+        if p.zone_id is not None
+    ]
+    frame = pd.DataFrame(
+        [(p.ds, p.yhat, p.yhat_upper, p.zone_id) for p in points],
+        columns=["ds", "yhat", "upper", "zone_id"],
+    )
+    # A day the run starts in (today, planned at noon) is planned from the run's first hour.
+    first = pd.Timestamp(frame["ds"].min()) if not frame.empty else None
+    hours = 0 if first is None else (end - max(start, first.to_pydatetime())) // timedelta(hours=1)
+    if frame.empty or frame.groupby("zone_id").size().min() < hours:
         raise StaffingError(
-            f"forecast: run {run_id} does not cover {start:%Y-%m-%d %H:%M} to {end:%H:%M} UTC; "
-            "run `longcat forecast run` with a longer --horizon"
+            f"forecast: run {run_id} does not cover {start:%Y-%m-%d %H:%M} to "
+            f"{end:%Y-%m-%d %H:%M} UTC; run `longcat forecast run` with a longer --horizon"
         )
     return frame
 

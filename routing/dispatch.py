@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RoutePlan
 from routing.live_plan import DispatchPlan, StopKind
 from routing.live_solve import dispatch
-from routing.store_snapshot import Snapshot, read_snapshot
+from routing.store_snapshot import RoundScope, Snapshot, read_snapshot
 from routing.travel import HaversineProvider, TravelProvider
 
 
@@ -79,8 +79,10 @@ def propose_round(
     pin_assigned: bool = True,
     timezone: str = "UTC",
     deterministic: bool = False,
+    scope: RoundScope | None = None,
 ) -> Proposal:
-    """Read and solve one round; ``timezone`` is the city's, for rush-hour travel times.
+    """Read and solve one round; ``timezone`` is the city's, for rush-hour travel times;
+    ``scope`` narrows what the round may change (see `RoundScope`).
 
     ``deterministic`` asks the solver for the same plan from the same store every time
     (see `routing.live_solve.dispatch`); simulations replay with it.
@@ -88,7 +90,7 @@ def propose_round(
     now = now or datetime.now(UTC)
     travel = travel or HaversineProvider(timezone=timezone)
     with Session(engine) as session:
-        snapshot = read_snapshot(session, now, zone_id, pin_assigned)
+        snapshot = read_snapshot(session, now, zone_id, pin_assigned, scope=scope)
     plan = None
     if snapshot.problem is not None:
         plan = dispatch(snapshot.problem, travel, time_limit_s, deterministic=deterministic)

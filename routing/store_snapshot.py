@@ -34,6 +34,20 @@ class Snapshot:
     zone_id: int | None
 
 
+@dataclass(frozen=True)
+class RoundScope:
+    """What a round may change, for a dispatcher's narrow request.
+
+    Only the orders in ``movable`` may change courier: assigned ones among them are free
+    to move, every other assigned order stays pinned to its courier, and open orders
+    without a courier outside it are left out. ``pin_to`` sends orders to a chosen courier
+    (a manual move, which the solver still checks for time, bag and shift).
+    """
+
+    movable: frozenset[int] = frozenset()
+    pin_to: tuple[tuple[int, int], ...] = ()  # (order id, courier id)
+
+
 def _seconds(at: datetime, now: datetime) -> float:
     return (at - now).total_seconds()
 
@@ -44,6 +58,7 @@ def read_snapshot(
     zone_id: int | None = None,
     pin_assigned: bool = True,
     policy: DispatchPolicy | None = None,
+    scope: RoundScope | None = None,
 ) -> Snapshot:
     base_version = conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0)))
     active = dict(
@@ -61,6 +76,7 @@ def read_snapshot(
         query = query.where(Order.zone_id == zone_id)
     rows = conn.execute(query).all()
     carriers = {r.Order.courier_id for r in rows if r.Order.status == "picked_up"}
+    forced = dict(scope.pin_to) if scope else {}
     couriers = conn.scalars(
         select(Courier)
         .where(
@@ -73,10 +89,19 @@ def read_snapshot(
         .where(Courier.zone_id == zone_id if zone_id is not None else True)
         .order_by(Courier.id)
     ).all()
-    if zone_id is not None:
-        extra = carriers - {c.id for c in couriers}
-        if extra:
-            couriers += conn.scalars(select(Courier).where(Courier.id.in_(extra))).all()
+    missing = (carriers | set(forced.values())) - {c.id for c in couriers}
+    if missing:
+        # Carriers finish what they carry whatever their zone; a courier an order is sent
+        # to by hand must be on shift.
+        couriers += conn.scalars(
+            select(Courier)
+            .where(Courier.id.in_(missing))
+            .where(
+                Courier.id.in_(carriers or {-1})
+                | ((Courier.status != "off_shift") & (Courier.shift_end > now))
+            )
+            .where(Courier.last_lat.is_not(None))
+        ).all()
     on_shift = {c.id for c in couriers}
     live_couriers = tuple(_courier(c, now, c.id in carriers) for c in couriers)
     orders, expired = [], []
@@ -88,6 +113,12 @@ def read_snapshot(
             continue
         ready = order.ready_at or order.placed_at + timedelta(minutes=row.prep_minutes)
         holder = active.get(order.id, order.courier_id)
+        pinned = holder if pin_assigned and order.status == "assigned" else None
+        if scope is not None:
+            free = order.id in scope.movable or order.id in forced
+            if order.status == "confirmed" and not free:
+                continue
+            pinned = forced.get(order.id) or (None if free else pinned or holder)
         orders.append(
             LiveOrder(
                 id=str(order.id),
@@ -100,8 +131,8 @@ def read_snapshot(
                 if order.status == "picked_up" and holder in on_shift
                 else None,
                 pinned_to=(
-                    str(holder)
-                    if pin_assigned and order.status == "assigned" and holder in on_shift
+                    str(pinned)
+                    if pinned is not None and order.status != "picked_up" and pinned in on_shift
                     else None
                 ),
             )

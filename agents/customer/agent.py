@@ -157,7 +157,7 @@ class CustomerProfile:
     def confirms(self, pending: Pending, answer: str) -> bool:
         return is_yes(answer) and not names_another_write(pending["tool"], answer)
 
-    def declined(self, ctx: SessionContext) -> str:
+    def declined(self, ctx: SessionContext, pending: Pending) -> str:
         return say(ctx.language, "declined")
 
     def give_up(self, ctx: SessionContext, state: AgentState) -> Decision:

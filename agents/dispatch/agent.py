@@ -10,15 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from agents.conversations import start_conversation, thread_of
 from agents.dispatch import replies
+from agents.dispatch.intents import says_go
 from agents.dispatch.planner import Planner, RoutingPlanner
 from agents.dispatch.rules import DispatchRules, proposal_of
-from agents.dispatch.tools import TOOLS, DispatchContext
-from agents.language import is_yes
+from agents.dispatch.tools import READS, TOOLS, DispatchContext
 from agents.llm import ChatModel
 from agents.runtime import (
     AgentSession,
@@ -39,6 +40,7 @@ TOOLS_PROMPT = (
     "Times are the city's local time. A plan is only previewed by preview_plan; the operator "
     "confirms it, so do not commit it yourself. Answer briefly."
 )
+ZONES_HINT = "Zones: call list_open_orders or couriers_on_shift to see them by number."
 
 
 def _operator(ctx: SessionContext) -> str:
@@ -48,14 +50,13 @@ def _operator(ctx: SessionContext) -> str:
 @dataclass(frozen=True)
 class DispatchProfile:
     planner: Planner = field(default_factory=RoutingPlanner)
+    timezone: str = "Asia/Shanghai"  # the city's: windows and times on screen
     kind: str = "dispatch"
-    model_tools: tuple[str, ...] = (
-        "list_unassigned",
-        "explain_late",
-        "expected_demand",
-        "couriers_needed",
-        "preview_plan",
-    )
+    model_tools: tuple[str, ...] = (*(t.name for t in READS), "preview_plan")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def tools(self) -> dict[str, Tool]:
@@ -65,13 +66,14 @@ class DispatchProfile:
         return f"agent:dispatch:{_operator(ctx)}"
 
     def tool_context(self, ctx: SessionContext, complaint: str | None) -> DispatchContext:
-        return DispatchContext(_operator(ctx), ctx.now, self.planner)
+        return DispatchContext(_operator(ctx), ctx.now, self.planner, self.tz)
 
     def rules(self, state: AgentState, ctx: SessionContext) -> Decision:
-        return DispatchRules(self, ctx).decide()
+        return DispatchRules(self, ctx, self.tz, state.get("memory") or {}).decide()
 
     def system_prompt(self, ctx: SessionContext) -> str:
-        return TOOLS_PROMPT + f" Now: {ctx.now.isoformat()}."
+        local = ctx.now.astimezone(self.tz)
+        return TOOLS_PROMPT + f" Now: {local:%A %Y-%m-%d %H:%M} local time. " + ZONES_HINT
 
     def proposal(
         self,
@@ -81,27 +83,27 @@ class DispatchProfile:
         result: dict[str, Any],
         complaint: str | None,
     ) -> Pending | None:
-        return proposal_of(result) if name == "preview_plan" else None
+        return proposal_of(result, ctx.language) if name == "preview_plan" else None
 
     def final(self, ctx: SessionContext, text: str) -> str:
         cleaned = text.strip()
         if not cleaned or TOOLS_PROMPT[:40] in cleaned:
-            return "Sorry, I didn't understand that. " + replies.MENU
+            return "Sorry, I didn't understand that. " + replies.menu(ctx.language)
         return cleaned[:MAX_REPLY_CHARS]
 
     def done(self, ctx: SessionContext, pending: Pending, result: dict[str, Any]) -> str:
-        return (
-            replies.committed(result) if result.get("status") == "ok" else replies.refusal(result)
-        )
+        if result.get("status") == "ok":
+            return replies.committed(result, ctx.language, pending.get("subject", ""))
+        return replies.refusal(result, ctx.language)
 
     def confirms(self, pending: Pending, answer: str) -> bool:
-        return is_yes(answer)
+        return says_go(answer)
 
-    def declined(self, ctx: SessionContext) -> str:
-        return "OK, the plan was not committed."
+    def declined(self, ctx: SessionContext, pending: Pending) -> str:
+        return replies.declined(ctx.language, pending.get("subject", ""))
 
     def give_up(self, ctx: SessionContext, state: AgentState) -> Decision:
-        return Decision("Sorry, I couldn't work that out. " + replies.MENU)
+        return Decision("Sorry, I couldn't work that out. " + replies.menu(ctx.language))
 
     def unavailable(self, ctx: SessionContext, error: str) -> Decision:
         reply = "Sorry, the assistant's model is not available right now; nothing was changed."
@@ -122,13 +124,14 @@ class DispatchAgent:
         strategy: Strategy = Strategy.rules,
         tool_mode: ToolMode = ToolMode.native,
         conversation_id: int | None = None,
+        timezone: str = "Asia/Shanghai",
     ) -> None:
         if conversation_id is None:
             conversation_id = start_conversation(
                 engine, kind="dispatch", now=clock(), language="en", operator=operator
             )
         self.conversation_id = conversation_id
-        profile = DispatchProfile(planner or RoutingPlanner())
+        profile = DispatchProfile(planner or RoutingPlanner(timezone=timezone), timezone)
         self.session = AgentSession(
             engine=engine,
             profile=profile,

@@ -1,36 +1,28 @@
-"""Read-only answers for operators, straight from the store.
+"""Read-only answers for operators, straight from the store, for an exact scope: zones
+(None for the whole city) and a window of the city's local hours.
 
-Demand and staffing prefer the forecasting service's output (``forecasts``,
-``staffing_plans``); when no run covers the window they fall back to averages of the
-same weekday and hours in the recent history, and say so in ``source``.
+Forecasts and staffing plans are read through ``forecasting.reads`` (the served model
+only, the newest plan of the day); hours already begun are counted from the orders
+themselves. Every answer says where its numbers come from.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agents.dispatch.intents import LOCAL_TZ
-from db.models import (
-    Assignment,
-    DemandObservation,
-    Forecast,
-    ForecastRun,
-    Order,
-    StaffingPlan,
-    StaffingPlanRow,
-    Zone,
-)
+from db.models import OPEN_STATUSES, Assignment, Courier, Order, Zone
+from forecasting import reads
 
 HISTORY_WEEKS = 4
-# Fallback productivity when no staffing plan exists: orders one courier delivers per hour
-# at peak in the seeded city (an assumption, shown with every answer that uses it).
-ORDERS_PER_COURIER_HOUR = 2.5
-HISTORY_SOURCE = f"history average of the same weekday, last {HISTORY_WEEKS} weeks (fallback)"
+HISTORY_SOURCE = f"history average of the same weekday, last {HISTORY_WEEKS} weeks"
+
+Zones = Sequence[int] | None  # None: the whole city
 
 
 @dataclass(frozen=True)
@@ -38,30 +30,119 @@ class Window:
     day: date
     start_hour: int
     end_hour: int
+    tz: ZoneInfo
 
     def utc_hours(self) -> list[datetime]:
-        first = datetime.combine(self.day, time(self.start_hour), LOCAL_TZ)
+        first = datetime.combine(self.day, time(self.start_hour), self.tz)
         return [
             (first + timedelta(hours=h)).astimezone(UTC)
             for h in range(self.end_hour - self.start_hour)
         ]
 
+    def on(self, day: date) -> Window:
+        return Window(day, self.start_hour, self.end_hour, self.tz)
 
-def zone_ids(session: Session, zone_id: int | None) -> list[int]:
-    ids = list(session.scalars(select(Zone.id).order_by(Zone.id)))
-    return ids if zone_id is None else [z for z in ids if z == zone_id]
+    def label(self) -> str:
+        return f"{self.day.isoformat()} {self.start_hour:02d}:00-{self.end_hour:02d}:00"
 
 
-def unassigned_orders(session: Session, zone_id: int | None) -> list[int]:
+def zone_names(session: Session) -> dict[int, tuple[str, str | None]]:
+    return {z.id: (z.name, z.name_zh) for z in session.scalars(select(Zone).order_by(Zone.id))}
+
+
+def _in(query, column, zones: Zones):  # type: ignore[no-untyped-def]
+    return query if zones is None else query.where(column.in_(list(zones)))
+
+
+def couriers_on_shift(session: Session, zones: Zones) -> dict[str, object]:
+    """Couriers on shift now (available or busy), by status and by zone."""
+    query = _in(
+        select(Courier.zone_id, Courier.status, func.count())
+        .where(Courier.status != "off_shift")
+        .group_by(Courier.zone_id, Courier.status),
+        Courier.zone_id,
+        zones,
+    )
+    by_status: dict[str, int] = {}
+    by_zone: dict[int, int] = {}
+    for zone_id, status, count in session.execute(query):
+        by_status[status] = by_status.get(status, 0) + count
+        by_zone[zone_id] = by_zone.get(zone_id, 0) + count
+    return {
+        "total": sum(by_status.values()),
+        "available": by_status.get("available", 0),
+        "busy": by_status.get("busy", 0),
+        "by_zone": {str(k): v for k, v in sorted(by_zone.items())},
+    }
+
+
+def orders_today(session: Session, zones: Zones, now: datetime, tz: ZoneInfo) -> dict[str, object]:
+    """Orders of the city's day so far: placed, delivered (and how many late), cancelled."""
+    start = datetime.combine(now.astimezone(tz).date(), time(0), tz).astimezone(UTC)
+
+    def count(*conditions: object) -> int:
+        query = _in(
+            select(func.count()).select_from(Order).where(*conditions), Order.zone_id, zones
+        )
+        return int(session.scalar(query) or 0)
+
+    delivered = (Order.status == "delivered", Order.delivered_at >= start)
+    return {
+        "day": now.astimezone(tz).date().isoformat(),
+        "placed": count(Order.placed_at >= start),
+        "delivered": count(*delivered),
+        "late": count(*delivered, Order.delivered_at > Order.promised_at),
+        "cancelled": count(Order.status == "cancelled", Order.cancelled_at >= start),
+    }
+
+
+def unassigned_orders(session: Session, zones: Zones) -> list[int]:
     active = select(Assignment.order_id).where(Assignment.active)
     query = (
         select(Order.id)
         .where(Order.status.in_(("placed", "confirmed")), Order.id.not_in(active))
         .order_by(Order.id)
     )
-    if zone_id is not None:
-        query = query.where(Order.zone_id == zone_id)
-    return list(session.scalars(query))
+    return list(session.scalars(_in(query, Order.zone_id, zones)))
+
+
+def open_orders(session: Session, zones: Zones) -> dict[str, object]:
+    query = _in(
+        select(Order.status, func.count())
+        .where(Order.status.in_(OPEN_STATUSES))
+        .group_by(Order.status),
+        Order.zone_id,
+        zones,
+    )
+    by_status = {status: count for status, count in session.execute(query)}
+    waiting = unassigned_orders(session, zones)
+    return {
+        "open": sum(by_status.values()),
+        "by_status": by_status,
+        "unassigned": len(waiting),
+        "unassigned_ids": waiting,
+    }
+
+
+def late_orders(session: Session, zones: Zones, now: datetime) -> list[int]:
+    """Open orders not yet picked up that are past their promise, or planned to be."""
+    eta = dict(
+        session.execute(
+            select(Assignment.order_id, Assignment.eta_dropoff).where(Assignment.active)
+        ).all()
+    )
+    query = _in(
+        select(Order.id, Order.promised_at)
+        .where(Order.status.in_(("confirmed", "assigned")))
+        .order_by(Order.id),
+        Order.zone_id,
+        zones,
+    )
+    return [
+        order_id
+        for order_id, promised in session.execute(query)
+        if promised < now or (eta.get(order_id) is not None and eta[order_id] > promised)
+    ]
 
 
 def _minutes(later: datetime | None, earlier: datetime | None) -> int | None:
@@ -70,13 +151,14 @@ def _minutes(later: datetime | None, earlier: datetime | None) -> int | None:
     return round((later - earlier).total_seconds() / 60)
 
 
-def explain_late(session: Session, order: Order, now: datetime) -> dict[str, object]:
+def explain_late(session: Session, order: Order, now: datetime, tz: ZoneInfo) -> dict[str, object]:
     """How late the order is or will be, and which step took the time."""
     assignment = session.scalars(
         select(Assignment).where(Assignment.order_id == order.id, Assignment.active)
     ).first()
-    arrival = order.delivered_at or (assignment.eta_dropoff if assignment else None)
-    late_by = _minutes(arrival or now, order.promised_at)
+    eta = assignment.eta_dropoff if assignment else None
+    arrival = order.delivered_at or max(eta or now, now)
+    late_by = _minutes(arrival, order.promised_at) or 0
     steps = {
         "accept_min": _minutes(order.confirmed_at, order.placed_at),
         "assign_min": _minutes(order.assigned_at, order.confirmed_at),
@@ -87,7 +169,7 @@ def explain_late(session: Session, order: Order, now: datetime) -> dict[str, obj
     if steps["accept_min"] is not None and steps["accept_min"] > 5:
         reasons.append(f"the merchant took {steps['accept_min']} min to accept")
     if order.ready_at and order.ready_at > order.promised_at - timedelta(minutes=10):
-        reasons.append(f"the food was ready only at {order.ready_at.astimezone(LOCAL_TZ):%H:%M}")
+        reasons.append(f"the food was ready only at {order.ready_at.astimezone(tz):%H:%M}")
     if steps["assign_min"] is not None and steps["assign_min"] > 5:
         reasons.append(f"finding a courier took {steps['assign_min']} min")
     if order.status in ("placed", "confirmed") and assignment is None:
@@ -100,93 +182,107 @@ def explain_late(session: Session, order: Order, now: datetime) -> dict[str, obj
         )
     return {
         "order_id": order.id,
+        "zone_id": order.zone_id,
         "order_status": order.status,
-        "late_min": late_by if late_by and late_by > 0 else 0,
-        "arrival": arrival.isoformat() if arrival else None,
+        "late_min": max(late_by, 0),
+        "promised": order.promised_at.astimezone(tz).strftime("%H:%M"),
+        "arrival": arrival.astimezone(tz).strftime("%H:%M"),
         "arrival_source": "delivered"
         if order.delivered_at
-        else ("route_plan" if arrival else None),
+        else ("route plan" if eta and eta >= now else "now"),
         "steps": steps,
         "reasons": reasons,
     }
 
 
-def _forecast(session: Session, zones: list[int], hours: list[datetime]) -> list[float] | None:
-    run = session.scalars(
-        select(ForecastRun)
-        .where(ForecastRun.status == "finished")
-        .order_by(ForecastRun.created_at.desc())
-    ).first()
-    if run is None:
-        return None
-    totals = []
-    for hour in hours:
-        rows = session.scalars(
-            select(Forecast.yhat).where(
-                Forecast.run_id == run.id,
-                Forecast.ds == hour,
-                Forecast.series_id.in_([f"zone-{z}" for z in zones]),
-            )
-        ).all()
-        if len(rows) < len(zones):
-            return None
-        totals.append(float(sum(rows)))
-    return totals
+def _history(session: Session, zones: Zones, hour: datetime) -> float:
+    same = [hour - timedelta(weeks=w) for w in range(1, HISTORY_WEEKS + 1)]
+    counts = [reads.observed_orders(session, zones, h, h + timedelta(hours=1)) for h in same]
+    return sum(counts) / HISTORY_WEEKS
 
 
-def _history(session: Session, zones: list[int], hours: list[datetime]) -> list[float]:
-    totals = []
-    for hour in hours:
-        same = [hour - timedelta(weeks=w) for w in range(1, HISTORY_WEEKS + 1)]
-        rows = session.scalars(
-            select(DemandObservation.orders).where(
-                DemandObservation.zone_id.in_(zones), DemandObservation.hour.in_(same)
-            )
-        ).all()
-        totals.append(sum(rows) / HISTORY_WEEKS)
-    return totals
-
-
-def expected_demand(session: Session, zone_id: int | None, window: Window) -> dict[str, object]:
-    zones = zone_ids(session, zone_id)
-    hours = window.utc_hours()
-    per_hour = _forecast(session, zones, hours)
-    source = "forecast"
-    if per_hour is None:
-        per_hour, source = _history(session, zones, hours), HISTORY_SOURCE
+def expected_demand(
+    session: Session, zones: Zones, window: Window, now: datetime
+) -> dict[str, object]:
+    """Orders in the window: counted from the orders for hours already begun, the served
+    forecast for hours to come (the city's own series for the whole city), or, where no
+    forecast covers an hour, the average of the same hour over the last four weeks."""
+    per_hour: list[float] = []
+    sources: set[str] = set()
+    for hour in window.utc_hours():
+        if hour < now:
+            end = min(hour + timedelta(hours=1), now)
+            per_hour.append(float(reads.observed_orders(session, zones, hour, end)))
+            sources.add("orders so far")
+            continue
+        served = reads.served_hourly_total(session, zones, [hour])
+        if served is not None:
+            per_hour.append(served[0])
+            sources.add("served forecast")
+        else:
+            per_hour.append(_history(session, zones, hour))
+            sources.add(HISTORY_SOURCE)
     return {
-        "zone_id": zone_id,
-        "day": window.day.isoformat(),
-        "hours": f"{window.start_hour:02d}:00-{window.end_hour:02d}:00",
+        "window": window.label(),
         "per_hour": [round(v, 1) for v in per_hour],
         "total": round(sum(per_hour)),
-        "source": source,
+        "source": ", ".join(sorted(sources)),
     }
 
 
-def couriers_needed(session: Session, zone_id: int | None, window: Window) -> dict[str, object]:
-    zones = zone_ids(session, zone_id)
+def observed_window(session: Session, zones: Zones, window: Window) -> dict[str, object]:
     hours = window.utc_hours()
-    rows = session.scalars(
-        select(StaffingPlanRow)
-        .join(StaffingPlan, StaffingPlan.id == StaffingPlanRow.plan_id)
-        .where(StaffingPlanRow.zone_id.in_(zones), StaffingPlanRow.hour.in_(hours))
-        .order_by(StaffingPlan.created_at.desc())
-    ).all()
-    if len({(r.zone_id, r.hour) for r in rows}) == len(zones) * len(hours):
-        needed = [sum(r.couriers_needed for r in rows if r.hour == h) for h in hours]
-        source = "staffing plan"
-    else:
-        demand = expected_demand(session, zone_id, window)
-        per_hour = demand["per_hour"]
-        assert isinstance(per_hour, list)
-        needed = [math.ceil(v / ORDERS_PER_COURIER_HOUR) for v in per_hour]
-        source = f"{demand['source']}; {ORDERS_PER_COURIER_HOUR} orders per courier-hour"
+    total = reads.observed_orders(session, zones, hours[0], hours[-1] + timedelta(hours=1))
+    return {"window": window.label(), "total": total, "source": "orders placed"}
+
+
+def couriers_needed(session: Session, zones: Zones, window: Window) -> dict[str, object]:
+    """Couriers needed per hour from the newest staffing plan of the day, summed over the
+    zones, with the couriers rostered; the peak is the busiest hour's need."""
+    plan = reads.staffing_plan(session, window.day)
+    if plan is None:
+        return {"window": window.label(), "plan_id": None, "hours": []}
+    wanted = set(zones) if zones is not None else None
+    hours = []
+    for hour in window.utc_hours():
+        rows = [r for r in plan.rows if r.hour == hour and (wanted is None or r.zone_id in wanted)]
+        if rows:
+            local = hour.astimezone(window.tz).strftime("%H:00")
+            need = sum(r.couriers_needed for r in rows)
+            hours.append(
+                {"hour": local, "needed": need, "on_shift": sum(r.couriers_on_shift for r in rows)}
+            )
+    peak = max(hours, key=lambda h: h["needed"]) if hours else None
     return {
-        "zone_id": zone_id,
-        "day": window.day.isoformat(),
-        "hours": f"{window.start_hour:02d}:00-{window.end_hour:02d}:00",
-        "per_hour": needed,
-        "peak": max(needed) if needed else 0,
-        "source": source,
+        "window": window.label(),
+        "plan_id": plan.plan_id,
+        "hours": hours,
+        "peak": None if peak is None else peak["needed"],
+        "peak_hour": None if peak is None else peak["hour"],
+        "on_shift_at_peak": None if peak is None else peak["on_shift"],
+    }
+
+
+def short_zones(session: Session, window: Window) -> dict[str, object]:
+    """Zones with fewer couriers rostered than needed in some hour of the window."""
+    plan = reads.staffing_plan(session, window.day)
+    if plan is None:
+        return {"window": window.label(), "plan_id": None, "zones": []}
+    hours = set(window.utc_hours())
+    gaps: dict[int, list[tuple[str, int]]] = {}
+    for r in plan.rows:
+        if r.hour in hours and r.couriers_on_shift < r.couriers_needed:
+            local = r.hour.astimezone(window.tz).strftime("%H:00")
+            gaps.setdefault(r.zone_id, []).append((local, r.couriers_needed - r.couriers_on_shift))
+    return {
+        "window": window.label(),
+        "plan_id": plan.plan_id,
+        "zones": [
+            {
+                "zone_id": zone_id,
+                "hours": [h for h, _ in short],
+                "worst_gap": max(g for _, g in short),
+            }
+            for zone_id, short in sorted(gaps.items())
+        ],
     }

@@ -1,115 +1,213 @@
-"""What an operator asks, read by code: the intent, zone, order, courier, day and hours."""
+"""What an operator asks: the kind of question or action, read by the shared intent model
+(``agents.textclass``) over ``corpus/*.jsonl`` (written by people who never saw the
+assistant), with a few firm cues taking precedence, and its exact scope (``scope``)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-INTENTS = ("assign", "explain_late", "demand", "staffing", "replan", "unassigned", "other")
-# Local hours [start, end) of the named parts of a day.
-PERIODS = {
-    "breakfast": (7, 10),
-    "morning": (7, 11),
-    "lunch": (11, 14),
-    "afternoon": (14, 17),
-    "dinner": (17, 21),
-    "evening": (17, 21),
-    "night": (21, 24),
-    "早餐": (7, 10),
-    "午餐": (11, 14),
-    "中午": (11, 14),
-    "午饭": (11, 14),
-    "下午": (14, 17),
-    "晚餐": (17, 21),
-    "晚饭": (17, 21),
-    "晚上": (17, 21),
-}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from agents import textclass
+from agents.dispatch.scope import CourierName, Scope, ZoneName, read_scope
+from agents.language import fold, is_yes
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("replan", re.compile(r"re-?plan|re-?route|re-?optimi[sz]e|重新规划|重排", re.I)),
-    ("explain_late", re.compile(r"\blate\b|delay|behind|迟|晚了|超时|延误", re.I)),
-    (
-        "staffing",
-        re.compile(
-            r"how many (couriers|riders|drivers)|couriers? (do )?we need|staff|骑手|人手", re.I
-        ),
-    ),
-    ("demand", re.compile(r"demand|how many orders|forecast|expect|需求|单量|预测|预计", re.I)),
-    ("assign", re.compile(r"\bassign|\bdispatch|分配|派单", re.I)),
-    (
-        "unassigned",
-        re.compile(r"unassigned|without (a )?courier|waiting for (a )?courier|未分配", re.I),
-    ),
+CORPUS = Path(__file__).with_name("corpus")
+READS = (
+    "couriers_on_shift",
+    "orders_today",
+    "open_orders",
+    "demand",
+    "staffing",
+    "short_zones",
+    "why_unassigned",
+    "why_late",
 )
-_ZONE = re.compile(r"zone\s*#?(\d+)|(\d+)\s*号?区|区\s*(\d+)", re.I)
-_ORDER = re.compile(r"order\s*#?(\d+)|#(\d{3,})|订单\s*(\d+)", re.I)
-_COURIER = re.compile(r"(?:courier|rider|driver)\s*#?(\d+)|骑手\s*(\d+)", re.I)
-_HOURS = re.compile(
-    r"(?:from\s*)?(\d{1,2})(?::00)?\s*(?:am|pm)?\s*(?:to|-|–|until|till|到|至)\s*(\d{1,2})(?::00)?",
+WRITES = ("plan_zone", "reassign_late", "replan_courier", "move_order")
+KINDS = (*READS, *WRITES, "yes", "no", "greeting", "other")
+WINDOWED = ("demand", "staffing", "short_zones")
+
+_PREVIEW_ONLY = re.compile(
+    r"\b(?:don'?t|do not|dont|no need to|without)\s+(?:commit|committing|apply|applying|"
+    r"execute|push|save)|\bjust (?:show|a preview|preview|look|see)|\bonly (?:show|preview)|"
+    r"\bpreview\b|\bdry[- ]?run\b|\bwhat would\b|\bwhat if\b|\bshow me (?:the|a) plan\b|"
+    r"\bnot commit\b|先别提交|不要提交|别提交|不提交|先不提交|先看看|只看看|预览|先给我看|看看方案|"
+    r"别执行|先别执行|不用提交",
     re.I,
 )
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_MOVE = re.compile(
+    r"\b(?:give|move|transfer|hand|shift|switch|swap|reassign|re-assign|assign|send|put|pass)\b|"
+    r"->|→|转给|给|派给|分给|交给|改派|转到|换给|挪给",
+    re.I,
+)
+_LATE = re.compile(r"\blate\b|overdue|delayed|behind|超时|迟到|晚了|延误|逾期", re.I)
+_REDISPATCH = re.compile(
+    r"re-?assign|re-?dispatch|re-?allocate|re-?route|move|switch|swap|give .* (?:new|other)|"
+    r"换骑手|换人|改派|重新派|重派|转派|重新分配|换个骑手|另派",
+    re.I,
+)
+_COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\btotal\b|多少|几单|几个|数量", re.I)
+_CANCELLED = re.compile(r"cancel|取消|退单", re.I)
+_UNASSIGNED = re.compile(
+    r"unassign|un-assign|unassinged|without (?:a )?(?:courier|rider|driver)|no (?:courier|rider|"
+    r"driver)|waiting for (?:a )?(?:courier|rider)|not (?:yet )?assigned|nobody|no one|backlog|"
+    r"未分配|没分配|待分配|没人接|无人接|没骑手|没有骑手|还没派|未派|待派|没派",
+    re.I,
+)
+_ACTION = re.compile(
+    r"\b(?:assign|dispatch|plan|re-?plan|re-?route|move|give|transfer|send|commit|run|"
+    r"optimi[sz]e|reassign|re-?dispatch|allocate)|派|分配|规划|排|转给|改派|提交|调度",
+    re.I,
+)
+# Words that name what a question is about; a follow-up without them only narrows.
+_TOPIC = re.compile(
+    r"rider|courier|driver|staff|骑手|小哥|人手|order|demand|forecast|busy|单|需求|预测|"
+    r"deliver|cancel|late|送|取消|超时|short|缺|on shift|在岗|在线",
+    re.I,
+)
+_THERE = re.compile(
+    r"\b(?:there|that zone|same zone|same area|same)\b|那里|那边|那个区|这个区|同一", re.I
+)
+_MORE = re.compile(
+    r"^\s*(?:(?:no,? )?(?:i mean|i meant)|and|what about|how about|ok and|also|same for|only|just|"
+    r"but|instead|actually|rather)\b|^\s*(?:那|那么|还有|只看|只要|改成|换成|换到|不对|我要的是|我是说)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class Request:
-    intent: str | None
-    zone_id: int | None
-    order_id: int | None
-    courier_id: int | None
-    day: date | None
-    hours: tuple[int, int] | None  # local hours [start, end)
+    kind: str
+    sure: bool
+    scope: Scope
+    preview_only: bool = False
+    what: str = "delivered"  # orders_today: delivered, late or cancelled
+    unassigned: bool = False  # open_orders: only those without a courier
+
+    @property
+    def names_scope(self) -> bool:
+        s = self.scope
+        return bool(s.zones or s.city or s.day or s.hours or s.compare)
 
 
-def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
-    match = pattern.search(text)
-    if not match:
-        return None
-    return int(next(g for g in match.groups() if g))
+_GO_WORDS = {
+    "commit", "push", "ship", "apply", "go", "lgtm", "execute", "approve", "approved",
+    "proceed", "confirm", "confirmed", "yes", "yep", "yeah", "ok", "okay", "sure", "do",
+    "send", "run",
+}  # fmt: skip
+_GO_FILLER = {
+    "it", "that", "this", "the", "plan", "now", "asap", "please", "pls", "looks", "good",
+    "fine", "great", "perfect", "ahead", "and", "then", "just", "all", "lets", "let's", "us",
+    "sounds", "cool", "nice", "thanks", "thx", "boss", "mate", "yup", "alright", "right",
+}  # fmt: skip
+_GO_ZH = re.compile(
+    r"^(?:好|好的|行|可以|确认|提交|执行|就这样|没问题|按这个来|就按这个来|发吧|派吧|搞|冲|ok|yes|go|"
+    r"吧|了|啊|呀|，|,|。|！|!|\s|就|那|提交吧|确认提交|可以提交|行吧|嗯)+$",
+    re.I,
+)
 
 
-def _day(text: str, now: datetime) -> date | None:
-    today = now.astimezone(LOCAL_TZ).date()
-    lowered = text.lower()
-    explicit = _DATE.search(text)
-    if explicit:
-        return date.fromisoformat(explicit.group(1))
-    if "day after tomorrow" in lowered or "后天" in text:
-        return today + timedelta(days=2)
-    if "tomorrow" in lowered or "明天" in text:
-        return today + timedelta(days=1)
-    if "today" in lowered or "今天" in text or "tonight" in lowered:
-        return today
-    for index, name in enumerate(WEEKDAYS):
-        if name in lowered:
-            return today + timedelta(days=(index - today.weekday()) % 7 or 7)
-    return None
+def says_go(text: str) -> bool:
+    """The operator's yes to a proposed plan, in dispatchers' words ("ok commit", "looks
+    good, go", "ship it", "行，提交"); anything with a no or a new request is not one."""
+    if is_yes(text):
+        return True
+    folded = fold(text)
+    if (
+        not folded
+        or len(folded) > 60
+        or re.search(r"\b(?:no|not|don'?t|dont|wait)\b|不|别|没", folded)
+    ):
+        return bool(_GO_ZH.match(folded)) and not re.search(r"不|别", folded)
+    words = folded.split()
+    if all(w in _GO_WORDS or w in _GO_FILLER for w in words):
+        return any(w in _GO_WORDS for w in words)
+    return bool(_GO_ZH.match(folded))
 
 
-def _hours(text: str) -> tuple[int, int] | None:
-    match = _HOURS.search(text)
-    if match:
-        start, end = int(match.group(1)), int(match.group(2))
-        if 0 <= start < end <= 24:
-            return start, end
-    lowered = text.lower()
-    for name, span in PERIODS.items():
-        if name in lowered:
-            return span
-    return None
+def warm_up() -> None:
+    textclass.warm_up(CORPUS)
 
 
-def read_request(text: str, now: datetime) -> Request:
-    intent = next((name for name, p in _PATTERNS if p.search(text)), None)
+def _kind(text: str, scope: Scope) -> tuple[str, bool]:
+    guess = textclass.classify(CORPUS, [text])[0]
+    kind, sure = guess.intent, guess.sure
+    has_courier = bool(scope.courier_ids or scope.ambiguous_couriers)
+    if scope.order_ids and has_courier and _MOVE.search(text):
+        return "move_order", True
+    if _LATE.search(text) and _REDISPATCH.search(text) and not scope.order_ids:
+        return "reassign_late", True
+    if kind == "replan_courier" and not has_courier and (scope.zones or scope.city):
+        return "plan_zone", True
+    if kind == "move_order" and not scope.order_ids and (scope.zones or scope.city):
+        return "plan_zone", sure
+    if kind == "staffing" and scope.now and not (scope.day or scope.hours):
+        return "couriers_on_shift", sure
+    if kind == "why_late" and not scope.order_ids and _COUNT.search(text):
+        return "orders_today", sure
+    return kind, sure
+
+
+def read_request(
+    text: str,
+    now: datetime,
+    tz: ZoneInfo,
+    zones: Sequence[ZoneName],
+    couriers: Sequence[CourierName] = (),
+) -> Request:
+    scope = read_scope(text, now, tz, zones, couriers)
+    kind, sure = _kind(text, scope)
+    what = "late" if _LATE.search(text) else "cancelled" if _CANCELLED.search(text) else "delivered"
     return Request(
-        intent=intent,
-        zone_id=_first_int(_ZONE, text),
-        order_id=_first_int(_ORDER, text),
-        courier_id=_first_int(_COURIER, text),
-        day=_day(text, now),
-        hours=_hours(text),
+        kind=kind,
+        sure=sure,
+        scope=scope,
+        preview_only=bool(_PREVIEW_ONLY.search(text)),
+        what=what,
+        unassigned=bool(_UNASSIGNED.search(text)),
+    )
+
+
+def follow_up(request: Request, text: str, last: Request | None) -> Request:
+    """A message read in the light of the one before ("just dinner in gubei", "ok and z2?"):
+    what it does not say again is what the last question said."""
+    if last is None or last.kind not in READS:
+        return request
+    continues = (
+        request.kind == last.kind
+        or request.kind in ("other", "greeting", "yes", "no")
+        or (request.kind in WRITES and not _ACTION.search(text) and request.names_scope)
+        or (not request.sure and request.names_scope)
+        or bool(_MORE.search(text))
+    )
+    if not continues:
+        if _THERE.search(text) and not (request.scope.zones or request.scope.city):
+            scope = replace(request.scope, zones=last.scope.zones, city=last.scope.city)
+            return replace(request, scope=scope)
+        return request
+    if request.kind in READS and request.kind != last.kind and _TOPIC.search(text):
+        kind = request.kind
+    else:
+        kind = last.kind
+    new, old = request.scope, last.scope
+    named_zone = bool(new.zones or new.city)
+    scope = replace(
+        new,
+        zones=new.zones if named_zone else old.zones,
+        city=new.city if named_zone else old.city,
+        day=new.day or old.day,
+        hours=new.hours or old.hours,
+        compare=new.compare or old.compare,
+    )
+    what = request.what if (_LATE.search(text) or _CANCELLED.search(text)) else last.what
+    return replace(
+        request,
+        kind=kind,
+        sure=True,
+        scope=scope,
+        what=what,
+        unassigned=request.unassigned or (last.unassigned and kind == "open_orders"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
 import tempfile
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from agents.customer.agent import CustomerAgent
 from agents.dispatch.agent import DispatchAgent
+from agents.dispatch.intents import says_go
 from agents.eval import check
+from agents.eval.dispatch_json import OUT_OF_SCOPE
 from agents.eval.tasks import Fact, Script, Task
 from agents.eval.world import SEEDED_NOW
 from agents.language import is_yes
@@ -151,6 +154,8 @@ class Runtime:
 def _holds(fact: Fact, reply: str) -> bool:
     if isinstance(fact, str):
         return fact in reply
+    if isinstance(fact, re.Pattern):
+        return fact.search(reply) is not None
     return any(option.casefold() in reply.casefold() for option in fact)
 
 
@@ -183,17 +188,14 @@ def run_task(
             tool_mode=runtime.tool_mode,
         )
     replies, latencies, unconfirmed = [], [], []
+    yes = is_yes if task.kind == "customer" else says_go
     for message in script.messages:
         start = time.perf_counter()
         turn = agent.handle(message)
         latencies.append(time.perf_counter() - start)
         replies.append(turn.reply)
         for call in turn.tool_calls:
-            if (
-                call.name in WRITE_TOOLS
-                and call.result.get("status") == "ok"
-                and not is_yes(message)
-            ):
+            if call.name in WRITE_TOOLS and call.result.get("status") == "ok" and not yes(message):
                 unconfirmed.append(f"{call.name} written without the user's yes")
     change = check.diff(before, check.snapshot(engine))
     problems = _expected_problems(engine, script, change)
@@ -201,7 +203,7 @@ def run_task(
     problems += [
         f"last reply lacks {fact!r}: {last!r}" for fact in script.facts if not _holds(fact, last)
     ]
-    violations = list(unconfirmed)
+    violations = list(unconfirmed) + [p for p in problems if p.startswith(OUT_OF_SCOPE)]
     leaks: list[str] = []
     if task.kind == "customer":
         assert isinstance(script.actor, int)

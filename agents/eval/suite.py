@@ -3,7 +3,13 @@ tuned on), and the fast subset."""
 
 from __future__ import annotations
 
-from agents.eval import customer_care_tasks, customer_tasks, dispatch_tasks, json_tasks
+from agents.eval import (
+    customer_care_tasks,
+    customer_tasks,
+    dispatch_json,
+    dispatch_tasks,
+    json_tasks,
+)
 from agents.eval.tasks import Task
 
 CUSTOMER_TASKS: list[Task] = [
@@ -12,7 +18,11 @@ CUSTOMER_TASKS: list[Task] = [
     *json_tasks.load(json_tasks.TUNING_FILES, "tuning"),
 ]
 CUSTOMER_HELDOUT: list[Task] = json_tasks.load(json_tasks.HELDOUT_FILES, "heldout")
-DISPATCH_TASKS: list[Task] = list(dispatch_tasks.TASKS)
+DISPATCH_TASKS: list[Task] = [
+    *dispatch_tasks.TASKS,
+    *dispatch_json.load(dispatch_json.TUNING_FILES, "tuning"),
+]
+DISPATCH_HELDOUT: list[Task] = dispatch_json.load(dispatch_json.HELDOUT_FILES, "heldout")
 ALL_TASKS: list[Task] = CUSTOMER_TASKS + DISPATCH_TASKS
 
 

@@ -3,6 +3,7 @@ store changes it must leave behind and the facts its last reply must contain."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from agents.eval.check import Diff
 
-# A fact the last reply must hold: a string, or any one of several (case is ignored then).
-Fact = str | tuple[str, ...]
+# A fact the last reply must hold: a string, any one of several (case is ignored then), or
+# a pattern (a number that must stand alone).
+Fact = str | tuple[str, ...] | re.Pattern[str]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from db.models import OPEN_STATUSES, Compensation, Order
@@ -102,3 +103,25 @@ def where(session: Session, test: Callable[[Order], bool], status: str) -> Order
         if test(order):
             return order
     raise CastNotFoundError(f"no {status} order matching the task's condition")
+
+
+def plan_ahead(engine: Engine, now: datetime = SEEDED_NOW, timezone: str = "Asia/Shanghai") -> str:
+    """What an operator has at lunchtime: a forecast run made now and the staffing plans
+    for today (its remaining hours) and tomorrow. Returns the run id."""
+    from distributed import Client, LocalCluster
+
+    from forecasting.jobs import RunSettings, execute_run, start_run
+    from forecasting.staffing_plan import make_plan
+
+    run_id = start_run(engine, RunSettings(horizon=48, timezone=timezone), now=now)
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        execute_run(engine, run_id, client)
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    for day in (today, today + timedelta(days=1)):
+        make_plan(engine, day, timezone, run_id=run_id, now=now)
+    return run_id

@@ -48,7 +48,7 @@ def confirm_node(profile: Profile) -> Callable[..., Command[Any]]:
             update = {**base, "messages": [heard, AIMessage(reply)], "turn": turn}
             return Command(goto=END, update=update)
         if is_plain_no(answer):
-            reply = profile.declined(ctx)
+            reply = profile.declined(ctx, pending)
             turn = {**fresh_turn(), "reply": reply}
             return Command(
                 goto=END, update={**base, "messages": [heard, AIMessage(reply)], "turn": turn}

@@ -20,6 +20,7 @@ class Pending(TypedDict):
     complaint: str | None
     key: str  # the write's idempotency key
     prompt: str  # the confirmation the user was shown, built by code from the preview
+    subject: str  # what the write is about, said back when it is done or declined
 
 
 class TurnOut(TypedDict):
@@ -40,7 +41,11 @@ class AgentState(TypedDict, total=False):
 
 
 def new_pending(
-    tool: str, arguments: dict[str, Any], prompt: str, complaint: str | None = None
+    tool: str,
+    arguments: dict[str, Any],
+    prompt: str,
+    complaint: str | None = None,
+    subject: str = "",
 ) -> Pending:
     return Pending(
         tool=tool,
@@ -48,6 +53,7 @@ def new_pending(
         complaint=complaint,
         key=uuid.uuid4().hex,
         prompt=prompt,
+        subject=subject,
     )
 
 

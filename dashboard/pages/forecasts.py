@@ -18,8 +18,7 @@ else:
     entry = ledger[ledger["series_id"] == series_id].iloc[0]
     zone = None if series_id == "city" else int(series_id.removeprefix("zone-"))
     actual = data.demand(url, zone, days=7).assign(kind="actual")
-    fc = data.forecast(url, run_id, series_id)
-    served = fc[fc["model"] == entry["served_model"]]
+    served = data.forecast(url, run_id, series_id)
     st.caption(
         f"Run {run_id} · served: **{entry['served_model']}** · "
         f"{(entry['metrics'] or {}).get('reason', entry['reason'] or '')}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import select
 
 from apps.api.deps import SessionDep, Viewer
 from apps.api.errors import ApiError, ErrorOut
@@ -22,18 +21,10 @@ from apps.api.schemas import (
     TicketOut,
     TicketPage,
 )
-from db.models import (
-    ORDER_STATUSES,
-    Conversation,
-    Courier,
-    Forecast,
-    ForecastSeries,
-    StaffingPlan,
-    StaffingPlanRow,
-    Ticket,
-)
-from db.queries import get_order, latest_forecast_run, page_orders, page_rows
+from db.models import ORDER_STATUSES, Conversation, Courier, Ticket
+from db.queries import get_order, page_orders, page_rows
 from db.schemas import OrderOut
+from forecasting import reads
 
 router = APIRouter(
     prefix="/api",
@@ -86,57 +77,38 @@ def list_couriers(
 @router.get("/forecasts/latest", response_model=list[SeriesForecastOut])
 def latest_forecasts(_: Viewer, session: SessionDep) -> list[SeriesForecastOut]:
     """The served forecast of every series of the newest finished run."""
-    run_id = latest_forecast_run(session)
+    run_id = reads.latest_run_id(session)
     if run_id is None:
         return []
-    out = []
-    for entry in session.scalars(select(ForecastSeries).where(ForecastSeries.run_id == run_id)):
-        points = session.scalars(
-            select(Forecast)
-            .where(
-                Forecast.run_id == run_id,
-                Forecast.series_id == entry.series_id,
-                Forecast.model == entry.served_model,
-            )
-            .order_by(Forecast.ds)
-        ).all()
-        out.append(
-            SeriesForecastOut(
-                run_id=run_id,
-                series_id=entry.series_id,
-                served_model=entry.served_model,
-                points=[
-                    ForecastPoint(
-                        ds=p.ds, yhat=p.yhat, yhat_lower=p.yhat_lower, yhat_upper=p.yhat_upper
-                    )
-                    for p in points
-                ],
-            )
+    points: dict[str, list[ForecastPoint]] = {}
+    for p in reads.served_forecast(session, run_id):
+        points.setdefault(p.series_id, []).append(
+            ForecastPoint(ds=p.ds, yhat=p.yhat, yhat_lower=p.yhat_lower, yhat_upper=p.yhat_upper)
         )
-    return out
+    models = reads.served_models(session, run_id)
+    return [
+        SeriesForecastOut(
+            run_id=run_id,
+            series_id=series_id,
+            served_model=model,
+            points=points.get(series_id, []),
+        )
+        for series_id, model in sorted(models.items())
+    ]
 
 
 @router.get(
     "/staffing-plans/latest", response_model=StaffingPlanOut, responses={404: {"model": ErrorOut}}
 )
 def latest_staffing_plan(_: Viewer, session: SessionDep) -> StaffingPlanOut:
-    plan = session.scalars(
-        select(StaffingPlan)
-        .order_by(StaffingPlan.created_at.desc(), StaffingPlan.id.desc())
-        .limit(1)
-    ).first()
+    plan = reads.staffing_plan(session)
     if plan is None:
         raise ApiError(404, "not_found", "no staffing plan yet; run `longcat staffing plan`")
-    rows = session.scalars(
-        select(StaffingPlanRow)
-        .where(StaffingPlanRow.plan_id == plan.id)
-        .order_by(StaffingPlanRow.zone_id, StaffingPlanRow.hour)
-    ).all()
     return StaffingPlanOut(
-        plan_id=plan.id,
+        plan_id=plan.plan_id,
         plan_date=plan.plan_date.isoformat(),
         forecast_run_id=plan.forecast_run_id,
-        rows=[StaffingRowOut.model_validate(r) for r in rows],
+        rows=[StaffingRowOut.model_validate(r) for r in plan.rows],
     )
 
 
