@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from agents.eval.world import plan_ahead
 from apps.city.build import build_city
 from apps.city.scales import SCALES
 from apps.city.seed import seed_city
@@ -39,6 +40,14 @@ def seed_small(engine: Engine) -> None:
     seed_city(engine, build_city(SCALES["small"], TEST_SEED, TEST_NOW))
 
 
+def fill(engine: Engine, kind: str) -> None:
+    """``seeded``: the small city; ``planned``: that city with a forecast run made at
+    lunchtime and the staffing plans for today and tomorrow."""
+    seed_small(engine)
+    if kind == "planned":
+        plan_ahead(engine, TEST_NOW)
+
+
 class SqliteStores:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -49,8 +58,8 @@ class SqliteStores:
             path = self.root / f"template-{kind}.db"
             engine = make_engine(f"sqlite:///{path}")
             upgrade(engine)
-            if kind == "seeded":
-                seed_small(engine)
+            if kind != "migrated":
+                fill(engine, kind)
             # Closing the last connection checkpoints the WAL into the main file.
             engine.dispose()
             self.templates[kind] = path
@@ -100,17 +109,17 @@ class PostgresStores:
         self.created.append(schema)
         engine = make_engine(self.url(schema))
         upgrade(engine)
-        if kind == "seeded":
-            self._fill(engine, schema)
+        if kind != "migrated":
+            self._fill(engine, schema, kind)
         engine.dispose()
         return self.url(schema)
 
-    def _fill(self, engine: Engine, schema: str) -> None:
-        if "seeded" not in self.templates:
-            seed_small(engine)
-            self.templates["seeded"] = schema
+    def _fill(self, engine: Engine, schema: str, kind: str) -> None:
+        if kind not in self.templates:
+            fill(engine, kind)
+            self.templates[kind] = schema
             return
-        source = self.templates["seeded"]
+        source = self.templates[kind]
         with engine.begin() as conn:
             for table in Base.metadata.sorted_tables:
                 conn.execute(
@@ -119,8 +128,8 @@ class PostgresStores:
             sync_sequences(conn)
 
     def copy(self, kind: str) -> str:
-        if kind == "seeded" and "seeded" not in self.templates:
-            self._create("seeded", f"{self.prefix}_seeded")
+        if kind != "migrated" and kind not in self.templates:
+            self._create(kind, f"{self.prefix}_{kind}")
         return self._create(kind, f"{self.prefix}_{uuid.uuid4().hex[:8]}")
 
     def close(self) -> None:
@@ -177,6 +186,20 @@ def store_url(store_factories: dict[str, object], backend: str) -> str:
 def seeded_url(store_factories: dict[str, object], backend: str) -> str:
     """URL of a store of its own holding the small test city."""
     return _factory(store_factories, backend).copy("seeded")
+
+
+@pytest.fixture
+def planned_url(store_factories: dict[str, object], backend: str) -> str:
+    """URL of a store of its own holding the small test city with a forecast run made at
+    lunchtime and the staffing plans for today and tomorrow."""
+    return _factory(store_factories, backend).copy("planned")
+
+
+@pytest.fixture
+def planned_engine(planned_url: str) -> Iterator[Engine]:
+    engine = make_engine(planned_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

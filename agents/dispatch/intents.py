@@ -132,9 +132,13 @@ def warm_up() -> None:
     textclass.warm_up(CORPUS)
 
 
-def _kind(text: str, scope: Scope) -> tuple[str, bool]:
+def _kind(text: str, scope: Scope, future: bool) -> tuple[str, bool]:
     guess = textclass.classify(CORPUS, [text])[0]
     kind, sure = guess.intent, guess.sure
+    if future and kind in ("open_orders", "orders_today"):
+        return "demand", True  # orders in a window still to come can only be expected
+    if future and kind == "couriers_on_shift":
+        return "staffing", True
     has_courier = bool(scope.courier_ids or scope.ambiguous_couriers)
     if scope.order_ids and has_courier and _MOVE.search(text):
         return "move_order", True
@@ -159,7 +163,13 @@ def read_request(
     couriers: Sequence[CourierName] = (),
 ) -> Request:
     scope = read_scope(text, now, tz, zones, couriers)
-    kind, sure = _kind(text, scope)
+    local = now.astimezone(tz)
+    future = (scope.day is not None and scope.day > local.date()) or (
+        scope.hours is not None
+        and scope.day in (None, local.date())
+        and scope.hours[0] > local.hour
+    )
+    kind, sure = _kind(text, scope, future)
     what = "late" if _LATE.search(text) else "cancelled" if _CANCELLED.search(text) else "delivered"
     return Request(
         kind=kind,
