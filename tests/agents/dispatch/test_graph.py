@@ -124,7 +124,7 @@ def test_staffing_reads_the_newest_plan_of_the_day_only(planned_engine: Engine) 
                 couriers_needed=1,
                 couriers_on_shift=r.couriers_on_shift,
                 gap=r.couriers_on_shift - 1,
-            )  # fmt: skip
+            )
             for r in list(old)
         )
     again = agent(planned_engine).handle("how many riders do we need tomorrow 6pm to 9pm?")
