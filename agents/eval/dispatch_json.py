@@ -301,9 +301,7 @@ def _unassigned_order(s: Session) -> Order:
 def _move_pair(s: Session) -> tuple[Order, Courier]:
     """An assigned order and another courier of its zone, on shift, with room in the bag
     and a name no other courier has."""
-    names = dict(
-        s.execute(select(Courier.name, func.count()).group_by(Courier.name)).all()
-    )
+    names = dict(s.execute(select(Courier.name, func.count()).group_by(Courier.name)).all())
     for order in _assigned(s):
         for c in s.scalars(
             select(Courier)
