@@ -201,15 +201,16 @@ def dispatch(
 
     engine = open_store(database_url)
     chat, chosen, mode = _runtime(strategy, tool_calls, no_model, model, base_url, timeout)
-    planner = RoutingPlanner(timezone=load_settings(database_url).timezone)
+    timezone = load_settings(database_url).timezone
     agent = DispatchAgent(
         engine,
         operator,
         model=chat,
         clock=_clock(now),
-        planner=planner,
+        planner=RoutingPlanner(timezone=timezone),
         strategy=chosen,
         tool_mode=mode,
+        timezone=timezone,
     )
     _converse(agent, json, load_settings(database_url).max_message_chars)
 

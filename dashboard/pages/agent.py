@@ -30,6 +30,7 @@ if "dispatch_agent" not in st.session_state:
         planner=RoutingPlanner(timezone=settings().timezone),
         strategy=strategy,
         tool_mode=tool_mode,
+        timezone=settings().timezone,
     )
     st.session_state["dispatch_log"] = []
 for role, text, calls in st.session_state["dispatch_log"]:

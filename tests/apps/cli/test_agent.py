@@ -62,7 +62,8 @@ def test_customer_cancel_over_two_lines(seeded_url: str) -> None:
 
 
 def test_dispatch_answers_in_json(seeded_url: str) -> None:
-    """A dispatch question gets one JSON line whose reply quotes the tool's unassigned count."""
+    """A dispatch question gets one JSON line whose reply quotes the tool's count of orders
+    without a courier."""
     result = CliRunner().invoke(
         app,
         [
@@ -81,8 +82,8 @@ def test_dispatch_answers_in_json(seeded_url: str) -> None:
     )
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout.strip())
-    assert line["tool_calls"][0]["name"] == "list_unassigned"
-    assert str(line["tool_calls"][0]["result"]["count"]) in line["reply"]
+    assert line["tool_calls"][0]["name"] == "list_open_orders"
+    assert str(line["tool_calls"][0]["result"]["unassigned"]) in line["reply"]
 
 
 def test_unknown_customer_fails_cleanly(seeded_url: str) -> None:
