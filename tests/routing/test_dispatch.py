@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 
 from db.engine import make_engine
-from db.models import Assignment, AuditEntry, Order, OrderEvent, RoutePlan
+from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RoutePlan
 from routing.dispatch import PlanConflictError, commit_proposal, propose_round, run_round
+from routing.store_snapshot import RoundScope
 from tests.conftest import TEST_NOW
 
 NOW = TEST_NOW + timedelta(minutes=1)
@@ -160,3 +161,31 @@ def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None
             assert order_id not in active
     assert {o: active[o] for o in carried} == carried
     engine.dispose()
+
+
+def test_a_narrow_round_changes_only_its_orders(seeded_engine: Engine) -> None:
+    """With a scope, only the orders in it may change courier: other assigned orders stay
+    pinned and unassigned ones outside it are left alone; an order sent to a chosen courier
+    goes to that courier (SQLite and PostgreSQL)."""
+    before = _open_orders(seeded_engine)
+    assigned = sorted(i for i, (status, _) in before.items() if status == "assigned")
+    waiting = sorted(i for i, (status, _) in before.items() if status == "confirmed")
+    assert assigned and waiting
+    with seeded_engine.connect() as conn:
+        order_zone = conn.scalar(select(Order.zone_id).where(Order.id == assigned[0]))
+        target = conn.scalar(
+            select(Courier.id).where(
+                Courier.zone_id == order_zone,
+                Courier.status == "available",
+                Courier.id != before[assigned[0]][1],
+            )
+        )
+    assert target is not None
+    scope = RoundScope(frozenset({assigned[0]}), ((assigned[0], target),))
+    proposal = propose_round(seeded_engine, now=NOW, time_limit_s=1.0, scope=scope)
+    moved = {c.order_id: c.after for c in proposal.changes if c.after != c.before}
+    assert moved == {assigned[0]: target}
+    free = RoundScope(frozenset(assigned[:1]))
+    narrow = propose_round(seeded_engine, now=NOW, time_limit_s=1.0, scope=free)
+    assert {c.order_id for c in narrow.changes if c.after != c.before} <= {assigned[0]}
+    assert not set(waiting) & {c.order_id for c in narrow.changes}
