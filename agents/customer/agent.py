@@ -154,6 +154,11 @@ class CustomerProfile:
             return done_reply(ctx.language, pending["tool"], result)
         return refusal_reply(ctx.language, result.get("order_id"), result)
 
+    def again(
+        self, ctx: SessionContext, pending: Pending, result: dict[str, Any]
+    ) -> Pending | None:
+        return None
+
     def confirms(self, pending: Pending, answer: str) -> bool:
         return is_yes(answer) and not names_another_write(pending["tool"], answer)
 

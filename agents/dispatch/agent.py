@@ -83,7 +83,9 @@ class DispatchProfile:
         result: dict[str, Any],
         complaint: str | None,
     ) -> Pending | None:
-        return proposal_of(result, ctx.language) if name == "preview_plan" else None
+        if name != "preview_plan":
+            return None
+        return proposal_of(result, arguments, ctx.language)
 
     def final(self, ctx: SessionContext, text: str) -> str:
         cleaned = text.strip()
@@ -94,7 +96,17 @@ class DispatchProfile:
     def done(self, ctx: SessionContext, pending: Pending, result: dict[str, Any]) -> str:
         if result.get("status") == "ok":
             return replies.committed(result, ctx.language, pending.get("subject", ""))
+        if result.get("fresh"):
+            return replies.overtaken(result["fresh"], ctx.language)
         return replies.refusal(result, ctx.language)
+
+    def again(
+        self, ctx: SessionContext, pending: Pending, result: dict[str, Any]
+    ) -> Pending | None:
+        fresh = result.get("fresh")
+        if result.get("status") != "refused" or not fresh:
+            return None
+        return proposal_of(fresh, pending["arguments"].get("again") or {}, ctx.language)
 
     def confirms(self, pending: Pending, answer: str) -> bool:
         return says_go(answer)

@@ -54,6 +54,7 @@ class CommitOutcome:
     version: int | None = None
     changed: int = 0
     message: str = ""
+    overtaken: bool = False  # another round committed first: a fresh preview may do
 
 
 class Planner(Protocol):
@@ -160,7 +161,9 @@ class RoutingPlanner:
         try:
             result = dispatch.commit_proposal(engine, proposal, actor)
         except dispatch.PlanConflictError as exc:
-            return CommitOutcome(False, message=f"the plan changed since the preview ({exc})")
+            return CommitOutcome(
+                False, message=f"the plan changed since the preview ({exc})", overtaken=True
+            )
         finally:
             proposals.discard(engine, token)
         return CommitOutcome(True, result.version, len(result.changes))

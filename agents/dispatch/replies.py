@@ -314,6 +314,19 @@ def committed(r: dict[str, Any], lang: str, about: str = "") -> str:
     return f"{head} (version {r['version']}): {r['changed']} orders changed."
 
 
+def overtaken(fresh: dict[str, Any], lang: str) -> str:
+    """A commit refused because another round committed first, with the plan as it stands."""
+    if _zh(lang):
+        head = "预览之后已有其他派单提交，方案未写入。"
+        if fresh.get("status") != "needs_confirmation":
+            return head + refusal(fresh, lang)
+        return head + "按现在的情况重新做的" + preview(fresh, lang)
+    head = "Another dispatch round committed since your preview, so nothing was written."
+    if fresh.get("status") != "needs_confirmation":
+        return f"{head} {refusal(fresh, lang)}"
+    return f"{head} As things stand now: {preview(fresh, lang)}"
+
+
 def declined(lang: str, about: str = "") -> str:
     if _zh(lang):
         return f"好的，{about}的方案未提交。" if about else "好的，方案未提交。"

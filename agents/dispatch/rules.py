@@ -51,13 +51,16 @@ EXAMPLES = {
 }
 
 
-def proposal_of(result: dict[str, Any], lang: str = "en") -> Pending | None:
-    """A previewed plan that changes something waits for the yes that commits it."""
+def proposal_of(
+    result: dict[str, Any], arguments: dict[str, Any], lang: str = "en"
+) -> Pending | None:
+    """A previewed plan that changes something waits for the yes that commits it; the
+    preview's request goes with it, to propose afresh if another round commits first."""
     if result.get("status") != "needs_confirmation" or not result.get("assigned"):
         return None
     return new_pending(
         "commit_plan",
-        {"token": result["token"]},
+        {"token": result["token"], "again": dict(arguments)},
         replies.preview(result, lang),
         subject=replies.subject(result, lang),
     )
@@ -308,5 +311,5 @@ class DispatchRules:
             if result.get("assigned"):
                 self.show = request
             return replies.preview(result, self.lang, ask=False)
-        self.pending = proposal_of(result, self.lang)
+        self.pending = proposal_of(result, arguments, self.lang)
         return replies.preview(result, self.lang)

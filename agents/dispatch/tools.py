@@ -85,6 +85,8 @@ class PlanArgs(_Args):
 
 class CommitArgs(_Args):
     token: str = Field(min_length=1, max_length=64)
+    # The preview's own request, to propose afresh if another round committed meanwhile.
+    again: PlanArgs | None = None
 
 
 def _zones(session: Session, zone_ids: list[int] | None) -> list[Zone] | ToolResult:
@@ -301,7 +303,10 @@ def commit_plan(
     except PlannerUnavailableError as exc:
         return refused("planner_unavailable", str(exc))
     if not outcome.committed:
-        return refused("not_committed", outcome.message, token=args.token)
+        fresh = None
+        if args.again is not None and outcome.overtaken:
+            fresh = preview_plan(engine, ctx, args.again).as_json()
+        return refused("not_committed", outcome.message, token=args.token, fresh=fresh)
     return ToolResult("ok", {"version": outcome.version, "changed": outcome.changed})
 
 

@@ -16,7 +16,7 @@ from agents.runtime.context import SessionContext
 from agents.runtime.profile import Calls, Profile
 from agents.runtime.state import AgentState, TurnOut, fresh_turn
 
-DECIDE = "decide"
+DECIDE, CONFIRM = "decide", "confirm"
 
 
 def confirm_node(profile: Profile) -> Callable[..., Command[Any]]:
@@ -46,6 +46,10 @@ def confirm_node(profile: Profile) -> Callable[..., Command[Any]]:
                 error=None,
             )
             update = {**base, "messages": [heard, AIMessage(reply)], "turn": turn}
+            fresh = profile.again(ctx, pending, result)
+            if fresh is not None:
+                # Shown again as it stands now, it waits for its own yes.
+                return Command(goto=CONFIRM, update={**update, "pending": fresh})
             return Command(goto=END, update=update)
         if is_plain_no(answer):
             reply = profile.declined(ctx, pending)

@@ -17,13 +17,13 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.runtime.context import SessionContext
-from agents.runtime.gate import DECIDE, confirm_node
+from agents.runtime.gate import CONFIRM, DECIDE, confirm_node
 from agents.runtime.nodes import model_node, rules_node, tools_node
 from agents.runtime.profile import Profile
 from agents.runtime.state import AgentState
 from agents.runtime.strategy import Strategy
 
-CONFIRM, TOOLS = "confirm", "tools"
+TOOLS = "tools"
 
 
 def _after_decide(state: AgentState) -> str:
@@ -42,7 +42,7 @@ def compiled_graph(
     profile: Profile, strategy: Strategy, checkpointer: BaseCheckpointSaver[str]
 ) -> CompiledStateGraph[AgentState, SessionContext, AgentState, AgentState]:
     builder = StateGraph(AgentState, context_schema=SessionContext)
-    builder.add_node(CONFIRM, confirm_node(profile), destinations=(DECIDE, END))
+    builder.add_node(CONFIRM, confirm_node(profile), destinations=(DECIDE, CONFIRM, END))
     if strategy is Strategy.rules:
         builder.add_node(DECIDE, rules_node(profile))
         builder.add_conditional_edges(DECIDE, _after_decide, [CONFIRM, END])

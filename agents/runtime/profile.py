@@ -64,6 +64,13 @@ class Profile(Protocol):
 
     def done(self, ctx: SessionContext, pending: Pending, result: dict[str, Any]) -> str: ...
 
+    def again(
+        self, ctx: SessionContext, pending: Pending, result: dict[str, Any]
+    ) -> Pending | None:
+        """A write that could not be done as shown, proposed afresh for another yes (a plan
+        overtaken by another round), or None."""
+        ...
+
     def declined(self, ctx: SessionContext, pending: Pending) -> str: ...
 
     def give_up(self, ctx: SessionContext, state: AgentState) -> Decision:

@@ -217,3 +217,23 @@ def test_unknown_zone_and_order_are_refused(planned_engine: Engine) -> None:
     assert "no zone 99" in ops.handle("assign the orders in zone 99").reply
     assert "no order 123456789" in ops.handle("why is order 123456789 late?").reply
     assert plan_versions(planned_engine) == 1
+
+
+def test_a_plan_overtaken_by_another_round_is_proposed_afresh(planned_engine: Engine) -> None:
+    """When another round commits between the preview and the yes, the yes writes nothing,
+    the plan is shown again as things stand, and only the next yes commits that one."""
+    from routing.dispatch import run_round
+
+    with Session(planned_engine) as s:
+        dispatch_json.release(s, dispatch_json._assigned(s, 2)[0])
+        dispatch_json.release(s, dispatch_json._assigned(s, 4)[0])
+    ops = agent(planned_engine)
+    assert "Reply yes" in ops.handle("assign the open orders in Wujiaochang").reply
+    run_round(planned_engine, now=SEEDED_NOW, zone_id=2, time_limit_s=1.0)
+    assert plan_versions(planned_engine) == 2
+    overtaken = ops.handle("yes")
+    assert "nothing was written" in overtaken.reply and "Reply yes" in overtaken.reply
+    assert plan_versions(planned_engine) == 2 and ops.session.pending() is not None
+    done = ops.handle("yes")
+    assert "Committed the plan for Wujiaochang" in done.reply
+    assert plan_versions(planned_engine) == 3

@@ -91,8 +91,10 @@ def test_tracking_page_and_widget(server: str, browser, order_of, backend: str) 
 
 def _last_bot_reply(page) -> str:
     page.wait_for_function(
+        # The send button comes back when the reply has streamed to its end.
         "(() => { const m = document.querySelectorAll('.lc-msg.lc-bot');"
-        " const t = m.length ? m[m.length - 1].textContent : ''; return t.length > 5 && t !== '…'; })()",
+        " const t = m.length ? m[m.length - 1].textContent : '';"
+        " return t.length > 5 && t !== '…' && !document.querySelector('.lc-send').disabled; })()",
         timeout=30_000,
     )
     return page.locator(".lc-msg.lc-bot").last.text_content()
