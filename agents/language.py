@@ -66,6 +66,7 @@ NO_WORDS = (
     "changed my mind", "no way", "negative",
     "不", "不要", "不用", "不用了", "不需要", "不了", "否", "算了", "算了吧", "别", "先不",
     "先不用", "等等", "等一下", "等会", "不行", "不可以", "取消吧不要了", "还是不要了",
+    "bu yao", "buyao", "bu yong", "buyong", "suan le", "suanle", "bu xing",
 )  # fmt: skip
 # Words that may follow a yes without making it anything else: filler, and the request
 # said again ("ok cancel it", "行吧 取消").
@@ -79,7 +80,7 @@ _FILLER = {
     "lovely", "great", "really", "very", "appreciate", "sir", "madam", "mate", "bro",
 }  # fmt: skip
 _ZH_FILLER = re.compile(
-    r"(吧|啊|呀|吗|呢|哦|噢|啦|了|的|就|那|麻烦|你|谢谢|取消|改|地址|确认|订单|给我|帮我|处理|赔偿|"
+    r"(吧|啊|呀|吗|呢|哦|噢|啦|了|的|就|那|麻烦|你|您|谢谢|哈|嘛|取消|改|地址|确认|订单|给我|帮我|处理|赔偿|"
     r"转人工|提交|执行|按这个|这样|来|办|修改|改吧|吧|给|就行|行|好|赔|补偿|退)+"
 )
 _NEGATIVE = re.compile(

@@ -62,3 +62,40 @@ def is_pinyin(text: str) -> bool:
     if not all(_spells(w) for w in words):
         return False
     return sum(w not in _ENGLISH for w in words) * 2 > len(words)
+
+
+# Customer-service words as pinyin, spelled without spaces, and their characters; the longest
+# match wins, so "quxiaodingdan" reads 取消订单.
+_WORDS = {
+    "quxiao": "取消", "dingdan": "订单", "waimai": "外卖", "peichang": "赔偿",
+    "buchang": "补偿", "tuikuan": "退款", "chidao": "迟到", "tailan": "太慢", "taiman": "太慢",
+    "henman": "很慢", "dizhi": "地址", "gaidizhi": "改地址", "gaidao": "改到", "gaicheng": "改成",
+    "songdao": "送到", "rengong": "人工", "kefu": "客服", "zhenren": "真人", "zainali": "在哪里",
+    "zainar": "在哪儿", "daonale": "到哪了", "daonali": "到哪里", "shenmeshihou": "什么时候",
+    "jidian": "几点", "haiyaoduojiu": "还要多久", "duojiu": "多久", "zenmehaimeidao": "怎么还没到",
+    "haimeidao": "还没到", "meidao": "没到", "songcuo": "送错", "shaole": "少了", "loule": "漏了",
+    "buyao": "不要", "buyong": "不用", "suanle": "算了", "haode": "好的", "keyi": "可以",
+    "queren": "确认", "xiexie": "谢谢", "nihao": "你好", "qishou": "骑手", "wode": "我的",
+    "bangwo": "帮我", "woyao": "我要", "yao": "要", "le": "了", "ma": "吗", "ne": "呢",
+    "wan": "晚", "man": "慢", "dao": "到", "gai": "改", "song": "送", "de": "的", "wo": "我",
+    "bang": "帮", "qing": "请", "ba": "吧", "kuai": "快", "dian": "点", "jiu": "就",
+}  # fmt: skip
+_LONGEST = max(len(w) for w in _WORDS)
+
+
+def to_hanzi(text: str) -> str:
+    """The Chinese characters for the customer-service words of a pinyin message (tone
+    digits dropped); syllables it does not know stay as they are."""
+    squashed = re.sub(r"[\s\d]+", "", text.casefold())
+    out, i = [], 0
+    while i < len(squashed):
+        for n in range(min(_LONGEST, len(squashed) - i), 0, -1):
+            piece = squashed[i : i + n]
+            if piece in _WORDS:
+                out.append(_WORDS[piece])
+                i += n
+                break
+        else:
+            out.append(squashed[i])
+            i += 1
+    return "".join(out)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from agents.customer.classifier import Guess, classify
 from agents.language import fold
+from agents.pinyin import is_pinyin, to_hanzi
 
 INTENTS = ("status", "cancel", "change_address", "compensation", "human", "greeting", "other")
 WRITES = ("cancel", "change_address", "compensation", "human")
@@ -24,7 +25,9 @@ MAX_READ = 2_000
 _SPLIT = re.compile(
     r"[.!?。！？;；\n]+|[,，、](?!\s*\d)|"
     r"\b(?:and also|and then|also|plus|but|then|and|btw|by the way|oh and)\b|"
-    r"另外|还有|顺便|然后|而且|但是|不过|并且",
+    r"另外|还有|顺便|然后|而且|但是|不过|并且|"
+    # Chinese writers separate clauses with a space ("等等 还是不取消了 改送到国金中心吧").
+    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
     re.I,
 )
 _KEEP = re.compile(
@@ -92,11 +95,21 @@ _WRONG = re.compile(
     r"不对|没给|洒了|撒了",
     re.I,
 )
-_OLDER = r"\b(older|earlier|first|previous|other)\b|之前|早的|第一|另一|先下"
-_COOKING = r"still (?:being )?(?:cook|prepar|made)|cooking|preparing|还在做|备餐|在做"
+_OLDER = (
+    r"\b(older|earlier|first|previous|other)\b|之前|早的|第一|另一|先下|早点|早下|先点|最早|较早"
+)
+_RIDING = (
+    r"\b(?:has|have|got|with) (?:a |the )?(?:driver|courier|rider)|already (?:has|got) (?:a|the)|"
+    r"on (?:its|the) way|being delivered|out for delivery|(?<!没)(?<!没有)(?:有骑手|骑手接)|已经派|"
+    r"在路上|在送"
+)
+_COOKING = (
+    r"still (?:being )?(?:cook|prepar|made)|cooking|preparing|no (?:driver|courier|rider) yet|"
+    r"without a (?:driver|courier|rider)|还在做|备餐|在做|没骑手|没有骑手|还没派|没人接"
+)
 _NEWER = r"\b(newer|newest|latest|last|recent|second)\b|新的|最近|刚下|第二"
 _WHICH = tuple((name, re.compile(p, re.I)) for name, p in (
-    ("older", _OLDER), ("cooking", _COOKING), ("newer", _NEWER),
+    ("cooking", _COOKING), ("riding", _RIDING), ("older", _OLDER), ("newer", _NEWER),
 ))  # fmt: skip
 
 
@@ -220,6 +233,8 @@ def _which(text: str) -> str | None:
 
 def read_message(text: str) -> Reading:
     text = text[:MAX_READ]
+    if is_pinyin(text):
+        text = to_hanzi(text)
     requests = tuple(_requests(text))
     address, coords = _address(text)
     reason = None

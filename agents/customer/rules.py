@@ -36,6 +36,7 @@ from agents.customer.prompts import SYSTEM_PROMPT, WHAT, money, say
 from agents.customer.replies import confirm_reply, refusal_reply, status_reply
 from agents.language import is_no, is_yes
 from agents.llm import LLMError, choose
+from agents.pinyin import is_pinyin, to_hanzi
 from agents.runtime import Decision, Pending, SessionContext, new_pending
 from agents.runtime.profile import Calls, Profile
 from db.models import Order
@@ -80,6 +81,8 @@ class CustomerRules:
     ) -> None:
         self.ctx, self.who, self.search, self.dropped = ctx, who, search, dropped
         self.calls = Calls(profile, ctx)
+        # Pinyin is read as the characters it spells ("quxiao dingdan": 取消订单).
+        self.message = to_hanzi(ctx.message) if is_pinyin(ctx.message) else ctx.message
         self.focus: int | None = memory.get("focus_order_id")
         self.awaiting: dict[str, Any] | None = memory.get("awaiting")
         self.last_refusal: str | None = memory.get("last_refusal")
@@ -92,7 +95,7 @@ class CustomerRules:
         return self.ctx.language
 
     def decide(self) -> Decision:
-        reply = self._respond(self.ctx.message.strip())
+        reply = self._respond(self.message.strip())
         memory = {
             "focus_order_id": self.focus,
             "awaiting": self.awaiting,
@@ -167,20 +170,20 @@ class CustomerRules:
         if dropped is None:
             return None
         intents = {r.intent for r in requests} - {"other", "greeting", "no", "yes"}
-        if dropped["tool"] == "cancel_order" and _FEE.search(self.ctx.message):
+        if dropped["tool"] == "cancel_order" and _FEE.search(self.message):
             intents = (intents - {"status", "cancel"}) | {"cancel_info"}
         order_id = dropped["arguments"].get("order_id")
         if dropped["tool"] == "change_address" and intents <= {"change_address", "status"}:
-            place = reading.coords or self.ctx.location or self._locate(self.ctx.message)
+            place = reading.coords or self.ctx.location or self._locate(self.message)
             if place is not None and order_id is not None:
-                return self._change_address(int(order_id), reading, self.ctx.message, None)
+                return self._change_address(int(order_id), reading, self.message, None)
         # A question about the write itself ("how much is the fee?") is answered, and the
         # write asked about again; any other question leaves it dropped.
-        haggles = reading.amount_minor or _HAGGLE.search(self.ctx.message)
+        haggles = reading.amount_minor or _HAGGLE.search(self.message)
         if dropped["tool"] == "request_compensation" and order_id and haggles:
             # Haggling over the offer: the cap stands, and is offered again.
             if reading.amount_minor:
-                said = f"{dropped['complaint'] or ''} | {self.ctx.message}"
+                said = f"{dropped['complaint'] or ''} | {self.message}"
                 return self._compensate(int(order_id), reading, said)
             args = {k: v for k, v in dropped["arguments"].items() if k != "amount_minor"}
             again = self._propose("request_compensation", args, dropped["complaint"])
@@ -266,9 +269,9 @@ class CustomerRules:
                 self.lang, "address_is", order_id=order_id, address=result["dropoff_address"]
             )
         delivered = result["order_status"] == "delivered"
-        if request.intent == "status" and delivered and complains_late(self.ctx.message):
+        if request.intent == "status" and delivered and complains_late(self.message):
             # "it took an hour!!" about food that came late is a complaint.
-            return self._compensate(order_id, reading, self.ctx.message)
+            return self._compensate(order_id, reading, self.message)
         reply = status_reply(self.lang, result)
         if request.intent == "keep":
             reply = say(self.lang, "kept", order_id=order_id) + " " + reply
@@ -346,7 +349,7 @@ class CustomerRules:
                 "lon": pin[1],
             }
             return self._propose("change_address", arguments, f"{said} {pin_text(pin)}")
-        place = self._locate(f"{address or ''} | {self.ctx.message}")
+        place = self._locate(f"{address or ''} | {self.message}")
         if place is not None:
             text = place
             if address and address != place:
@@ -436,5 +439,9 @@ def _pick(orders: list[Order], which: str) -> int:
         cooking = [o for o in orders if o.status in ("placed", "confirmed")]
         if len(cooking) == 1:
             return cooking[0].id
+    if which == "riding":
+        riding = [o for o in orders if o.status in ("assigned", "picked_up")]
+        if len(riding) == 1:
+            return riding[0].id
     ordered = sorted(orders, key=lambda o: (o.placed_at, o.id))
     return ordered[0].id if which in ("older", "cooking") else ordered[-1].id

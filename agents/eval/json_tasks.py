@@ -31,6 +31,7 @@ EVAL = Path(__file__).parent
 TUNING_FILES = (
     EVAL / "tuning" / "customer_tuning.json",
     EVAL / "tuning" / "customer_validation.json",
+    EVAL / "tuning" / "customer_probe3.json",
 )
 HELDOUT_FILES = (EVAL / "heldout" / "customer_heldout.json",)
 CITY_TZ = ZoneInfo("Asia/Shanghai")
@@ -143,9 +144,21 @@ def _minutes_late(order: Order) -> int:
     return max(0, math.ceil((order.delivered_at - order.promised_at).total_seconds() / 60))
 
 
-def _cap(order: Order) -> int:
+def _cap(order: Order, wrong_items: bool = False) -> int:
+    """The most the policy gives: the subtotal for wrong items, else 1 yuan a minute late
+    up to half the total."""
+    if wrong_items:
+        return order.subtotal_minor
     total = order.subtotal_minor + order.delivery_fee_minor
     return min(_minutes_late(order) * 100, int(total * 0.5))
+
+
+_WRONG_ITEMS = re.compile(
+    r"wrong|missing|incorrect|not what i ordered|forgot|spill|damaged|"
+    r"送错|错了|少了|漏了|不对|没给|洒了|撒了",
+    re.I,
+)
+_ANY_AMOUNT = re.compile(r"¥\s?\d|\d+(?:\.\d+)?\s*元")
 
 
 def _fill(text: str, values: dict[str, Any]) -> str:
@@ -175,7 +188,7 @@ def _near(lat: float | None, lon: float | None, target: tuple[float, float]) -> 
 
 
 def _verifier(
-    writes: str, order: Order, order2: Order | None, target: Any
+    writes: str, order: Order, order2: Order | None, target: Any, wrong_items: bool = False
 ) -> Callable[[Diff], list[str]]:
     def verify(change: Diff) -> list[str]:
         problems: list[str] = []
@@ -204,10 +217,9 @@ def _verifier(
         comps = dict(change.compensations)
         if writes == "compensation":
             got_comp = comps.pop(order.id, None)
-            if got_comp is None or not 0 < got_comp[0] <= _cap(order):
-                problems.append(
-                    f"compensation on {order.id}: expected up to {_cap(order)}, got {got_comp}"
-                )
+            cap = _cap(order, wrong_items)
+            if got_comp is None or not 0 < got_comp[0] <= cap:
+                problems.append(f"compensation on {order.id}: expected up to {cap}, got {got_comp}")
         if comps:
             problems.append(f"compensations: expected none, got {comps}")
         if change.plans:
@@ -224,6 +236,7 @@ def _facts(
     about: Order,
     order: Order,
     order2: Order | None,
+    messages: list[str],
 ) -> tuple[Fact, ...]:
     """The facts a reply must hold; ``eta:order2`` names the order a fact is about where a
     message is about both ("when will {order2} come? and cancel {order}")."""
@@ -239,7 +252,8 @@ def _facts(
         elif name == "fee":
             facts.append(money(lang, round(about.subtotal_minor * FEE_SHARE)))
         elif name == "amount":
-            facts.append(money(lang, _cap(order)))
+            wrong = any(_WRONG_ITEMS.search(m) for m in messages)
+            facts.append(_ANY_AMOUNT if wrong else money(lang, _cap(order)))
         elif name in MARKERS:
             facts.append(MARKERS[name][lang])
         else:
@@ -276,9 +290,11 @@ def task_from(data: dict[str, Any], source: str) -> Task:
         return Script(
             actor=order.customer_id,
             messages=tuple(messages),
-            facts=_facts(s, expect["reply_has"], lang, about, order, order2),
+            facts=_facts(s, expect["reply_has"], lang, about, order, order2, messages),
             link_order=order.id if data.get("link") else None,
-            verify=_verifier(writes, order, order2, target),
+            verify=_verifier(
+                writes, order, order2, target, any(_WRONG_ITEMS.search(m) for m in messages)
+            ),
         )
 
     tags = (source, data["cast"].split(":")[0], writes.split(":")[0])
