@@ -188,7 +188,7 @@ def follow_up(request: Request, text: str, last: Request | None) -> Request:
         return request
     continues = (
         request.kind == last.kind
-        or request.kind in ("other", "greeting", "yes", "no")
+        or (request.kind in ("other", "greeting", "yes", "no") and request.names_scope)
         or (request.kind in WRITES and not _ACTION.search(text) and request.names_scope)
         or (not request.sure and request.names_scope)
         or bool(_MORE.search(text))

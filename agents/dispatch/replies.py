@@ -21,6 +21,10 @@ MENU = {
 }
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _zh(lang: str) -> bool:
     return lang == "zh"
 
@@ -280,7 +284,7 @@ def preview(r: dict[str, Any], lang: str, ask: bool = True) -> str:
         if not moves:
             return text + _stays(r, lang) + "没有需要提交的变更。"
         return text + ("回复“是”提交。" if ask else "仅预览，未提交。")
-    text = f"Plan for {_scope(r, lang)}: {len(moves)} orders to (re)assign"
+    text = f"Plan for {_scope(r, lang)}: {_n(len(moves), 'order')} to (re)assign"
     text += f" ({listed})" if listed else ""
     text += f", {r['kept']} kept, {len(left)} left without a courier."
     if not moves:
@@ -311,7 +315,7 @@ def committed(r: dict[str, Any], lang: str, about: str = "") -> str:
         head = f"{about}的方案已提交" if about else "方案已提交"
         return f"{head}（版本{r['version']}）：{r['changed']}单有变动。"
     head = f"Committed the plan for {about}" if about else "Committed the plan"
-    return f"{head} (version {r['version']}): {r['changed']} orders changed."
+    return f"{head} (version {r['version']}): {_n(r['changed'], 'order')} changed."
 
 
 def overtaken(fresh: dict[str, Any], lang: str) -> str:
