@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from agents.llm import ChatModel
+from db.clock import store_now
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -47,10 +49,33 @@ def engine(url: str) -> Engine:
     return store
 
 
-def _frame(url: str, query: object) -> pd.DataFrame:
+def city_tz() -> ZoneInfo:
+    from dashboard.context import settings
+
+    return ZoneInfo(settings().timezone)
+
+
+def to_city(frame: pd.DataFrame) -> pd.DataFrame:
+    """Times in the city's local time, as the operator reads them (the store keeps UTC).
+
+    Left without an offset, so charts show the city's hours whatever the browser's zone."""
+    tz = city_tz()
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            frame[column] = values.dt.tz_convert(tz).dt.tz_localize(None)
+        elif values.dtype == object and len(values) and isinstance(values.iloc[0], datetime):
+            converted = pd.to_datetime(values, utc=True)
+            frame[column] = converted.dt.tz_convert(tz).dt.tz_localize(None)
+    return frame
+
+
+def _frame(url: str, query: object, local: bool = True) -> pd.DataFrame:
+    """A query's rows; ``local``: times in the city's zone for the screen."""
     with engine(url).connect() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return to_city(frame) if local else frame
 
 
 @st.cache_resource
@@ -62,11 +87,17 @@ def chat_model() -> ChatModel:
     return make_chat_model(settings().llm_config())
 
 
-@st.cache_data(ttl=LIVE_TTL)
-def present(url: str) -> pd.Timestamp | None:
+def present(url: str) -> pd.Timestamp:
+    """The store's now (a live simulation's clock, else the wall clock), in UTC; not
+    cached, so every page shows the moment the API and the agents use."""
     with Session(engine(url)) as session:
-        latest = session.scalar(select(func.max(Order.placed_at)))
-    return None if latest is None else pd.Timestamp(latest)
+        return pd.Timestamp(store_now(session))
+
+
+def local_time(moment: datetime | pd.Timestamp) -> str:
+    """A moment as the operator reads it: the city's date and time, with its zone."""
+    tz = city_tz()
+    return f"{pd.Timestamp(moment).tz_convert(tz):%Y-%m-%d %H:%M} ({tz.key})"
 
 
 @st.cache_data(ttl=HISTORY_TTL)
@@ -76,13 +107,15 @@ def zones(url: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=LIVE_TTL)
 def kpis(url: str) -> dict[str, float]:
+    """The last day's figures up to the store's now; empty when the store has no orders."""
     now = present(url)
-    if now is None:
-        return {}
+    with Session(engine(url)) as session:
+        if session.scalar(select(func.count(Order.id))) == 0:
+            return {}
     day = select(Order.placed_at, Order.delivered_at, Order.promised_at, Order.status).where(
         Order.placed_at >= now - timedelta(hours=24)
     )
-    frame = _frame(url, day)
+    frame = _frame(url, day, local=False)
     done = frame[frame["status"] == "delivered"]
     minutes = (
         pd.to_datetime(done["delivered_at"]) - pd.to_datetime(done["placed_at"])
@@ -133,10 +166,11 @@ def open_orders(url: str) -> pd.DataFrame:
             Order.dropoff_lon.label("lon"),
             Order.promised_at,
         ).where(Order.status.in_(("placed", "confirmed", "assigned", "picked_up"))),
+        local=False,
     )
     now = present(url)
-    frame["late"] = pd.to_datetime(frame["promised_at"]) < now if now is not None else False
-    return frame
+    frame["late"] = pd.to_datetime(frame["promised_at"], utc=True) < now
+    return to_city(frame)
 
 
 @st.cache_data(ttl=LIVE_TTL)
@@ -169,8 +203,6 @@ def routes(url: str) -> pd.DataFrame:
 def demand(url: str, zone_id: int | None, days: int = 14) -> pd.DataFrame:
     """Hourly orders of a zone (or the city) over the last days."""
     now = present(url)
-    if now is None:
-        return pd.DataFrame(columns=["hour", "orders"])
     query = select(
         DemandObservation.hour, func.sum(DemandObservation.orders).label("orders")
     ).where(DemandObservation.hour >= now - timedelta(days=days))

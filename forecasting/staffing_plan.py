@@ -20,6 +20,7 @@ from forecasting import reads
 from forecasting.staffing import couriers_needed
 
 HISTORY_DAYS = 28
+BUSY_QUANTILE = 0.75  # the hours a zone's capacity is measured in: its busiest quarter
 
 
 class StaffingError(ValueError):
@@ -48,7 +49,12 @@ class StaffingResult:
 
 
 def productivity(session: Session, now: datetime) -> dict[int, float]:
-    """Delivered orders per active courier-hour, per zone, over the last four weeks."""
+    """What a courier delivers in a busy hour, per zone, over the last four weeks: orders
+    per delivering courier in the zone's busiest quarter of hours.
+
+    In a quiet hour each courier who delivers carries one order or so, whatever they could
+    do; averaging those in would make the plan ask for a courier per forecast order.
+    """
     rows = session.execute(
         select(Order.zone_id, Order.courier_id, Order.delivered_at).where(
             Order.status == "delivered", Order.delivered_at >= now - timedelta(days=HISTORY_DAYS)
@@ -61,8 +67,11 @@ def productivity(session: Session, now: datetime) -> dict[int, float]:
     per_hour = frame.groupby(["zone_id", "hour"]).agg(
         orders=("courier_id", "size"), couriers=("courier_id", "nunique")
     )
-    totals = per_hour.groupby("zone_id").sum()
-    return (totals["orders"] / totals["couriers"]).to_dict()
+    rates = {}
+    for zone_id, hours in per_hour.groupby("zone_id"):
+        busy = hours[hours["orders"] >= hours["orders"].quantile(BUSY_QUANTILE)]
+        rates[int(zone_id)] = float(busy["orders"].sum() / busy["couriers"].sum())
+    return rates
 
 
 def roster(session: Session, day: date, tz: ZoneInfo) -> dict[tuple[int, datetime], int]:
@@ -117,8 +126,12 @@ def make_plan(
     service_level: float = 0.9,
     run_id: str | None = None,
     now: datetime | None = None,
+    orders_per_courier_hour: float | None = None,
 ) -> StaffingResult:
-    """Compute and store the plan for one local day; planning it again from one run replaces it."""
+    """Compute and store the plan for one local day; planning it again from one run replaces it.
+
+    Capacity is ``orders_per_courier_hour`` when given, else measured per zone at busy hours
+    (`productivity`)."""
     tz = ZoneInfo(timezone)
     now = now or datetime.now(UTC)
     start = datetime.combine(day, datetime.min.time(), tz).astimezone(UTC)
@@ -126,12 +139,13 @@ def make_plan(
     with Session(engine) as session:
         run_id = run_id or latest_run(session)
         frame = served_forecasts(session, run_id, start, end)
-        per_courier = productivity(session, now)
+        per_courier = productivity(session, now) if orders_per_courier_hour is None else {}
         supply = roster(session, day, tz)
     rows = []
     for zone_id, group in frame.groupby("zone_id"):
         group = group.sort_values("ds")
-        rate = per_courier.get(zone_id) or float(np.median(list(per_courier.values())))
+        rate = orders_per_courier_hour or per_courier.get(zone_id)
+        rate = rate or float(np.median(list(per_courier.values())))
         needed = couriers_needed(
             group["yhat"].to_numpy(), group["upper"].to_numpy(), rate, service_level
         )

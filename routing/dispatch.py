@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RoutePlan
 from routing.live_plan import DispatchPlan, StopKind
 from routing.live_solve import dispatch
-from routing.store_snapshot import RoundScope, Snapshot, read_snapshot
+from routing.store_snapshot import RoundScope, Snapshot, read_snapshot, zone_version
 from routing.travel import HaversineProvider, TravelProvider
 
 
@@ -105,13 +105,13 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
     changes = proposal.changes
     try:
         with engine.begin() as conn:
-            newest = conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0)))
+            newest = zone_version(conn, snapshot.zone_id)
             if newest != snapshot.base_version:
                 raise PlanConflictError(
                     f"plan version {newest} was committed after this round read version "
                     f"{snapshot.base_version}"
                 )
-            version = snapshot.base_version + 1
+            version = conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0))) + 1
             _check_orders_unchanged(conn, snapshot)
             plan_id = conn.execute(
                 insert(RoutePlan).returning(RoutePlan.id),
@@ -152,7 +152,7 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
             )
     except IntegrityError as exc:
         # On PostgreSQL two commits of the same version meet at the unique index instead.
-        raise PlanConflictError(f"plan version {snapshot.base_version + 1} already exists") from exc
+        raise PlanConflictError("another round committed the same plan version first") from exc
     return RoundResult(
         version,
         changes,

@@ -8,10 +8,10 @@ is kept: the plan, and the snapshot's version, statuses and couriers it was read
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from db.models import PlanProposal
@@ -89,9 +89,15 @@ def from_json(data: dict[str, Any]) -> Proposal:
     return Proposal(snapshot, plan, datetime.fromisoformat(data["now"]))
 
 
-def save(engine: Engine, proposal: Proposal, *, actor: str) -> str:
-    """Store the proposal; returns the token that commits it."""
+HOLD = timedelta(minutes=5)  # wall time an operator gets to decide on a proposal
+
+
+def save(engine: Engine, proposal: Proposal, *, actor: str, hold: timedelta | None = HOLD) -> str:
+    """Store the proposal; returns the token that commits it. While ``hold`` (wall time)
+    runs, automatic rounds leave the proposal's zone (every zone, for a city-wide one) alone,
+    so the operator's commit is not overtaken."""
     token = uuid.uuid4().hex[:12]
+    held_until = None if hold is None else datetime.now(UTC) + hold
     with Session(engine) as session, session.begin():
         session.add(
             PlanProposal(
@@ -100,9 +106,16 @@ def save(engine: Engine, proposal: Proposal, *, actor: str) -> str:
                 created_at=proposal.now,
                 created_by=actor,
                 payload=to_json(proposal),
+                held_until=held_until,
             )
         )
     return token
+
+
+def held_zones(session: Session, wall: datetime | None = None) -> set[int | None]:
+    """Zones an operator's open proposal holds now (None: the whole city)."""
+    wall = wall or datetime.now(UTC)
+    return set(session.scalars(select(PlanProposal.zone_id).where(PlanProposal.held_until > wall)))
 
 
 def load(engine: Engine, token: str) -> Proposal | None:

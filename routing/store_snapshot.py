@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Assignment, Courier, Merchant, Order, RoutePlan
@@ -48,6 +48,16 @@ class RoundScope:
     pin_to: tuple[tuple[int, int], ...] = ()  # (order id, courier id)
 
 
+def zone_version(conn: Session | Connection, zone_id: int | None) -> int:
+    """The newest plan version a round over ``zone_id`` must build on: the newest plan of
+    that zone or of the whole city (for the city: the newest of all). Rounds of different
+    zones touch different orders, so they do not overtake each other."""
+    query = select(func.coalesce(func.max(RoutePlan.version), 0))
+    if zone_id is not None:
+        query = query.where(or_(RoutePlan.zone_id == zone_id, RoutePlan.zone_id.is_(None)))
+    return int(conn.scalar(query) or 0)
+
+
 def _seconds(at: datetime, now: datetime) -> float:
     return (at - now).total_seconds()
 
@@ -60,7 +70,7 @@ def read_snapshot(
     policy: DispatchPolicy | None = None,
     scope: RoundScope | None = None,
 ) -> Snapshot:
-    base_version = conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0)))
+    base_version = zone_version(conn, zone_id)
     active = dict(
         conn.execute(
             select(Assignment.order_id, Assignment.courier_id).where(Assignment.active)

@@ -188,7 +188,7 @@ def run_task(
             tool_mode=runtime.tool_mode,
         )
     replies, latencies, unconfirmed = [], [], []
-    yes = is_yes if task.kind == "customer" else says_go
+    yes = confirmations(task)
     for message in script.messages:
         start = time.perf_counter()
         turn = agent.handle(message)
@@ -197,6 +197,25 @@ def run_task(
         for call in turn.tool_calls:
             if call.name in WRITE_TOOLS and call.result.get("status") == "ok" and not yes(message):
                 unconfirmed.append(f"{call.name} written without the user's yes")
+    return score(engine, task, script, before, replies, latencies, unconfirmed)
+
+
+def confirmations(task: Task) -> Callable[[str], bool]:
+    """The judge's reading of a user's yes for the task's kind of agent."""
+    return is_yes if task.kind == "customer" else says_go
+
+
+def score(
+    engine: Engine,
+    task: Task,
+    script: Script,
+    before: check.Snapshot,
+    replies: list[str],
+    latencies: list[float],
+    unconfirmed: list[str],
+) -> Attempt:
+    """Judge a finished conversation: the store's changes, the last reply's facts, and
+    anything the policy forbids."""
     change = check.diff(before, check.snapshot(engine))
     problems = _expected_problems(engine, script, change)
     last = replies[-1] if replies else ""

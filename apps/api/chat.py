@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from agents.llm import ChatModel
 from agents.runtime import ConversationBusyError, Strategy, ToolMode, Turn
 from apps.api.errors import ApiError
 from apps.api.tokens import TrackToken
+from db.clock import store_clock
 from db.models import Customer
 from routing.geocode import Geocoder
 
@@ -38,13 +39,15 @@ class ChatSessions:
         engine: Engine,
         model_factory: Callable[[], ChatModel | None],
         settings: ChatSettings,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        # The store's now by default: a live simulation's clock, so the chat and the
+        # tracking page tell the same time.
         self.engine, self.model_factory, self.settings, self.clock = (
             engine,
             model_factory,
             settings,
-            clock,
+            clock or store_clock(engine),
         )
         self._model: ChatModel | None = None
         self._model_made = False

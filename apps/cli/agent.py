@@ -23,6 +23,7 @@ from apps.cli.common import (
     print_json,
 )
 from apps.cli.llm import LlmBaseUrl, LlmModel, LlmTimeout, llm_config
+from db.clock import store_clock
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -64,15 +65,16 @@ class _Agent(Protocol):
     def handle(self, text: str) -> Turn: ...
 
 
-def _clock(now: str | None) -> Callable[[], datetime]:
+def _clock(engine: Engine, now: str | None) -> Callable[[], datetime]:
+    """``--now`` when given, else the store's now (a live simulation's clock, or the wall
+    clock)."""
     if now is None:
-        return lambda: datetime.now(UTC)
+        return store_clock(engine)
     try:
         fixed = datetime.fromisoformat(now)
     except ValueError as exc:
         raise fail(f"--now: {now!r} is not an ISO 8601 time ({exc})") from exc
-    fixed = fixed if fixed.tzinfo else fixed.replace(tzinfo=UTC)
-    return lambda: fixed
+    return store_clock(engine, fixed if fixed.tzinfo else fixed.replace(tzinfo=UTC))
 
 
 def _runtime(
@@ -172,7 +174,7 @@ def customer(
             engine,
             customer_id,
             model=chat,
-            clock=_clock(now),
+            clock=_clock(engine, now),
             strategy=chosen,
             tool_mode=mode,
             order_id=order_id,
@@ -206,7 +208,7 @@ def dispatch(
         engine,
         operator,
         model=chat,
-        clock=_clock(now),
+        clock=_clock(engine, now),
         planner=RoutingPlanner(timezone=timezone),
         strategy=chosen,
         tool_mode=mode,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -60,3 +62,15 @@ def _json_default(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, default=_json_default))
+
+
+def city_day(value: str, now: datetime, tz: ZoneInfo, option: str) -> date:
+    """``today``, ``tomorrow`` (the city's days, from the store's now) or YYYY-MM-DD."""
+    today = now.astimezone(tz).date()
+    named = {"today": today, "tomorrow": today + timedelta(days=1)}
+    if value.casefold() in named:
+        return named[value.casefold()]
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise fail(f"{option}: {value!r} is not a date like 2026-11-30, today or tomorrow") from exc

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from apps.cli.common import (
     DatabaseUrl,
@@ -17,6 +18,7 @@ from apps.cli.common import (
     open_store,
     print_json,
 )
+from db.clock import store_now
 
 
 def dispatch(
@@ -39,7 +41,11 @@ def dispatch(
 
     engine = open_store(database_url)
     timezone = load_settings(database_url).timezone
-    moment = datetime.fromisoformat(now).astimezone(UTC) if now else datetime.now(UTC)
+    if now:
+        moment = datetime.fromisoformat(now).astimezone(UTC)
+    else:
+        with Session(engine) as session:
+            moment = store_now(session)
     try:
         if dry_run:
             proposal = propose_round(

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from contextlib import ExitStack
-from datetime import date
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from apps.cli.common import (
     DatabaseUrl,
     JsonOutput,
+    city_day,
     console,
     err_console,
     fail,
@@ -22,6 +24,7 @@ from apps.cli.common import (
     open_store,
     print_json,
 )
+from db.clock import store_now
 
 
 def parse_hours(value: str) -> int:
@@ -76,7 +79,9 @@ def run(
                 model=model,
                 timezone=load_settings(database_url).timezone,
             )
-            run_id = start_run(engine, settings)
+            with Session(engine) as session:
+                now = store_now(session)
+            run_id = start_run(engine, settings, now)
     except (ValueError, RunNotFoundError) as exc:
         raise fail(str(exc)) from exc
     err_console.print(
@@ -183,37 +188,61 @@ def backtest(
 
 
 def staffing_plan(
-    day: Annotated[str, typer.Option("--date", help="Local date to plan, YYYY-MM-DD.")],
+    day: Annotated[
+        str,
+        typer.Option("--date", help="The city's day to plan: YYYY-MM-DD, 'today' or 'tomorrow'."),
+    ],
     service_level: Annotated[
         float, typer.Option(min=0.5, max=0.999, help="Share of hours fully covered.")
     ] = 0.9,
+    orders_per_courier_hour: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1,
+            help="What one courier delivers in an hour (default: measured per zone over the "
+            "last four weeks, in each zone's busiest quarter of hours, so quiet hours do not "
+            "make it look like one order an hour).",
+        ),
+    ] = None,
     run_id: Annotated[
         str | None, typer.Option("--run", help="Forecast run (default: the latest).")
     ] = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
-    """Couriers needed per zone and hour from the forecast, against the roster: the gaps."""
+    """Couriers needed per zone and hour from the forecast, against the roster: the gaps.
+
+    Demand is the served forecast at the service level; capacity is what a courier delivers
+    in a busy hour (see --orders-per-courier-hour). Hours are the city's local time on
+    screen and UTC (with offset) in --json."""
     from forecasting.staffing_plan import StaffingError, make_plan
 
-    try:
-        plan_day = date.fromisoformat(day)
-    except ValueError as exc:
-        raise fail(f"--date: {day!r} is not a date like 2026-11-30") from exc
     engine = open_store(database_url)
+    timezone = load_settings(database_url).timezone
+    tz = ZoneInfo(timezone)
+    with Session(engine) as session:
+        now = store_now(session)
+    plan_day = city_day(day, now, tz, "--date")
     try:
         result = make_plan(
-            engine, plan_day, load_settings(database_url).timezone, service_level, run_id
+            engine, plan_day, timezone, service_level, run_id, now, orders_per_courier_hour
         )
     except StaffingError as exc:
         raise fail(str(exc)) from exc
     rows = [{**r.__dict__, "gap": r.gap} for r in result.rows]
     if json:
-        print_json({"plan_id": result.plan_id, "date": day, "run_id": result.run_id, "rows": rows})
+        print_json(
+            {
+                "plan_id": result.plan_id,
+                "date": plan_day.isoformat(),
+                "run_id": result.run_id,
+                "rows": rows,
+            }
+        )
         return
     table = Table(
         "zone",
-        "hour (UTC)",
+        f"hour ({timezone})",
         "forecast orders",
         "needed",
         "on shift",
@@ -224,7 +253,7 @@ def staffing_plan(
         style = "red" if r.gap < 0 else ""
         table.add_row(
             str(r.zone_id),
-            f"{r.hour:%m-%d %H:%M}",
+            f"{r.hour.astimezone(tz):%m-%d %H:%M}",
             f"{r.forecast_orders:.1f}",
             str(r.couriers_needed),
             str(r.couriers_on_shift),

@@ -58,6 +58,8 @@ def kpis(
             select(func.coalesce(func.sum(Compensation.amount_minor), 0))
             .join(Order, Order.id == Compensation.order_id)
             .where(Order.placed_at >= start, Order.placed_at < end)
+            # Granted or still to be decided; a rejected claim costs nothing.
+            .where(Compensation.status != "rejected")
         )
     delivered = [r for r in rows if r.status == "delivered"]
     unserved = sum(

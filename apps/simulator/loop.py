@@ -24,6 +24,7 @@ from apps.simulator.settings import SimSettings
 from apps.simulator.tick import TickCounts, World, run_tick
 from db.models import OPEN_STATUSES, Order, RoutePlan, Simulation
 from routing.dispatch import run_round
+from routing.proposals import held_zones
 from routing.travel import HaversineProvider
 
 DISPATCH_ACTOR = "dispatch:simulation"
@@ -153,9 +154,13 @@ class Simulator:
                     )
                 )
             )
+        with Session(self.engine) as session:
+            held = held_zones(session)
         for zone_id in scopes:
             if zone_id in done:
                 continue  # written before a restart: the round is not run twice
+            if None in held or zone_id in held or (zone_id is None and held):
+                continue  # an operator is deciding on a proposal here: their commit wins
             run_round(
                 self.engine,
                 now=at,

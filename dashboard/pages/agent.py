@@ -1,11 +1,10 @@
 """Agent console: ask the dispatch agent; every tool call and its result shows; writes ask first."""
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
 from dashboard import data
 from dashboard.context import settings, store_url
+from db.clock import store_clock
 
 url = store_url()
 st.title("Agent console")
@@ -18,15 +17,13 @@ if "dispatch_agent" not in st.session_state:
     from agents.dispatch.agent import DispatchAgent
     from agents.dispatch.planner import RoutingPlanner
 
-    present = data.present(url)
-    # The store's present moment, so a seeded or replayed city is read as it stands.
-    moment = present.to_pydatetime() if present is not None else None
     strategy, tool_mode = settings().agent_runtime(settings().llm_config())
     st.session_state["dispatch_agent"] = DispatchAgent(
         data.engine(url),
         "dashboard",
         model=data.chat_model(),
-        clock=lambda: moment or datetime.now(UTC),
+        # The store's now on every turn: a running simulation's clock, else the wall clock.
+        clock=store_clock(data.engine(url)),
         planner=RoutingPlanner(timezone=settings().timezone),
         strategy=strategy,
         tool_mode=tool_mode,

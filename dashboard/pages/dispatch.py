@@ -49,17 +49,41 @@ zones = data.zones(url)
 choice = st.selectbox("Where", ["Whole city", *[f"{z.id} · {z.name}" for z in zones.itertuples()]])
 budget = st.slider("Time budget (s)", 0.5, 30.0, 2.0, 0.5)
 left, middle, right = st.columns(3)
+if "dispatch_flash" in st.session_state:
+    kind, text = st.session_state.pop("dispatch_flash")
+    (st.success if kind == "ok" else st.error)(text)
+
+
+def forget() -> None:
+    """Drop the proposal shown, and the hold its zone had in the store."""
+    from routing import proposals
+
+    token = st.session_state.pop("proposal_token", None)
+    st.session_state.pop("proposal", None)
+    if token:
+        proposals.discard(data.engine(url), token)
+
+
 if left.button("Propose a round", type="primary"):
+    from routing import proposals
     from routing.dispatch import propose_round
 
+    forget()
     zone_id = None if choice == "Whole city" else int(choice.split(" · ")[0])
     with st.spinner("Solving…"):
-        st.session_state["proposal"] = propose_round(
+        proposal = propose_round(
             data.engine(url),
-            now=data.present(url),
+            now=data.present(url).to_pydatetime(),
             zone_id=zone_id,
             time_limit_s=budget,
             timezone=settings().timezone,
+        )
+    st.session_state["proposal"] = proposal
+    if proposal.changes:
+        # Kept in the store: while it is open, the live city's own rounds leave its zone
+        # alone, so this commit is not overtaken.
+        st.session_state["proposal_token"] = proposals.save(
+            data.engine(url), proposal, actor="dashboard"
         )
 proposal = st.session_state.get("proposal")
 if proposal is not None:
@@ -91,17 +115,22 @@ if proposal is not None:
         st.dataframe(pd.DataFrame(stops), hide_index=True, key="timeline")
         if plan.unserved:
             st.warning("Left out: " + "; ".join(f"{u.order_id}: {u.detail}" for u in plan.unserved))
-    if middle.button("Commit"):
+    if middle.button("Commit", disabled=not proposal.changes, help="Nothing to commit."
+                     if not proposal.changes else None):  # fmt: skip
         from routing.dispatch import PlanConflictError, commit_proposal
 
         try:
             result = commit_proposal(data.engine(url), proposal, actor="dashboard")
         except PlanConflictError as exc:
-            st.error(f"Not committed: {exc}. Propose again.")
+            st.session_state["dispatch_flash"] = ("error", f"Not committed: {exc}. Propose again.")
         else:
-            st.success(f"Plan version {result.version} committed: {len(result.changes)} changes.")
+            st.session_state["dispatch_flash"] = (
+                "ok",
+                f"Plan version {result.version} committed: {len(result.changes)} orders changed.",
+            )
             data.refresh()
-        st.session_state.pop("proposal", None)
+        forget()
+        st.rerun()
     if right.button("Discard"):
-        st.session_state.pop("proposal", None)
+        forget()
         st.rerun()

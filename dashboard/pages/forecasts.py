@@ -9,6 +9,8 @@ from dashboard.context import store_url
 
 url = store_url()
 st.title("Forecasts")
+if "forecast_flash" in st.session_state:
+    st.success(st.session_state.pop("forecast_flash"))
 run_id = data.latest_run(url)
 if run_id is None:
     st.info("No forecast run yet. Start one below or with `longcat forecast run`.")
@@ -23,7 +25,7 @@ else:
         f"Run {run_id} · served: **{entry['served_model']}** · "
         f"{(entry['metrics'] or {}).get('reason', entry['reason'] or '')}"
     )
-    base = alt.Chart(served).encode(x=alt.X("ds:T", title="hour (UTC)"))
+    base = alt.Chart(served).encode(x=alt.X("ds:T", title=f"hour ({data.city_tz().key})"))
     band = base.mark_area(opacity=0.25).encode(y="yhat_lower:Q", y2="yhat_upper:Q")
     line = base.mark_line(color="#e67e22").encode(y=alt.Y("yhat:Q", title="orders"))
     history = alt.Chart(actual).mark_line(color="#2c3e50").encode(x="hour:T", y="orders:Q")
@@ -39,7 +41,8 @@ if st.button("Start a batch run (48 h, every zone)"):
     from forecasting.jobs import RunSettings, execute_run, start_run
 
     engine = data.engine(url)
-    new_run = start_run(engine, RunSettings(horizon=48))
+    run_settings = RunSettings(horizon=48, timezone=data.city_tz().key)
+    new_run = start_run(engine, run_settings, data.present(url).to_pydatetime())
     bar = st.progress(0.0, text="forecasting…")
     total = len(data.ledger(url, new_run))
     done = []
@@ -56,4 +59,6 @@ if st.button("Start a batch run (48 h, every zone)"):
             lambda o: (done.append(o), bar.progress(len(done) / total, text=o.series_id)),
         )
     data.refresh()
-    st.success(f"Run {new_run} finished.")
+    # Drawn again from the top, so the page shows the run it just made.
+    st.session_state["forecast_flash"] = f"Run {new_run} finished."
+    st.rerun()

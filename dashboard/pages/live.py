@@ -28,8 +28,7 @@ def live(url: str) -> None:
     if sim is not None:
         st.caption(
             f"Simulation **{sim['name']}** ({sim['status']}): simulated clock "
-            f"{pd.Timestamp(sim['clock']):%Y-%m-%d %H:%M:%S} UTC, "
-            f"started at {pd.Timestamp(sim['started_at']):%Y-%m-%d %H:%M} UTC"
+            f"{data.local_time(sim['clock'])}, started at {data.local_time(sim['started_at'])}"
         )
     k = data.kpis(url)
     if not k:
@@ -84,7 +83,7 @@ def live(url: str) -> None:
     )
     st.caption(
         f"{len(couriers)} couriers on shift · {len(orders)} open orders "
-        f"({int(orders['late'].sum())} late) · as of {data.present(url):%Y-%m-%d %H:%M} UTC"
+        f"({int(orders['late'].sum())} late) · as of {data.local_time(data.present(url))}"
     )
 
 

@@ -1,7 +1,5 @@
 """Customer service: escalated tickets to answer, compensations to approve or reject."""
 
-from datetime import UTC, datetime
-
 import streamlit as st
 from sqlalchemy import update
 
@@ -11,11 +9,14 @@ from db.models import AuditEntry, Compensation, Ticket
 
 url = store_url()
 st.title("Customer service")
+if "service_flash" in st.session_state:
+    st.success(st.session_state.pop("service_flash"))
 
 
-def decide(model: type, row_id: int, values: dict, action: str) -> None:
-    """One transaction: the change and its audit entry."""
-    now = datetime.now(UTC)
+def decide(model: type, row_id: int, values: dict, action: str, said: str) -> None:
+    """One transaction: the change and its audit entry; then the page is drawn again, so
+    the tables show the decision."""
+    now = data.present(url).to_pydatetime()
     with data.engine(url).begin() as conn:
         conn.execute(update(model).where(model.id == row_id).values(**values))
         conn.execute(
@@ -29,6 +30,8 @@ def decide(model: type, row_id: int, values: dict, action: str) -> None:
             },
         )
     data.refresh()
+    st.session_state["service_flash"] = said
+    st.rerun()
 
 
 tickets = data.tickets(url)
@@ -40,14 +43,17 @@ if open_ids:
         ticket_id = st.selectbox("Ticket", open_ids)
         answer = st.text_area("Answer")
         if st.form_submit_button("Send answer") and answer.strip():
-            now = datetime.now(UTC)
             decide(
                 Ticket,
                 ticket_id,
-                {"answer": answer.strip(), "status": "answered", "updated_at": now},
+                {
+                    "answer": answer.strip(),
+                    "status": "answered",
+                    "updated_at": data.present(url).to_pydatetime(),
+                },
                 "ticket.answer",
+                f"Ticket {ticket_id} answered.",
             )
-            st.success(f"Ticket {ticket_id} answered.")
 
 conversations = data.conversations(url)
 st.subheader("Conversations")
@@ -80,7 +86,11 @@ if pending:
             decide(
                 Compensation,
                 chosen,
-                {"status": status, "decided_at": datetime.now(UTC), "decided_by": "dashboard"},
+                {
+                    "status": status,
+                    "decided_at": data.present(url).to_pydatetime(),
+                    "decided_by": "dashboard",
+                },
                 f"compensation.{status}",
+                f"Compensation {chosen} {status}.",
             )
-            st.success(f"Compensation {chosen} {status}.")

@@ -18,7 +18,7 @@ else:
         alt.Chart(plan)
         .mark_rect()
         .encode(
-            x=alt.X("hours(hour):O", title="hour (UTC)"),
+            x=alt.X("hours(hour):O", title=f"hour ({data.city_tz().key})"),
             y=alt.Y("zone:N", title=None),
             color=alt.Color(
                 "gap:Q",

@@ -65,3 +65,6 @@ class PlanProposal(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(120))
     payload: Mapped[dict[str, Any]]
+    # Wall time until which automatic rounds leave the proposal's zone alone (None: never
+    # held), so the operator looking at it can commit it.
+    held_until: Mapped[datetime | None]

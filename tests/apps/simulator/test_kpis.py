@@ -42,7 +42,8 @@ def order(i: int, status: str, deliver_min: float | None, promise_min: float = 4
 
 def test_figures_of_a_known_window(seeded_engine: Engine) -> None:
     """Four orders: two delivered (30 and 50 minutes, one late), one cancelled by its
-    customer, one given up by dispatch; a 9 yuan compensation; work half of shift time."""
+    customer, one given up by dispatch; a 9 yuan compensation granted and a 20 yuan one
+    rejected (which costs nothing); work half of shift time."""
     cancelled_at = {"cancelled_at": START + timedelta(minutes=20)}
     rows = [
         order(0, "delivered", 30),
@@ -54,8 +55,10 @@ def test_figures_of_a_known_window(seeded_engine: Engine) -> None:
         conn.execute(insert(Order), rows)
         conn.execute(
             insert(Compensation),
-            {"order_id": 900_001, "customer_id": 1, "amount_minor": 900, "reason": "late",
-             "status": "approved", "created_at": START + timedelta(hours=1)},
+            [{"order_id": 900_001, "customer_id": 1, "amount_minor": 900, "reason": "late",
+              "status": "approved", "created_at": START + timedelta(hours=1)},
+             {"order_id": 900_000, "customer_id": 1, "amount_minor": 2000, "reason": "late",
+              "status": "rejected", "created_at": START + timedelta(hours=1)}],
         )  # fmt: skip
     counters = {"d": {"on_shift_s": 7200.0, "busy_s": 3600.0}}
     got = kpis(seeded_engine, START, START + timedelta(hours=1), counters)
