@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.engine import default_database_url, normalize_url
@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 60
     max_turns: int = 40
     dispatch_max_seconds: float = 30.0  # the longest solve an API caller may ask for
+    # A late-delivery payout up to this (fen) is granted at once; a larger one, and any for
+    # wrong items, waits on the customer-service page for a person to approve.
+    compensation_auto_approve_minor: int = Field(default=2_000, ge=0)
     # The model: unset means the embedded SmolLM2; a .gguf path runs that file in-process;
     # with llm_base_url, llm_model is the model name on that OpenAI-compatible server.
     llm_model: str | None = None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
+from db.clock import store_now
 from db.models import (
     ORDER_STATUSES,
     Assignment,
@@ -59,6 +61,22 @@ def store_stats(session: Session) -> StoreStats:
     )
 
 
+def expected_arrival(session: Session, order: Order) -> tuple[datetime | None, str]:
+    """When the order arrives (or did) and where the figure comes from: the delivery itself,
+    the active route plan, or the promise; none once cancelled. The tracking page, the
+    chat and ``longcat order show`` all tell this one."""
+    if order.status == "cancelled":
+        return None, "cancelled"
+    if order.delivered_at is not None:
+        return order.delivered_at, "delivered"
+    planned = session.scalar(
+        select(Assignment.eta_dropoff).where(Assignment.order_id == order.id, Assignment.active)
+    )
+    if planned is not None and order.status in ("assigned", "picked_up"):
+        return planned, "route_plan"
+    return order.promised_at, "promised"
+
+
 def _with_history(session: Session, orders: Sequence[Order]) -> list[OrderOut]:
     history: dict[int, list[StatusStep]] = defaultdict(list)
     if orders:
@@ -70,7 +88,14 @@ def _with_history(session: Session, orders: Sequence[Order]) -> list[OrderOut]:
         for event in events:
             history[event.order_id].append(StatusStep.model_validate(event))
     return [
-        OrderOut.model_validate({**_columns(o), "status_history": history[o.id]}) for o in orders
+        OrderOut.model_validate(
+            {
+                **_columns(o),
+                "status_history": history[o.id],
+                "eta": expected_arrival(session, o)[0],
+            }
+        )
+        for o in orders
     ]
 
 
@@ -99,8 +124,9 @@ def list_orders(
     return _with_history(session, session.scalars(query).all())
 
 
-def track_order(session: Session, order_id: int) -> TrackOut | None:
-    """The tracking view of an order: timeline, courier position and ETA from the active plan."""
+def track_order(session: Session, order_id: int, timezone: str = "UTC") -> TrackOut | None:
+    """The tracking view of an order: timeline, courier position and ETA from the active plan
+    (none once cancelled), with the store's now and the city's zone to show it in."""
     row = session.execute(
         select(Order, Merchant)
         .join(Merchant, Merchant.id == Order.merchant_id)
@@ -110,9 +136,6 @@ def track_order(session: Session, order_id: int) -> TrackOut | None:
         return None
     order, merchant = row
     [detail] = _with_history(session, [order])
-    eta = session.scalar(
-        select(Assignment.eta_dropoff).where(Assignment.order_id == order_id, Assignment.active)
-    )
     courier = None
     if order.courier_id is not None and order.status in ("assigned", "picked_up"):
         c = session.get(Courier, order.courier_id)
@@ -129,7 +152,7 @@ def track_order(session: Session, order_id: int) -> TrackOut | None:
         status=order.status,
         placed_at=order.placed_at,
         promised_at=order.promised_at,
-        eta=order.delivered_at or eta,
+        eta=detail.eta,
         delivered_at=order.delivered_at,
         merchant=merchant.name,
         merchant_lat=merchant.lat,
@@ -139,6 +162,8 @@ def track_order(session: Session, order_id: int) -> TrackOut | None:
         dropoff_lon=order.dropoff_lon,
         courier=courier,
         timeline=detail.status_history,
+        now=store_now(session),
+        timezone=timezone,
     )
 
 

@@ -42,6 +42,7 @@ class OrderOut(BaseModel):
     cancel_reason: str | None
     cancel_fee_minor: int | None = None
     status_history: list[StatusStep]
+    eta: datetime | None = None  # when it arrives (or did): see db.queries.expected_arrival
 
 
 class StoreStats(BaseModel):
@@ -91,3 +92,5 @@ class TrackOut(BaseModel):
     dropoff_lon: float
     courier: CourierPosition | None
     timeline: list[StatusStep]
+    now: datetime | None = None  # the store's now, which "in N min" counts from
+    timezone: str = "UTC"  # the city's: times on the page are shown in it

@@ -66,6 +66,7 @@ def _identity(ctx: SessionContext) -> CustomerIdentity:
 @dataclass(frozen=True)
 class CustomerProfile:
     search: Geocoder | None = None  # a geocoding endpoint beside the places the store knows
+    auto_approve_minor: int = 2_000  # a late payout up to this is granted without a person
     kind: str = "customer"
     model_tools: tuple[str, ...] = (
         "list_orders",
@@ -94,6 +95,7 @@ class CustomerProfile:
             complaint,
             link_order_id=identity.order_id,
             search=self.search,
+            auto_approve_minor=self.auto_approve_minor,
         )
 
     def rules(self, state: AgentState, ctx: SessionContext) -> Decision:
@@ -206,6 +208,7 @@ class CustomerAgent:
         order_id: int | None = None,
         conversation_id: int | None = None,
         search: Geocoder | None = None,
+        auto_approve_minor: int = 2_000,
     ) -> None:
         with Session(engine) as session:
             customer = session.get(Customer, customer_id)
@@ -219,7 +222,9 @@ class CustomerAgent:
         self.conversation_id = conversation_id
         self.session = AgentSession(
             engine=engine,
-            profile=PROFILE if search is None else CustomerProfile(search),
+            profile=PROFILE
+            if search is None and auto_approve_minor == PROFILE.auto_approve_minor
+            else CustomerProfile(search, auto_approve_minor),
             conversation_id=conversation_id,
             thread_id=thread_of(engine, conversation_id),
             identity=CustomerIdentity(customer_id, order_id),

@@ -24,6 +24,7 @@ class CustomerContext:
     complaint: str | None = None
     link_order_id: int | None = None
     search: Geocoder | None = None
+    auto_approve_minor: int = 2_000  # a late payout up to this is granted without a person
 
     @property
     def actor(self) -> str:

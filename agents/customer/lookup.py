@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from agents.customer.policy import Disc
 from db.models import OPEN_STATUSES, Assignment, Compensation, Merchant, Order, Zone
+from db.queries import expected_arrival
 
 
 def owned_order(session: Session, customer_id: int, order_id: int) -> Order | None:
@@ -40,12 +41,10 @@ def active_assignment(session: Session, order_id: int) -> Assignment | None:
 
 
 def eta(session: Session, order: Order) -> tuple[datetime, str]:
-    """When the order should arrive and where that figure comes from."""
-    if order.status in ("picked_up", "assigned"):
-        assignment = active_assignment(session, order.id)
-        if assignment is not None and assignment.eta_dropoff is not None:
-            return assignment.eta_dropoff, "route_plan"
-    return order.promised_at, "promised"
+    """When the order should arrive and where that figure comes from (the same figure the
+    tracking page shows)."""
+    when, source = expected_arrival(session, order)
+    return (when or order.promised_at), source
 
 
 def merchant_name(session: Session, order: Order) -> str:

@@ -42,12 +42,42 @@ def minutes_late(promised_at: datetime, delivered_at: datetime) -> int:
     return max(0, math.ceil(seconds / 60))
 
 
-def compensation_cap(reason: str, late_minutes: int, subtotal: int, delivery_fee: int) -> int:
-    """The most that may be given for this order and reason."""
+def compensation_cap(
+    reason: str,
+    late_minutes: int,
+    subtotal: int,
+    delivery_fee: int,
+    items_concerned: int | None = None,
+) -> int:
+    """The most that may be given for this order and reason: for wrong or missing items,
+    what those items cost (``items_concerned``), never the whole order unless every item
+    was; for lateness, a yuan a started minute up to half the total."""
     total = subtotal + delivery_fee
     if reason == "wrong_items":
-        return subtotal
+        return min(subtotal, items_concerned if items_concerned is not None else subtotal)
     return min(late_minutes * COMPENSATION_PER_LATE_MINUTE, int(total * COMPENSATION_MAX_SHARE))
+
+
+def items_concerned(items: Iterable[dict[str, object]], complaint: str) -> int:
+    """What the items a complaint names cost; naming none, the dearest single item (one
+    item's worth, until the customer says which others)."""
+    said = complaint.casefold()
+    prices = []
+    named = 0
+    for item in items:
+        price = int(item.get("price_minor", 0) or 0) * int(item.get("qty", 1) or 1)
+        prices.append(int(item.get("price_minor", 0) or 0))
+        name = str(item.get("name", "")).casefold()
+        words = [w for w in name.split() if len(w) >= 4]
+        if name and (name in said or any(w in said for w in words)):
+            named += price
+    return named or max(prices, default=0)
+
+
+def auto_approved(reason: str, amount: int, limit: int) -> bool:
+    """Lateness is measured, so a small payout is granted at once; anything larger, and any
+    wrong order, waits for a person."""
+    return reason == "late" and amount <= limit
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

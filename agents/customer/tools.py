@@ -263,7 +263,12 @@ def request_compensation(
     late = policy.minutes_late(order.promised_at, order.delivered_at)
     if args.reason == "late" and late == 0:
         return refused("not_late", f"order {order.id} was delivered on time", minutes_late=0)
-    cap = policy.compensation_cap(args.reason, late, order.subtotal_minor, order.delivery_fee_minor)
+    concerned = None
+    if args.reason == "wrong_items":
+        concerned = policy.items_concerned(order.items or [], ctx.complaint or "")
+    cap = policy.compensation_cap(
+        args.reason, late, order.subtotal_minor, order.delivery_fee_minor, concerned
+    )
     amount = cap if args.amount_minor is None else args.amount_minor
     terms = {
         "order_id": order.id,
@@ -277,8 +282,8 @@ def request_compensation(
         return refused("over_cap", f"at most {cap} can be given for order {order.id}", **terms)
     if not confirmed:
         return ToolResult("needs_confirmation", terms)
-    # Lateness is measured, so it is paid at once; a wrong order waits for a person.
-    status = "approved" if args.reason == "late" else "pending"
+    approved = policy.auto_approved(args.reason, amount, ctx.auto_approve_minor)
+    status = "approved" if approved else "pending"
     session.add(
         Compensation(
             order_id=order.id,

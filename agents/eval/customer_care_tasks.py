@@ -105,19 +105,29 @@ def compensation_refused(kind: str) -> Task:
     return Task(f"compensation-{kind}", "customer", build, ("compensation", "refusal"))
 
 
-def wrong_items() -> Task:
+def wrong_items(named: bool) -> Task:
+    """Wrong items are worth what those items cost: the item named, or (none named) one
+    item's worth, the dearest; never the whole order at once."""
+
     def build(s: Session) -> Script:
-        order = world.delivered_order(s, late=False)
-        _, cap = _cap(order, "wrong_items")
-        messages = (f"order {order.id} came with the wrong items", "yes")
+        order = world.delivered_order(s, late=False, nth=1 if named else 0)
+        items = order.items or []
+        if named:
+            item = min(items, key=lambda i: i["price_minor"])
+            cap = item["price_minor"] * item.get("qty", 1)
+            said = f"order {order.id}: the {item['name']} was missing"
+        else:
+            cap = max(i["price_minor"] for i in items)
+            said = f"order {order.id} came with the wrong items"
         return Script(
             order.customer_id,
-            messages,
+            (said, "yes"),
             compensations={order.id: (cap, "pending")},
             facts=("colleague will review",),
         )
 
-    return Task("compensation-wrong-items", "customer", build, ("compensation",))
+    name = "compensation-wrong-items" + ("-named" if named else "")
+    return Task(name, "customer", build, ("compensation",))
 
 
 def hand_over(lang: str, agree: bool = True) -> Task:
@@ -258,7 +268,8 @@ TASKS = [
     compensation_refused("on-time"),
     compensation_refused("old"),
     compensation_refused("not-delivered"),
-    wrong_items(),
+    wrong_items(named=False),
+    wrong_items(named=True),
     hand_over("en"),
     hand_over("zh"),
     hand_over("en", agree=False),

@@ -30,7 +30,13 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
         strategy, tool_mode = settings.agent_runtime(settings.llm_config())
-        chat = ChatSettings(settings.max_turns, strategy, tool_mode, settings.geocoder())
+        chat = ChatSettings(
+            settings.max_turns,
+            strategy,
+            tool_mode,
+            settings.geocoder(),
+            settings.compensation_auto_approve_minor,
+        )
         from agents.customer.classifier import warm_up
 
         warm_up()  # the intent model trains before the first customer waits for it

@@ -31,6 +31,7 @@ class ChatSettings:
     strategy: Strategy
     tool_mode: ToolMode
     search: Geocoder | None = None
+    auto_approve_minor: int = 2_000
 
 
 class ChatSessions:
@@ -99,6 +100,7 @@ class ChatSessions:
             order_id=claims.order_id,
             conversation_id=conversation_id,
             search=self.settings.search,
+            auto_approve_minor=self.settings.auto_approve_minor,
         )
         try:
             return agent.handle(message, location)

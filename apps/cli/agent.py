@@ -179,6 +179,7 @@ def customer(
             tool_mode=mode,
             order_id=order_id,
             search=load_settings(database_url).geocoder(),
+            auto_approve_minor=load_settings(database_url).compensation_auto_approve_minor,
         )
     except CustomerNotFoundError as exc:
         raise fail(str(exc)) from exc

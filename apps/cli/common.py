@@ -74,3 +74,8 @@ def city_day(value: str, now: datetime, tz: ZoneInfo, option: str) -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise fail(f"{option}: {value!r} is not a date like 2026-11-30, today or tomorrow") from exc
+
+
+def shown(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) moment as a person in the city reads it."""
+    return "" if moment is None else moment.astimezone(tz).strftime(fmt)

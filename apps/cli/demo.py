@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy import Engine
@@ -14,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from apps.cli.common import DatabaseUrl, console, load_settings, open_store
 from apps.cli.store import ScaleName, seed_store, stats_table
+from db.models import Order
+
+DEMO_SPEED = 2.0
 
 
 def demo(
@@ -28,12 +32,21 @@ def demo(
     ] = True,
     speed: Annotated[
         float,
-        typer.Option(min=0, help="Speed of the live city beside the API (0: no simulation)."),
-    ] = 60.0,
+        typer.Option(
+            min=0,
+            help="Simulated seconds per real second of the live city beside the API (0: no "
+            "simulation). At the default 2, an order takes about twenty real minutes from "
+            "placement to the door, so a visitor can follow it on its tracking page.",
+        ),
+    ] = DEMO_SPEED,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Seed the city if the store is empty (or --reseed), show it, then serve the API and the
-    pages while the live city runs: orders arrive, couriers ride, dispatch plans."""
+    pages while the live city runs: orders arrive, couriers ride, dispatch plans.
+
+    A fresh city starts at today's lunch rush in the city's time zone, and the tracking link
+    printed is for an order that stays open the longest (at least ten real minutes at the
+    default speed). While the live city runs, every page and command reads its clock."""
     from db.bulk import is_empty
     from db.queries import store_stats
 
@@ -42,7 +55,8 @@ def demo(
         empty = is_empty(conn)
     if empty or reseed:
         console.print(f"Seeding a [bold]{scale.value}[/] city (Shanghai, seed {seed}) ...")
-        seed_store(engine, scale, seed, None, replace=True)
+        tz = ZoneInfo(load_settings(database_url).timezone)
+        seed_store(engine, scale, seed, busy_hour(tz).isoformat(), replace=True)
     else:
         console.print("The store already holds a city ([dim]--reseed[/] builds a fresh one).")
     with Session(engine) as session:
@@ -55,17 +69,13 @@ def demo(
 
 def _serve(engine: Engine, port: int, database_url: str | None, speed: float) -> None:
     import uvicorn
-    from sqlalchemy import select
 
     from apps.api.app import create_app
     from apps.api.tokens import sign
-    from db.models import Order
 
     settings = load_settings(database_url).model_copy(update={"api_port": port})
     with Session(engine) as session:
-        order = session.scalars(
-            select(Order).where(Order.status == "picked_up").order_by(Order.id.desc()).limit(1)
-        ).first()
+        order = order_to_follow(session)
     if order is not None:
         token = sign(
             settings.secret_key.get_secret_value(), order.id, order.customer_id, timedelta(hours=12)
@@ -92,6 +102,30 @@ def _serve(engine: Engine, port: int, database_url: str | None, speed: float) ->
             helper.terminate()
         for helper in helpers:
             helper.wait(timeout=60)
+
+
+def busy_hour(tz: ZoneInfo, wall: datetime | None = None) -> datetime:
+    """Today's lunch rush in the city (11:45 local), where a fresh demo city starts: every
+    zone is busy and couriers are out."""
+    today = (wall or datetime.now(UTC)).astimezone(tz).date()
+    return datetime.combine(today, time(11, 45), tz)
+
+
+def order_to_follow(session: Session) -> Order | None:
+    """The open order furthest from its door: the newest one the restaurant has not sent
+    out yet (placed or cooking), else the newest with a courier."""
+    from sqlalchemy import select
+
+    for statuses in (("placed", "confirmed"), ("assigned",), ("picked_up",)):
+        order = session.scalars(
+            select(Order)
+            .where(Order.status.in_(statuses))
+            .order_by(Order.promised_at.desc(), Order.id.desc())
+            .limit(1)
+        ).first()
+        if order is not None:
+            return order
+    return None
 
 
 def _start(args: list[str], log: Path | None = None) -> subprocess.Popen:

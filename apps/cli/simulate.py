@@ -21,6 +21,7 @@ from apps.cli.common import (
     load_settings,
     open_store,
     print_json,
+    shown,
 )
 
 _CHANGE = re.compile(r"^\s*([+-])\s*(\d+(?:\.\d+)?)\s*%\s*$")
@@ -191,7 +192,13 @@ def simulate(
             }
         )
         return
-    table = Table("figure", "value", title=f"orders placed {begin:%H:%M}-{sim.clock:%H:%M} UTC")
+    tz = sim.tz
+    table = Table(
+        "figure",
+        "value",
+        title=f"orders placed {shown(begin, tz, '%H:%M')}-{shown(sim.clock, tz, '%H:%M')} "
+        f"({tz.key})",
+    )
     for key, value in figures.as_json().items():
         if key != "courier_utilisation":
             table.add_row(key, "-" if value is None else str(value))

@@ -6,13 +6,23 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from apps.cli.common import DatabaseUrl, JsonOutput, console, fail, open_store, print_json
+from apps.cli.common import (
+    DatabaseUrl,
+    JsonOutput,
+    console,
+    fail,
+    load_settings,
+    open_store,
+    print_json,
+    shown,
+)
 from apps.cli.progress import progress_bars
 from db.models import ORDER_STATUSES
 from db.schemas import StoreStats
@@ -119,9 +129,12 @@ def order_show(
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
-    """One order with its times, courier, drop-off address and status history."""
+    """One order with its times (the city's local time; UTC with offset in --json), courier,
+    drop-off address, expected arrival (the figure the tracking page shows) and status
+    history."""
     from db.queries import get_order
 
+    tz = ZoneInfo(load_settings(database_url).timezone)
     with Session(open_store(database_url)) as session:
         order = get_order(session, order_id)
     if order is None:
@@ -129,11 +142,13 @@ def order_show(
     if json:
         print_json(order.model_dump(mode="json"))
         return
-    table = Table(title=f"order {order.id}", show_header=False)
+    table = Table(title=f"order {order.id} (times in {tz.key})", show_header=False)
     for key, value in order.model_dump(exclude={"status_history", "items"}).items():
-        table.add_row(key, "" if value is None else str(value))
+        text = shown(value, tz) if isinstance(value, datetime) else value
+        table.add_row(key, "" if text is None else str(text))
     table.add_row("items", ", ".join(f"{i['qty']} x {i['name']}" for i in order.items))
-    table.add_row("history", " -> ".join(f"{s.status} {s.at:%H:%M}" for s in order.status_history))
+    history = " -> ".join(f"{s.status} {shown(s.at, tz, '%H:%M')}" for s in order.status_history)
+    table.add_row("history", history)
     console.print(table)
 
 
@@ -159,8 +174,9 @@ def order_list(
     if json:
         print_json([o.model_dump(mode="json") for o in orders])
         return
+    tz = ZoneInfo(load_settings(database_url).timezone)
     table = Table(
-        "id", "status", "customer", "courier", "placed (UTC)", "promised (UTC)", "drop-off"
+        "id", "status", "customer", "courier", f"placed ({tz.key})", "promised", "drop-off"
     )
     for o in orders:
         table.add_row(
@@ -168,8 +184,8 @@ def order_list(
             o.status,
             str(o.customer_id),
             str(o.courier_id or ""),
-            f"{o.placed_at:%m-%d %H:%M}",
-            f"{o.promised_at:%m-%d %H:%M}",
+            shown(o.placed_at, tz, "%m-%d %H:%M"),
+            shown(o.promised_at, tz, "%m-%d %H:%M"),
             o.dropoff_address,
         )
     console.print(table)

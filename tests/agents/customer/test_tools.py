@@ -346,3 +346,49 @@ def test_every_call_is_audited_and_hand_over_opens_a_ticket(seeded_engine: Engin
     assert ticket is not None and ticket.customer_id == 5 and ticket.summary == "wants a person"
     assert entry is not None and entry.actor == "agent:customer:5"
     assert entry.action == "order_status" and entry.result["reason"] == "not_found"
+
+
+def test_a_late_payout_over_the_limit_waits_for_a_person(seeded_engine: Engine) -> None:
+    """A late payout up to the auto-approval limit is granted at once; above it, it waits
+    for a person (status pending), so the service page has compensations to approve."""
+    with Session(seeded_engine) as s:
+        late = world.delivered_order(s, late=True, min_late=3)
+    complaint = f"order {late.id} was late"
+    for limit, status in ((10_000, "approved"), (0, "pending")):
+        context = CustomerContext(
+            late.customer_id, SEEDED_NOW, None, complaint, auto_approve_minor=limit
+        )
+        result = call_tool(
+            seeded_engine,
+            TOOLS["request_compensation"],
+            {"order_id": late.id, "reason": "late"},
+            context=context,
+            actor=context.actor,
+            now=SEEDED_NOW,
+            confirmed=True,
+        ).result
+        assert result["status"] == "ok" and result["compensation_status"] == status
+        with seeded_engine.begin() as conn:
+            conn.execute(Compensation.__table__.delete().where(Compensation.order_id == late.id))
+
+
+def test_wrong_items_are_capped_by_the_items_concerned(seeded_engine: Engine) -> None:
+    """A wrong or missing item named in the complaint caps the offer at that item's price;
+    naming none, at the dearest single item; never the whole subtotal of a larger order."""
+    with Session(seeded_engine) as s:
+        done = world.delivered_order(s, late=False)
+    items = done.items or []
+    assert len(items) > 1 or items[0]["qty"] > 1
+    cheapest = min(items, key=lambda i: i["price_minor"])
+    named = run(
+        seeded_engine, done.customer_id, "request_compensation",
+        complaint=f"order {done.id}: the {cheapest['name']} was missing",
+        order_id=done.id, reason="wrong_items",
+    )  # fmt: skip
+    assert named["cap_minor"] == cheapest["price_minor"] * cheapest["qty"]
+    unnamed = run(
+        seeded_engine, done.customer_id, "request_compensation",
+        complaint=f"order {done.id} came with the wrong items", order_id=done.id,
+        reason="wrong_items",
+    )  # fmt: skip
+    assert unnamed["cap_minor"] == max(i["price_minor"] for i in items) < done.subtotal_minor
