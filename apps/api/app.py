@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from apps.api import errors
 from apps.api.chat import ChatSessions, ChatSettings
 from apps.api.limits import BodyLimit, RateLimiter
-from apps.api.routes import chat, dispatch, operator, pages, track
+from apps.api.routes import chat, dispatch, docs, operator, pages, track
 from apps.settings import Settings
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
@@ -50,6 +50,9 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         description="Order tracking and chat for customers; orders, couriers, dispatch, "
         "forecasts and customer service for operators (X-API-Key with a role).",
         lifespan=lifespan,
+        # Served from installed files by routes.docs, not from a CDN: offline they still work.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
@@ -67,6 +70,7 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
     app.include_router(chat.build_router(settings.max_message_chars))
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    docs.install(app)
     return app
 
 
