@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # A Nominatim- or Pelias-style search endpoint for addresses the store does not know
     # (https://nominatim.example, or https://pelias.example/v1); unset: known places only.
     geocoder_url: str | None = None
+    # A tile server for the maps when online ("https://tile.example/{z}/{x}/{y}.png"); unset:
+    # the offline base layer only (zone outlines, main roads, the river).
+    map_tiles_url: str | None = None
     # Shared rate limits for several API workers (redis://host:6379/0); unset: per process.
     redis_url: str | None = None
 

@@ -102,7 +102,55 @@ def local_time(moment: datetime | pd.Timestamp) -> str:
 
 @st.cache_data(ttl=HISTORY_TTL)
 def zones(url: str) -> pd.DataFrame:
-    return _frame(url, select(Zone.id, Zone.code, Zone.name, Zone.center_lat, Zone.center_lon))
+    return _frame(
+        url,
+        select(
+            Zone.id, Zone.code, Zone.name, Zone.name_zh, Zone.center_lat, Zone.center_lon,
+            Zone.radius_km,
+        ),
+    )  # fmt: skip
+
+
+def basemap_layers(url: str) -> list[Any]:
+    """The maps' offline base layer: main roads and the river, zone outlines and names; a
+    tile layer underneath when LONGCAT_MAP_TILES_URL is set."""
+    import pydeck as pdk
+
+    from apps.city.basemap import outline, roads
+    from dashboard.context import settings
+
+    shapes = [
+        outline(z.id, z.name, z.name_zh, z.center_lat, z.center_lon, z.radius_km)
+        for z in zones(url).itertuples()
+    ]
+    layers = []
+    if settings().map_tiles_url:
+        layers.append(
+            pdk.Layer("TileLayer", data=settings().map_tiles_url, min_zoom=0, max_zoom=19)
+        )
+    colour = {"river": [156, 199, 232], "ring": [200, 200, 200], "arterial": [215, 215, 215]}
+    road_rows = [
+        {**r, "colour": colour.get(r["kind"], [210, 210, 210]), "label": r["name"]} for r in roads()
+    ]
+    layers += [
+        pdk.Layer(
+            "PathLayer", road_rows, get_path="path", get_color="colour", get_width=60,
+            width_min_pixels=3, pickable=True,
+        ),
+        pdk.Layer(
+            "PolygonLayer",
+            [{"polygon": [list(p) for p in s.ring], "name": s.name} for s in shapes],
+            get_polygon="polygon", stroked=True, filled=True, get_fill_color=[176, 124, 198, 18],
+            get_line_color=[176, 124, 198], line_width_min_pixels=1.5, pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            [{"position": list(s.center), "name": s.name} for s in shapes],
+            get_position="position", get_text="name", get_size=15, get_color=[125, 60, 152],
+            get_alignment_baseline="'bottom'",
+        ),
+    ]  # fmt: skip
+    return layers
 
 
 @st.cache_data(ttl=LIVE_TTL)

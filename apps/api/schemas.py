@@ -154,3 +154,26 @@ def chat_in(max_chars: int) -> type[ChatIn]:
         __base__=ChatIn,
         message=(str, Field(min_length=1, max_length=max_chars, pattern=r"\S")),
     )
+
+
+class ZoneShapeOut(BaseModel):
+    id: int
+    name: str
+    name_zh: str | None
+    ring: list[tuple[float, float]]  # [lon, lat], closed
+
+
+class RoadOut(BaseModel):
+    name: str
+    name_zh: str | None = None
+    kind: str  # river, ring or arterial
+    path: list[tuple[float, float]]  # [lon, lat]
+
+
+class MapOut(BaseModel):
+    """The base layer of the maps: zone outlines and names, main roads and the river; with
+    ``tiles_url`` (LONGCAT_MAP_TILES_URL) a tile server for pages that are online."""
+
+    zones: list[ZoneShapeOut]
+    roads: list[RoadOut]
+    tiles_url: str | None = None

@@ -45,10 +45,26 @@ def live(url: str) -> None:
     orders = data.open_orders(url)
     orders["colour"] = [[192, 57, 43] if late else [41, 128, 185] for late in orders["late"]]
     zones = data.zones(url)
+    names = dict(zip(couriers["id"], couriers["name"], strict=True))
+    couriers["label"] = [
+        f"{n} (courier {i}, {s}, {v})"
+        for i, n, s, v in zip(
+            couriers["id"], couriers["name"], couriers["status"], couriers["vehicle_type"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    orders["label"] = [
+        f"order {i} ({s}{', late' if late else ''})"
+        for i, s, late in zip(orders["id"], orders["status"], orders["late"], strict=True)
+    ]
+    paths = route_paths(data.routes(url))
+    for path in paths:
+        path["label"] = f"route of {names.get(path['courier'], path['courier'])}"
     layers = [
+        *data.basemap_layers(url),
         pdk.Layer(
             "PathLayer",
-            route_paths(data.routes(url)),
+            paths,
             get_path="path",
             get_width=3,
             width_min_pixels=2,
@@ -78,8 +94,17 @@ def live(url: str) -> None:
     )
     st.pydeck_chart(
         pdk.Deck(
-            layers=layers, initial_view_state=view, map_style=None, tooltip={"text": "{status}"}
+            layers=layers, initial_view_state=view, map_style=None, tooltip={"text": "{label}"}
         )
+    )
+    st.markdown(
+        "<span style='color:#27ae60'>●</span> courier available · "
+        "<span style='color:#e67e22'>●</span> courier busy · "
+        "<span style='color:#2980b9'>●</span> open order · "
+        "<span style='color:#c0392b'>●</span> order past its promise · "
+        "<span style='color:#b07cc6'>◯</span> zone · "
+        "<span style='color:#9cc7e8'>━</span> river · grey lines: main roads and routes",
+        unsafe_allow_html=True,
     )
     st.caption(
         f"{len(couriers)} couriers on shift · {len(orders)} open orders "

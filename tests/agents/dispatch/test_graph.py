@@ -219,9 +219,10 @@ def test_unknown_zone_and_order_are_refused(planned_engine: Engine) -> None:
     assert plan_versions(planned_engine) == 1
 
 
-def test_a_plan_overtaken_by_another_round_is_proposed_afresh(planned_engine: Engine) -> None:
-    """When another round commits between the preview and the yes, the yes writes nothing,
-    the plan is shown again as things stand, and only the next yes commits that one."""
+def test_another_zones_round_does_not_overtake_a_plan(planned_engine: Engine) -> None:
+    """A round committed in People's Square between the preview of a Wujiaochang plan and the
+    yes touches none of its orders: the yes still commits it (plan versions are compared per
+    zone)."""
     from routing.dispatch import run_round
 
     with Session(planned_engine) as s:
@@ -230,6 +231,23 @@ def test_a_plan_overtaken_by_another_round_is_proposed_afresh(planned_engine: En
     ops = agent(planned_engine)
     assert "Reply yes" in ops.handle("assign the open orders in Wujiaochang").reply
     run_round(planned_engine, now=SEEDED_NOW, zone_id=2, time_limit_s=1.0)
+    done = ops.handle("yes")
+    assert "Committed the plan for Wujiaochang" in done.reply
+    assert plan_versions(planned_engine) == 3
+
+
+def test_a_plan_overtaken_by_another_round_is_proposed_afresh(planned_engine: Engine) -> None:
+    """When a city-wide round commits between the preview and the yes, the yes writes
+    nothing, the plan is shown again as things stand, and only the next yes commits it."""
+    from routing.dispatch import run_round
+
+    with Session(planned_engine) as s:
+        dispatch_json.release(s, dispatch_json._assigned(s, 4)[0])
+    ops = agent(planned_engine)
+    assert "Reply yes" in ops.handle("assign the open orders in Wujiaochang").reply
+    run_round(planned_engine, now=SEEDED_NOW, zone_id=None, time_limit_s=1.0)
+    with Session(planned_engine) as s:  # and a courier gives an order back meanwhile
+        dispatch_json.release(s, dispatch_json._assigned(s, 4)[0])
     assert plan_versions(planned_engine) == 2
     overtaken = ops.handle("yes")
     assert "nothing was written" in overtaken.reply and "Reply yes" in overtaken.reply
