@@ -6,6 +6,7 @@ below them receives plain values as arguments.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(UNSAFE_SECRET)
     timezone: str = "Asia/Shanghai"  # the city's local time: days, peaks and holidays
+    # A fixed "now" for the dashboard and the API (replaying a seeded store at its moment);
+    # unset: the store's own now (a live simulation's clock, else the wall clock).
+    now: datetime | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     public_url: str | None = None  # where customers reach the API, for tracking links
@@ -106,6 +110,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
+        if self.now is not None and self.now.tzinfo is None:
+            # A moment without an offset is UTC, as everywhere in the store.
+            self.now = self.now.replace(tzinfo=UTC)
         if self.database_url is not None:
             normalize_url(self.database_url)
         if self.redis_url is not None and not self.redis_url.startswith(

@@ -88,8 +88,13 @@ def chat_model() -> ChatModel:
 
 
 def present(url: str) -> pd.Timestamp:
-    """The store's now (a live simulation's clock, else the wall clock), in UTC; not
-    cached, so every page shows the moment the API and the agents use."""
+    """The store's now (LONGCAT_NOW when set, else a live simulation's clock, else the wall
+    clock), in UTC; not cached, so every page shows the moment the API and the agents use."""
+    from dashboard.context import settings
+
+    fixed = settings().now
+    if fixed is not None:
+        return pd.Timestamp(fixed)
     with Session(engine(url)) as session:
         return pd.Timestamp(store_now(session))
 
@@ -166,14 +171,14 @@ def kpis(url: str) -> dict[str, float]:
     frame = _frame(url, day, local=False)
     done = frame[frame["status"] == "delivered"]
     minutes = (
-        pd.to_datetime(done["delivered_at"]) - pd.to_datetime(done["placed_at"])
+        pd.to_datetime(done["delivered_at"], utc=True) - pd.to_datetime(done["placed_at"], utc=True)
     ).dt.total_seconds() / 60
     couriers = _frame(url, select(Courier.status, func.count().label("n")).group_by(Courier.status))
     by_status = dict(zip(couriers["status"], couriers["n"], strict=True))
     working = by_status.get("busy", 0) + by_status.get("available", 0)
     return {
         "orders_last_hour": int(
-            (pd.to_datetime(frame["placed_at"]) >= now - timedelta(hours=1)).sum()
+            (pd.to_datetime(frame["placed_at"], utc=True) >= now - timedelta(hours=1)).sum()
         ),
         "on_time_rate": float((done["delivered_at"] <= done["promised_at"]).mean())
         if len(done)

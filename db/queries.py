@@ -124,7 +124,9 @@ def list_orders(
     return _with_history(session, session.scalars(query).all())
 
 
-def track_order(session: Session, order_id: int, timezone: str = "UTC") -> TrackOut | None:
+def track_order(
+    session: Session, order_id: int, timezone: str = "UTC", now: datetime | None = None
+) -> TrackOut | None:
     """The tracking view of an order: timeline, courier position and ETA from the active plan
     (none once cancelled), with the store's now and the city's zone to show it in."""
     row = session.execute(
@@ -162,7 +164,7 @@ def track_order(session: Session, order_id: int, timezone: str = "UTC") -> Track
         dropoff_lon=order.dropoff_lon,
         courier=courier,
         timeline=detail.status_history,
-        now=store_now(session),
+        now=now or store_now(session),
         timezone=timezone,
     )
 

@@ -112,7 +112,7 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
                     f"{snapshot.base_version}"
                 )
             version = conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0))) + 1
-            _check_orders_unchanged(conn, snapshot)
+            stale = _check_orders_unchanged(conn, snapshot, changes)
             plan_id = conn.execute(
                 insert(RoutePlan).returning(RoutePlan.id),
                 {
@@ -130,7 +130,7 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
                     },
                 },
             ).scalar_one()
-            _write_routes(conn, plan, plan_id, now)
+            _write_routes(conn, plan, plan_id, now, stale)
             _apply_changes(conn, changes, snapshot.statuses, now, actor)
             settle_plans_and_couriers(conn)
             conn.execute(
@@ -163,9 +163,13 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
     )
 
 
-def _write_routes(conn: Connection, plan: DispatchPlan, plan_id: int, now: datetime) -> None:
-    planned = [int(o) for r in plan.routes for o in r.order_ids]
-    unserved = [int(u.order_id) for u in plan.unserved]
+def _write_routes(
+    conn: Connection, plan: DispatchPlan, plan_id: int, now: datetime, stale: set[int]
+) -> None:
+    """The plan's assignments; orders that moved on since the round was read (``stale``)
+    keep the ones they have."""
+    planned = [int(o) for r in plan.routes for o in r.order_ids if int(o) not in stale]
+    unserved = [int(u.order_id) for u in plan.unserved if int(u.order_id) not in stale]
     conn.execute(
         update(Assignment)
         .where(Assignment.active, Assignment.order_id.in_(planned + unserved))
@@ -179,6 +183,8 @@ def _write_routes(conn: Connection, plan: DispatchPlan, plan_id: int, now: datet
             first.setdefault(stop.order_id, index)
             times[(stop.order_id, stop.kind)] = stop.start_s
         for order_id in route.order_ids:
+            if int(order_id) in stale:
+                continue
             pickup = times.get((order_id, StopKind.PICKUP))
             rows.append(
                 {
@@ -196,15 +202,22 @@ def _write_routes(conn: Connection, plan: DispatchPlan, plan_id: int, now: datet
         conn.execute(insert(Assignment), rows)
 
 
-def _check_orders_unchanged(conn: Connection, snapshot: Snapshot) -> None:
-    """A plan for orders that were cancelled or picked up meanwhile must not be written."""
+def _check_orders_unchanged(
+    conn: Connection, snapshot: Snapshot, changes: list[Change]
+) -> set[int]:
+    """The orders of the round that moved on since it was read (picked up, delivered,
+    cancelled meanwhile): the plan leaves them as they are now. An order the plan gives to
+    another courier must be as it was read, or the plan is refused."""
     ids = list(snapshot.statuses)
     now_statuses = dict(conn.execute(select(Order.id, Order.status).where(Order.id.in_(ids))).all())
-    moved = [i for i in ids if now_statuses.get(i) != snapshot.statuses[i]]
+    stale = {i for i in ids if now_statuses.get(i) != snapshot.statuses[i]}
+    moved = sorted(stale & {c.order_id for c in changes})
     if moved:
         raise PlanConflictError(
-            f"{len(moved)} order(s) changed status since the round was read (e.g. order {moved[0]})"
+            f"{len(moved)} order(s) the plan moves changed status since the round was read "
+            f"(e.g. order {moved[0]})"
         )
+    return stale
 
 
 def _apply_changes(

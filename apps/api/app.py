@@ -15,6 +15,7 @@ from apps.api.chat import ChatSessions, ChatSettings
 from apps.api.limits import BodyLimit, RateLimiter
 from apps.api.routes import chat, dispatch, docs, operator, pages, track
 from apps.settings import Settings
+from db.clock import store_clock
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 
@@ -40,7 +41,9 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         from agents.customer.classifier import warm_up
 
         warm_up()  # the intent model trains before the first customer waits for it
-        app.state.chats = ChatSessions(engine, model_factory, chat)
+        app.state.chats = ChatSessions(
+            engine, model_factory, chat, store_clock(engine, settings.now)
+        )
         yield
         engine.dispose()
 

@@ -18,12 +18,21 @@ def dashboard(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     database_url: DatabaseUrl = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Show the store at this ISO 8601 moment (replaying a seeded store); default: "
+            "the store's now, a running simulation's clock or else the wall clock."
+        ),
+    ] = None,
 ) -> None:
     """Serve the operator dashboard (no browser is opened; health at /_stcore/health)."""
     open_store(database_url).dispose()
     env = dict(os.environ)
     if database_url:
         env["LONGCAT_DATABASE_URL"] = database_url
+    if now:
+        env["LONGCAT_NOW"] = now
     command = [
         sys.executable,
         "-m",

@@ -23,7 +23,7 @@ if "dispatch_agent" not in st.session_state:
         "dashboard",
         model=data.chat_model(),
         # The store's now on every turn: a running simulation's clock, else the wall clock.
-        clock=store_clock(data.engine(url)),
+        clock=store_clock(data.engine(url), settings().now),
         planner=RoutingPlanner(timezone=settings().timezone),
         strategy=strategy,
         tool_mode=tool_mode,

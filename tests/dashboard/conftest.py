@@ -14,7 +14,11 @@ PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 
 @pytest.fixture
 def page(seeded_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], AppTest]]:
+    from tests.conftest import TEST_NOW
+
     monkeypatch.setenv("LONGCAT_DATABASE_URL", seeded_url)
+    # The seeded city is a snapshot of its lunchtime: the pages replay it at that moment.
+    monkeypatch.setenv("LONGCAT_NOW", TEST_NOW.isoformat())
     st.cache_resource.clear()
     st.cache_data.clear()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -92,4 +93,129 @@ def test_every_page_in_a_browser(dashboard: str, backend: str) -> None:
             )
             assert page.locator('[data-testid="stException"]').count() == 0, path
             page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'live'}.png"), full_page=True)
+        browser.close()
+
+
+def _offline(page) -> None:
+    """Every request that leaves the machine fails, as it would with no network."""
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(
+                ("http://127.0.0.1", "http://localhost", "data:", "blob:")
+            )
+            else route.abort()
+        ),
+    )
+
+
+def _release(url: str, zone_id: int, count: int) -> list[int]:
+    """Give some of a zone's assigned orders back, so a round there has work to do."""
+    from sqlalchemy.orm import Session
+
+    from agents.eval import dispatch_json
+    from db.engine import make_engine
+
+    engine = make_engine(url)
+    with Session(engine) as s:
+        taken = dispatch_json._assigned(s, zone_id)[:count]
+        ids = [o.id for o in taken]
+        for order in taken:
+            dispatch_json.release(s, order)
+    engine.dispose()
+    return ids
+
+
+def _newest_plan(engine) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from db.models import RoutePlan
+
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.max(RoutePlan.version))) or 0)
+
+
+def _wait_for_a_round(engine, after: int, seconds: float = 60) -> int:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while (newest := _newest_plan(engine)) <= after:
+        assert time.monotonic() < deadline, "the live city committed no round"
+        time.sleep(0.2)
+    return newest
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_commit_during_a_running_simulation_wins_its_zone(
+    dashboard: str, seeded_url: str, backend: str
+) -> None:
+    """Offline, while the live city runs and dispatches every zone, an operator proposes a
+    round for Lujiazui, where two orders have just lost their courier; the proposal holds
+    the zone, so after the city has committed rounds of its own the operator's commit still
+    goes through and gives those orders a courier."""
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import func, select
+
+    from db.engine import make_engine
+    from db.models import Order, RoutePlan
+
+    engine = make_engine(seeded_url)
+    sim = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("longcat")), "simulate", "--name", "live",
+            "--speed", "120", "--duration", "4h", "--dispatch-interval", "40m",
+            "--database-url", seeded_url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            _offline(page)
+            page.goto(f"{dashboard}/dispatch")
+            page.get_by_role("heading", name="Dispatch").first.wait_for(timeout=60_000)
+            page.locator('[data-testid="stSelectbox"]').first.click()
+            page.get_by_role("option", name="1 · Lujiazui").click()
+            # Right after one of the city's rounds (the next is twenty real seconds away),
+            # two Lujiazui orders lose their courier, and the operator proposes at once.
+            round_ = _wait_for_a_round(engine, _newest_plan(engine))
+            waiting = _release(seeded_url, 1, 2)
+            page.get_by_role("button", name="Propose a round").click()
+            page.get_by_text("Proposal:").first.wait_for(timeout=60_000)
+            _wait_for_a_round(engine, round_ + 1)
+            page.get_by_role("button", name="Commit").click()
+            page.get_by_text(re.compile(r"^Plan version \d+ committed")).first.wait_for(
+                timeout=60_000
+            )
+            page.screenshot(path=str(ARTIFACTS / "dashboard-commit-while-live.png"), full_page=True)
+            browser.close()
+    finally:
+        sim.terminate()
+        sim.wait(timeout=60)
+    with engine.connect() as conn:
+        by_dashboard = conn.scalar(select(func.count()).where(RoutePlan.created_by == "dashboard"))
+        couriers = conn.execute(
+            select(Order.id, Order.courier_id).where(Order.id.in_(waiting))
+        ).all()
+    engine.dispose()
+    assert by_dashboard == 1
+    assert all(courier is not None for _, courier in couriers)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_live_map_draws_offline(dashboard: str, backend: str) -> None:
+    """With every outside request refused, the live page still draws its map (the base
+    layer needs no tile server) and its legend."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _offline(page)
+        page.goto(dashboard)
+        page.get_by_role("heading", name="Live operations").first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=60_000)
+        page.get_by_text("courier available").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-live-offline.png"), full_page=True)
         browser.close()

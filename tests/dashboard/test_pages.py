@@ -39,7 +39,8 @@ def test_live_operations(page, backend: str) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_live_shows_the_simulated_clock(page, seeded_url: str, backend: str) -> None:
-    """While a simulation runs over the store, the live page shows its clock and status."""
+    """While a simulation runs over the store, the live page shows its clock and status, in
+    the city's time."""
     from tests.conftest import TEST_NOW
 
     clock = TEST_NOW + timedelta(minutes=42)
@@ -56,7 +57,11 @@ def test_live_shows_the_simulated_clock(page, seeded_url: str, backend: str) -> 
     engine.dispose()
     app = page("live.py")
     captions = " ".join(c.value for c in app.caption)
-    assert f"{clock:%Y-%m-%d %H:%M:%S}" in captions
+    from zoneinfo import ZoneInfo
+
+    assert (
+        f"{clock.astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d %H:%M} (Asia/Shanghai)" in captions
+    )
     assert "running" in captions
 
 

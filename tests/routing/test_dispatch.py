@@ -86,15 +86,35 @@ def test_stale_proposal_is_refused(seeded_engine: Engine) -> None:
 
 
 def test_order_cancelled_after_proposal_is_a_conflict(seeded_engine: Engine) -> None:
-    """A plan computed for an order that was cancelled meanwhile is not written."""
+    """A plan that gives a courier to an order cancelled meanwhile is not written."""
     proposal = propose_round(seeded_engine, now=NOW, time_limit_s=0.5)
-    order_id = next(iter(proposal.snapshot.statuses))
+    order_id = next(c.order_id for c in proposal.changes if c.after is not None)
     with seeded_engine.begin() as conn:
         conn.execute(
             update(Order).where(Order.id == order_id).values(status="cancelled", cancelled_at=NOW)
         )
     with pytest.raises(PlanConflictError, match="changed status"):
         commit_proposal(seeded_engine, proposal)
+
+
+def test_an_order_that_moved_on_is_left_as_it_is(seeded_engine: Engine) -> None:
+    """An order the plan does not move that was picked up meanwhile (a live city goes on)
+    does not stop the plan: the moves are written, and that order keeps what it has."""
+    proposal = propose_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    moved = {c.order_id for c in proposal.changes}
+    kept = next(
+        i for i, s in proposal.snapshot.statuses.items() if s == "assigned" and i not in moved
+    )
+    with seeded_engine.begin() as conn:
+        conn.execute(
+            update(Order).where(Order.id == kept).values(status="picked_up", picked_up_at=NOW)
+        )
+    before = _active(seeded_engine)[kept]
+    result = commit_proposal(seeded_engine, proposal)
+    assert result.version == 2 and {c.order_id for c in result.changes} == moved
+    with seeded_engine.connect() as conn:
+        status = conn.scalar(select(Order.status).where(Order.id == kept))
+    assert status == "picked_up" and _active(seeded_engine)[kept] == before
 
 
 def test_expired_orders_are_reported_not_dispatched(seeded_engine: Engine) -> None:

@@ -23,7 +23,7 @@ TOKEN_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model
 def track(claims: TrackedOrder, session: SessionDep, settings: SettingsDep) -> TrackOut:
     """The order's status, timeline, courier position and ETA; ``now`` is the store's
     moment (a live simulation's clock) and ``timezone`` the city's."""
-    view = track_order(session, claims.order_id, settings.timezone)
+    view = track_order(session, claims.order_id, settings.timezone, settings.now)
     if view is None:
         raise ApiError(404, "not_found", f"order {claims.order_id}: no such order", "token")
     return view

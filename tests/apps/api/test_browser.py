@@ -152,3 +152,47 @@ def test_sharing_a_location_from_the_widget(
     tapped = page.locator(".lc-msg.lc-bot").last.text_content()
     assert "yes" in tapped and str(order.id) in tapped
     context.close()
+
+
+def _offline(page) -> None:
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort(),
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_docs_render_offline(server: str, browser, backend: str) -> None:
+    """With every outside request refused, /docs (Swagger UI) lists the operations and
+    /redoc shows the API's title: both come from installed files, not a CDN."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    _offline(page)
+    page.goto(f"{server}/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".swagger-ui .opblock").count() > 5
+    page.goto(f"{server}/redoc")
+    page.get_by_text("LongCat Logistics API").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "api-redoc-offline.png"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_tracking_page_draws_the_city_and_local_times_offline(
+    server: str, browser, order_of, backend: str
+) -> None:
+    """Offline, the tracking page draws the base layer (zones, roads, the river) under the
+    order, and shows its ETA in the city's time, with the minutes to go."""
+    order = order_of("assigned")
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    _offline(page)
+    page.goto(f"{server}/track/{token_for(order)}")
+    page.wait_for_function("document.getElementById('eta').textContent.includes(':')")
+    drawn = page.evaluate(
+        "(() => { const c = document.getElementById('map');"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let purple = 0; for (let i = 0; i < d.length; i += 4) {"
+        "   if (d[i] > 150 && d[i + 2] > 170 && d[i + 1] < 150) purple++; } return purple; })()"
+    )
+    assert drawn > 50, "no zone outline drawn"
+    eta_text = page.locator("#eta").text_content()
+    assert "in about" in eta_text or eta_text.count(":") == 1
+    page.screenshot(path=str(ARTIFACTS / "tracking-page-offline.png"), full_page=True)
