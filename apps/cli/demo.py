@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from apps.cli.common import DatabaseUrl, console, load_settings, open_store
 from apps.cli.store import ScaleName, seed_store, stats_table
+from apps.settings import Settings
 from db.models import Order
 
 DEMO_SPEED = 2.0
@@ -63,26 +64,41 @@ def demo(
         console.print(stats_table(store_stats(session)))
     console.print(f"Store: {engine.url.render_as_string(hide_password=True)}")
     console.print("Try: [bold].venv/bin/longcat order list --status picked_up[/]")
+    settings = load_settings(database_url).model_copy(update={"api_port": port})
+    _print_links(engine, settings)
     if serve:
         _serve(engine, port, database_url, speed)
+
+
+def _print_links(engine: Engine, settings: Settings) -> None:
+    """The tracking link of the order to follow, on a line of its own (scripts read it)."""
+    from apps.api.tokens import sign
+
+    with Session(engine) as session:
+        order = order_to_follow(session)
+        if order is None:
+            return
+        tz = ZoneInfo(settings.timezone)
+        about = (
+            f"order {order.id} ({order.status}), promised for "
+            f"{order.promised_at.astimezone(tz):%H:%M} ({tz.key})"
+        )
+        token = sign(
+            settings.secret_key.get_secret_value(), order.id, order.customer_id, timedelta(hours=12)
+        )
+    console.print(f"Tracking page of {about}:")
+    # Each link alone on its line, without markup or wrapping, so it can be copied whole.
+    print(f"{settings.link_base}/track/{token}")
+    console.print("Demo host page with the chat widget:")
+    print(f"{settings.link_base}/demo?token={token}")
 
 
 def _serve(engine: Engine, port: int, database_url: str | None, speed: float) -> None:
     import uvicorn
 
     from apps.api.app import create_app
-    from apps.api.tokens import sign
 
     settings = load_settings(database_url).model_copy(update={"api_port": port})
-    with Session(engine) as session:
-        order = order_to_follow(session)
-    if order is not None:
-        token = sign(
-            settings.secret_key.get_secret_value(), order.id, order.customer_id, timedelta(hours=12)
-        )
-        # soft_wrap keeps each link on one line, so it can be copied whole.
-        console.print(f"Tracking page:  {settings.link_base}/track/{token}", soft_wrap=True)
-        console.print(f"Demo host page: {settings.link_base}/demo?token={token}", soft_wrap=True)
     console.print(f"API docs:       {settings.link_base}/docs")
     url = engine.url.render_as_string(hide_password=False)
     helpers = [_start(["dashboard", "--port", str(port + 1), "--database-url", url])]

@@ -97,9 +97,15 @@ if result is not None:
         .format("{:.0f}", subset=pd.IndexSlice[COUNTS, :])
         .format("{:.1%}", subset=pd.IndexSlice[RATES, :], na_rep="–")
     )
-    st.dataframe(shown, key="whatif_kpis")
+    # Tall enough for every row: a cut table hides the figures at its bottom.
+    st.dataframe(shown, key="whatif_kpis", height=36 * (len(ROWS) + 1) + 4)
     figures = pd.DataFrame(outcomes)[["name", *CHARTS]]
-    for column, kpi in zip(st.columns(len(CHARTS)), CHARTS, strict=True):
+    # A chart of zeros (or of nothing) is an empty frame: say so in words instead.
+    drawn = [k for k in CHARTS if figures[k].fillna(0).abs().sum() > 0]
+    flat = [k.replace("_", " ") for k in CHARTS if k not in drawn]
+    if flat:
+        st.caption("Zero in every run, so not charted: " + ", ".join(flat) + ".")
+    for column, kpi in zip(st.columns(max(len(drawn), 1)), drawn, strict=False):
         bars = (
             alt.Chart(figures)
             .mark_bar()

@@ -162,7 +162,7 @@ def test_a_commit_during_a_running_simulation_wins_its_zone(
     sim = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("longcat")), "simulate", "--name", "live",
-            "--speed", "120", "--duration", "4h", "--dispatch-interval", "40m",
+            "--speed", "240", "--duration", "6h", "--dispatch-interval", "40m",
             "--database-url", seeded_url,
         ],
         stdout=subprocess.DEVNULL,
@@ -177,7 +177,7 @@ def test_a_commit_during_a_running_simulation_wins_its_zone(
             page.get_by_role("heading", name="Dispatch").first.wait_for(timeout=60_000)
             page.locator('[data-testid="stSelectbox"]').first.click()
             page.get_by_role("option", name="1 · Lujiazui").click()
-            # Right after one of the city's rounds (the next is twenty real seconds away),
+            # Right after one of the city's rounds (the next is ten real seconds away),
             # two Lujiazui orders lose their courier, and the operator proposes at once.
             round_ = _wait_for_a_round(engine, _newest_plan(engine))
             waiting = _release(seeded_url, 1, 2)

@@ -93,3 +93,45 @@ def test_bad_horizon_and_zone(seeded_url: str, scheduler: str) -> None:
         "forecast", "run", "--zones", "99", "--scheduler", scheduler, "--database-url", seeded_url
     )
     assert code == 1 and "no zone with id 99" in out
+
+
+def test_staffing_plan_in_the_citys_time(planned_url: str) -> None:
+    """``--date tomorrow`` is the city's tomorrow from the store's now (replayed here with a
+    simulation's clock); the table's hours are local and say so; --json keeps UTC with an
+    offset, and a run that does not cover the day is named with its whole window."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Simulation
+
+    engine = make_engine(planned_url)
+    with Session(engine) as session:
+        session.add(
+            Simulation(
+                name="live", seed=7, settings={}, started_at=TEST_NOW, clock=TEST_NOW,
+                next_dispatch_at=TEST_NOW, busy_until={}, counters={}, status="running",
+                updated_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()
+    table = runner.invoke(
+        app, ["staffing", "plan", "--date", "tomorrow", "--database-url", planned_url]
+    )
+    assert table.exit_code == 0, table.output
+    assert "hour (Asia/Shanghai)" in table.output and "11-28 18:00" in table.output
+    code, plan = run(
+        "staffing", "plan", "--date", "tomorrow", "--json", "--database-url", planned_url
+    )
+    assert code == 0 and plan["date"] == "2026-11-28"  # type: ignore[index]
+    first = datetime.fromisoformat(plan["rows"][0]["hour"])  # type: ignore[index]
+    assert first.utcoffset() is not None
+    assert first.astimezone(ZoneInfo("Asia/Shanghai")).hour == 0
+    late = runner.invoke(
+        app, ["staffing", "plan", "--date", "2026-12-10", "--database-url", planned_url]
+    )
+    assert late.exit_code == 1
+    assert "2026-12-09 16:00 to 2026-12-10 16:00 UTC" in late.output.replace("\n", " ")

@@ -164,3 +164,41 @@ def test_demo_seeds_once(store_url: str) -> None:
     assert code == 0 and "Seeding" in output and "orders" in output
     code, output = run("demo", "--no-serve", "--database-url", store_url)
     assert code == 0 and "already holds a city" in output
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_demo_starts_at_lunch_and_links_an_order_that_stays_open(
+    store_url: str, backend: str
+) -> None:
+    """A fresh demo city is at today's lunch rush in the city's time, and the tracking link,
+    alone on its line, is for an order still at the restaurant whose promise is at least
+    twenty simulated minutes (ten real ones at the default speed) away."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from apps.api.tokens import verify
+    from apps.cli.demo import DEMO_SPEED
+    from db.engine import make_engine
+    from db.models import Order
+
+    code, output = run("demo", "--no-serve", "--database-url", store_url)
+    assert code == 0, output
+    links = [line for line in output.splitlines() if line.startswith("http://")]
+    track = [line for line in links if "/track/" in line]
+    assert len(track) == 1
+    token = track[0].rsplit("/", 1)[1]
+    claims = verify("changethis", token, now=datetime.now(UTC))
+    engine = make_engine(store_url)
+    with Session(engine) as session:
+        present = session.scalar(select(func.max(Order.placed_at)))
+        order = session.get(Order, claims.order_id)
+    engine.dispose()
+    assert present is not None and order is not None
+    local = present.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert 11 <= local.hour <= 12
+    assert order.status in ("placed", "confirmed")
+    real_minutes = (order.promised_at - present) / timedelta(minutes=1) / DEMO_SPEED
+    assert real_minutes >= 10
