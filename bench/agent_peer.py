@@ -3,8 +3,9 @@ scripts rely on (``longcat agent dispatch|customer --json --now ISO --no-model``
 conversation on its own copy of the same seeded store with its forecasts and staffing plans,
 scored by this revision's judge (store changes, reply facts, violations).
 
-The peer revision is checked out with ``git worktree`` into a temporary folder and run with
-this project's virtual environment; the store's schema must be one both understand.
+Both revisions are checked out with ``git worktree`` into a temporary folder (so editing the
+working tree meanwhile changes nothing) and run with this project's virtual environment;
+the store is seeded by this checkout, so its schema must be one both understand.
 
     .venv/bin/python bench/agent_peer.py --peer 55d71f9 --suites "dispatch held-out" --json
 """
@@ -110,6 +111,9 @@ def main() -> None:
     )
     parser.add_argument("--peer", default="55d71f9", help="the git revision to compare with")
     parser.add_argument(
+        "--ours", default="HEAD", help="the revision measured against it (checked out too)"
+    )
+    parser.add_argument(
         "--suites", default="dispatch held-out", help=f"comma list of {list(SUITES)}"
     )
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
@@ -121,13 +125,14 @@ def main() -> None:
         tmp = Path(tmp_name)
         template = tmp / "seeded.db"
         seed_template(template)
-        peer_tree = tmp / "peer"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(peer_tree), args.peer],
-            cwd=ROOT, check=True, capture_output=True,
-        )  # fmt: skip
+        trees = {f"peer {args.peer}": tmp / "peer", "this revision": tmp / "ours"}
+        for tree, rev in zip(trees.values(), (args.peer, args.ours), strict=True):
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(tree), rev],
+                cwd=ROOT, check=True, capture_output=True,
+            )  # fmt: skip
         try:
-            for label, tree in ((f"peer {args.peer}", peer_tree), ("this revision", ROOT)):
+            for label, tree in trees.items():
                 rows[label] = {}
                 for name, tasks in suites.items():
                     report = Report()
@@ -135,9 +140,10 @@ def main() -> None:
                         report.attempts.append(attempt(tree, task, template, tmp))
                     rows[label][name] = report.summary(tasks[0].kind, 1)
         finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(peer_tree)], cwd=ROOT, check=False
-            )
+            for tree in trees.values():
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False
+                )
     print("| revision | suite | tasks | pass^1 | violations | leaks |")
     print("|---|---|---|---|---|---|")
     for label, by_suite in rows.items():
