@@ -77,6 +77,26 @@ def converse(tree: Path, task: Task, url: str, script: object) -> tuple[list[str
     return replies, calls
 
 
+def template_for(tree: Path, template: Path) -> Path:
+    """The seeded store as the checkout at ``tree`` knows it: taken down to its newest
+    migration when that is older than ours (the revisions between only add columns)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    theirs = alembic_config()
+    theirs.set_main_option("script_location", str(tree / "db" / "migrations"))
+    head = ScriptDirectory.from_config(theirs).get_current_head()
+    ours = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head == ours:
+        return template
+    older = template.with_name(f"seeded-{head}.db")
+    shutil.copyfile(template, older)
+    command.downgrade(alembic_config(f"sqlite:///{older}"), head)
+    return older
+
+
 def attempt(tree: Path, task: Task, template: Path, tmp: Path) -> Attempt:
     path = tmp / "store.db"
     shutil.copyfile(template, path)
@@ -133,11 +153,12 @@ def main() -> None:
             )  # fmt: skip
         try:
             for label, tree in trees.items():
+                store = template_for(tree, template)
                 rows[label] = {}
                 for name, tasks in suites.items():
                     report = Report()
                     for task in tasks:
-                        report.attempts.append(attempt(tree, task, template, tmp))
+                        report.attempts.append(attempt(tree, task, store, tmp))
                     rows[label][name] = report.summary(tasks[0].kind, 1)
         finally:
             for tree in trees.values():
