@@ -72,7 +72,8 @@ else:
     st.caption("No conversations yet.")
 
 comps = data.compensations(url)
-st.subheader("Compensations")
+waiting = int((comps["status"] == "pending").sum()) if len(comps) else 0
+st.subheader(f"Compensations ({waiting} to approve)")
 st.dataframe(comps, hide_index=True, key="compensations")
 pending = comps[comps["status"] == "pending"]["id"].tolist() if len(comps) else []
 if pending:

@@ -74,7 +74,8 @@ def dashboard(seeded_url: str) -> Iterator[str]:
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_every_page_in_a_browser(dashboard: str, backend: str) -> None:
-    """Each page's title appears and the app stops running without an exception box."""
+    """Offline, each page's title appears and the app stops running without an exception
+    box."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI requires a browser at {CHROMIUM} (apt install chromium)")
@@ -85,6 +86,7 @@ def test_every_page_in_a_browser(dashboard: str, backend: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _offline(page)
         for path, title in PAGES.items():
             page.goto(f"{dashboard}/{path}")
             page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
@@ -219,3 +221,46 @@ def test_the_live_map_draws_offline(dashboard: str, backend: str) -> None:
         page.get_by_text("courier available").first.wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "dashboard-live-offline.png"), full_page=True)
         browser.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_decision_shows_at_once(dashboard: str, seeded_url: str, backend: str) -> None:
+    """Rejecting a pending compensation on the customer-service page redraws the page: the
+    decision is confirmed and nothing is left pending (it once still showed "pending")."""
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Compensation, Order
+    from tests.conftest import TEST_NOW
+
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        order = session.scalars(select(Order).where(Order.status == "delivered").limit(1)).one()
+        claim = Compensation(
+            order_id=order.id, customer_id=order.customer_id, amount_minor=3_000,
+            reason="late: it came an hour late", status="pending", created_at=TEST_NOW,
+        )  # fmt: skip
+        session.add(claim)
+        session.commit()
+        claim_id = claim.id
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _offline(page)
+        page.goto(f"{dashboard}/service")
+        page.get_by_role("heading", name="Customer service").first.wait_for(timeout=60_000)
+        before = page.get_by_role("heading", name="Compensations").text_content() or ""
+        waiting = int(before.split("(")[1].split()[0])
+        page.locator('[data-testid="stSelectbox"]').last.click()
+        page.get_by_role("option", name=str(claim_id), exact=True).click()
+        page.get_by_role("button", name="Reject").click()
+        page.get_by_text(f"Compensation {claim_id} rejected.").wait_for(timeout=30_000)
+        after = page.get_by_role("heading", name="Compensations").text_content() or ""
+        assert f"({waiting - 1} to approve)" in after
+        page.screenshot(path=str(ARTIFACTS / "dashboard-service-decided.png"), full_page=True)
+        browser.close()
+    with Session(engine) as session:
+        assert session.get(Compensation, claim_id).status == "rejected"  # type: ignore[union-attr]
+    engine.dispose()

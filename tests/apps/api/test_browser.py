@@ -64,6 +64,7 @@ def test_tracking_page_and_widget(server: str, browser, order_of, backend: str) 
     """The page shows the right order; the widget streams the answer about it."""
     order = order_of("picked_up")
     page = browser.new_page(viewport={"width": 1000, "height": 900})
+    _offline(page)
     page.goto(f"{server}/track/{token_for(order)}")
     page.wait_for_function(
         "(text) => document.getElementById('status').textContent.includes(text)",
