@@ -49,6 +49,7 @@ _REDISPATCH = re.compile(
     r"换骑手|换人|改派|重新派|重派|转派|重新分配|换个骑手|另派",
     re.I,
 )
+_ANY_CLAUSE = re.compile(r"[.!?。！？;；\n,，:：]+")
 _COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\btotal\b|多少|几单|几个|数量", re.I)
 _CANCELLED = re.compile(r"cancel|取消|退单", re.I)
 _UNASSIGNED = re.compile(
@@ -67,6 +68,13 @@ _TOPIC = re.compile(
     r"rider|courier|driver|staff|骑手|小哥|人手|order|demand|forecast|busy|单|需求|预测|"
     r"deliver|cancel|late|送|取消|超时|short|缺|on shift|在岗|在线",
     re.I,
+)
+_CORRECTION = re.compile(
+    r"\b(?:i mean|i meant|sorry|not\s+\w+,)|不是问|我是说|我的意思是|我要问的是", re.I
+)
+# Words that ask for a different action than the plan before.
+_ACTION_OTHER = re.compile(
+    r"\b(?:move|give|transfer|why|how many|forecast)\b|为什么|多少|转给", re.I
 )
 _THERE = re.compile(
     r"\b(?:there|that zone|same zone|same area|same)\b|那里|那边|那个区|这个区|同一", re.I
@@ -105,7 +113,8 @@ _GO_FILLER = {
 }  # fmt: skip
 _GO_ZH = re.compile(
     r"^(?:好|好的|行|可以|确认|提交|执行|就这样|没问题|按这个来|就按这个来|发吧|派吧|搞|冲|ok|yes|go|"
-    r"吧|了|啊|呀|，|,|。|！|!|\s|就|那|提交吧|确认提交|可以提交|行吧|嗯)+$",
+    r"吧|了|啊|呀|，|,|。|！|!|\s|就|那|提交吧|确认提交|可以提交|行吧|嗯|对|是|是的|这么办|就这么办|"
+    r"照办|照这个来|按方案来|上吧|搞起|没毛病|妥)+$",
     re.I,
 )
 
@@ -128,12 +137,55 @@ def says_go(text: str) -> bool:
     return bool(_GO_ZH.match(folded))
 
 
+_WHAT = (
+    ("late", _LATE),
+    ("cancelled", _CANCELLED),
+    ("delivered", re.compile(r"deliver|送达|送到|送完|完成", re.I)),
+)
+_NEGATED = re.compile(r"(?:\bnot|\bno|n't|不是|不要|别|非)\s*$", re.I)
+
+
+def which_count(text: str) -> str:
+    """Which of today's counts a message asks for: the first of late, cancelled or
+    delivered it names without taking it back ("delivered, not cancelled")."""
+    found = []
+    for name, pattern in _WHAT:
+        for match in pattern.finditer(text):
+            if not _NEGATED.search(text[max(0, match.start() - 8) : match.start()]):
+                found.append((match.start(), name))
+    return min(found)[1] if found else "delivered"
+
+
 def warm_up() -> None:
     textclass.warm_up(CORPUS)
 
 
+def _cjk(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _guess(text: str, scope: Scope) -> textclass.Guess:
+    """The message's intent; for a long or polite one whose whole reads as small talk, the
+    clause that asks something ("..., anyway: what's the forecast for gubei at 3pm?")."""
+    whole = textclass.classify(CORPUS, [text])[0]
+    if whole.intent not in ("greeting", "other"):
+        return whole
+    # A clause long enough to ask something: "slow shift" beside a joke asks nothing.
+    parts = [p for p in _ANY_CLAUSE.split(text) if p and (len(p.split()) >= 3 or _cjk(p) >= 5)]
+    if len(parts) <= 1:
+        return whole
+    # A question about one order needs the order's number; without one it is not that.
+    needs_order = () if scope.order_ids else ("why_late", "why_unassigned", "move_order")
+    asked = [
+        g
+        for g in textclass.classify(CORPUS, parts)
+        if g.intent not in ("greeting", "other", "yes", "no", *needs_order)
+    ]
+    return max(asked, key=lambda g: g.margin) if asked else whole
+
+
 def _kind(text: str, scope: Scope, future: bool) -> tuple[str, bool]:
-    guess = textclass.classify(CORPUS, [text])[0]
+    guess = _guess(text, scope)
     kind, sure = guess.intent, guess.sure
     if future and kind in ("open_orders", "orders_today"):
         return "demand", True  # orders in a window still to come can only be expected
@@ -148,7 +200,7 @@ def _kind(text: str, scope: Scope, future: bool) -> tuple[str, bool]:
         return "plan_zone", True
     if kind == "move_order" and not scope.order_ids and (scope.zones or scope.city):
         return "plan_zone", sure
-    if kind == "staffing" and scope.now and not (scope.day or scope.hours):
+    if kind == "staffing" and scope.now and not scope.hours:
         return "couriers_on_shift", sure
     if kind == "why_late" and not scope.order_ids and _COUNT.search(text):
         return "orders_today", sure
@@ -170,7 +222,7 @@ def read_request(
         and scope.hours[0] > local.hour
     )
     kind, sure = _kind(text, scope, future)
-    what = "late" if _LATE.search(text) else "cancelled" if _CANCELLED.search(text) else "delivered"
+    what = which_count(text)
     return Request(
         kind=kind,
         sure=sure,
@@ -184,8 +236,10 @@ def read_request(
 def follow_up(request: Request, text: str, last: Request | None) -> Request:
     """A message read in the light of the one before ("just dinner in gubei", "ok and z2?"):
     what it does not say again is what the last question said."""
-    if last is None or last.kind not in READS:
+    if last is None:
         return request
+    if last.kind in WRITES:
+        return _plan_follow_up(request, text, last)
     continues = (
         request.kind == last.kind
         or (request.kind in ("other", "greeting", "yes", "no") and request.names_scope)
@@ -194,8 +248,13 @@ def follow_up(request: Request, text: str, last: Request | None) -> Request:
         or bool(_MORE.search(text))
     )
     if not continues:
-        if _THERE.search(text) and not (request.scope.zones or request.scope.city):
-            scope = replace(request.scope, zones=last.scope.zones, city=last.scope.city)
+        s = request.scope
+        if not (s.zones or s.city or s.day or s.hours) and (
+            _THERE.search(text) or _CORRECTION.search(text)
+        ):
+            # "sorry, not orders, I mean riders": the same zone and window, another question.
+            scope = replace(s, zones=last.scope.zones, city=last.scope.city, day=last.scope.day,
+                            hours=last.scope.hours)  # fmt: skip
             return replace(request, scope=scope)
         return request
     if request.kind in READS and request.kind != last.kind and _TOPIC.search(text):
@@ -212,7 +271,8 @@ def follow_up(request: Request, text: str, last: Request | None) -> Request:
         hours=new.hours or old.hours,
         compare=new.compare or old.compare,
     )
-    what = request.what if (_LATE.search(text) or _CANCELLED.search(text)) else last.what
+    named = any(p.search(text) for _, p in _WHAT)
+    what = request.what if named else last.what
     return replace(
         request,
         kind=kind,
@@ -221,3 +281,14 @@ def follow_up(request: Request, text: str, last: Request | None) -> Request:
         what=what,
         unassigned=request.unassigned or (last.unassigned and kind == "open_orders"),
     )
+
+
+def _plan_follow_up(request: Request, text: str, last: Request) -> Request:
+    """After a plan was shown: "make it z1 instead" plans that zone the same way."""
+    s = request.scope
+    if request.kind in READS and request.sure and _TOPIC.search(text):
+        return request
+    if (s.zones or s.city) and not _ACTION_OTHER.search(text):
+        return replace(last, scope=replace(last.scope, zones=s.zones, city=s.city),
+                       preview_only=request.preview_only or last.preview_only)  # fmt: skip
+    return request

@@ -26,7 +26,7 @@ from agents.dispatch.intents import (
     says_go,
 )
 from agents.dispatch.scope import CourierName, Scope, ZoneName
-from agents.language import is_plain_no
+from agents.language import fold, is_plain_no
 from agents.llm import LLMError, choose
 from agents.runtime import Decision, Pending, SessionContext, new_pending
 from agents.runtime.profile import Calls, Profile
@@ -142,7 +142,8 @@ class DispatchRules:
         # With nothing waiting, "no, I mean the late ones" corrects the question: only a
         # plain no is a no.
         said = "yes" if says_go(text) else "no" if is_plain_no(text) else None
-        if said is None and request.kind in ("yes", "no") and not request.names_scope:
+        short = len(fold(text)) <= 8  # "yep", "nah", "行": the model's reading of a bare word
+        if said is None and request.kind in ("yes", "no") and not request.names_scope and short:
             said = request.kind
         if said == "yes" and self.shown is not None:
             # "ok, commit it" after a plan was only shown: propose it again, to confirm.
@@ -165,7 +166,7 @@ class DispatchRules:
         request = follow_up(request, text, self.last)
         if request.kind == "greeting":
             return ("你好！" if self.lang == "zh" else "Hello! ") + replies.menu(self.lang)
-        if request.kind not in KINDS or request.kind == "other":
+        if request.kind not in KINDS or request.kind in ("other", "yes", "no"):
             return self._unclear(text)
         return self._serve(request)
 
@@ -261,6 +262,7 @@ class DispatchRules:
 
     def _plan(self, request: Request) -> str:
         kind, scope = request.kind, request.scope
+        self.remember = request
         zh = self.lang == "zh"
         arguments: dict[str, Any] = {}
         if kind == "move_order":

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from agents.language import fold
 
@@ -147,11 +148,7 @@ def _int(word: str | None) -> int | None:
 def _variants(zone: ZoneName) -> list[str]:
     name = fold(zone.name).replace("'", "")
     squashed = name.replace(" ", "")
-    found = [squashed]
-    words = name.split()
-    if len(words) > 1:
-        found.append(words[0].rstrip("s"))  # "people" for People's Square
-    return found
+    return [squashed]
 
 
 _SCRIPT_EDGE = re.compile(r"(?<=[\u4e00-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u4e00-\u9fff])")
@@ -160,7 +157,7 @@ _SCRIPT_EDGE = re.compile(r"(?<=[\u4e00-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u
 def _fold_words(text: str) -> list[str]:
     text = _SCRIPT_EDGE.sub(" ", fold(text).replace("'", ""))
     text = re.sub(r"\bsq\b|\bsqr\b", "square", text)
-    text = re.sub(r"\bppl\b|\bppls\b", "peoples", text)
+    text = re.sub(r"\bppls?\s+(?=sq|square)", "peoples ", text)
     return text.split()
 
 
@@ -194,10 +191,20 @@ def zones_named(text: str, zones: Sequence[ZoneName]) -> tuple[int, ...]:
                 gram = "".join(words[i : i + n])
                 if len(gram) < 5:
                     continue
-                if any(gram == v or (len(v) >= 6 and fuzz.ratio(gram, v) >= 86) for v in variants):
+                if any(_near(gram, v) for v in variants):
                     found.append((10_000 + i, zone.id))
     ordered = [zone_id for _, zone_id in sorted(found)]
     return tuple(dict.fromkeys(ordered))
+
+
+def _near(said: str, name: str) -> bool:
+    """A name as written, or with a typo ("lujiazi", "gubie"): one edit (a transposition
+    counts as one) for short names, a close ratio for long ones."""
+    if said == name:
+        return True
+    if len(name) >= 5 and OSA.distance(said, name) <= 1:
+        return True
+    return len(name) >= 6 and fuzz.ratio(said, name) >= 86
 
 
 def _zh_short(name_zh: str | None) -> tuple[str, ...]:
@@ -295,7 +302,8 @@ def _afternoon(start: int, end: int, marked: bool) -> tuple[int, int]:
 
 def hours_said(text: str) -> tuple[int, int] | None:
     """The local hours [start, end) a message names, if any."""
-    text = re.sub(r"\bmidnight\b|午夜|零点", "24:00", text, flags=re.I)
+    text = re.sub(r"\bmidnight\b|午夜|零点|半夜|凌晨12点", "24:00", text, flags=re.I)
+    text = re.sub(r"(?:以后|之后)(?=\s*(?:到|至))", "", text)  # "九点以后到半夜"
     lowered = text.casefold()
     pm_hint = any(w in lowered for w in _PM_WORDS)
     for match in _RANGE.finditer(text):
@@ -345,6 +353,70 @@ def hours_said(text: str) -> tuple[int, int] | None:
     return None
 
 
+_GREETING = re.compile(
+    r"\bgood (?:morning|afternoon|evening|night)\b|早上好|下午好|晚上好|晚安", re.I
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "noon": 12,
+}  # fmt: skip
+_WORDS = "|".join(_NUMBER_WORDS)
+# A number word is a clock time before am/pm, or before "to seven pm" in a range.
+_WORD_CLOCK = re.compile(
+    rf"\b({_WORDS})(?=\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b|"
+    rf"\s*(?:to|-|–|until|till|and)\s*(?:\d{{1,2}}|{_WORDS})\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))",
+    re.I,
+)
+_NEXT_HOURS = re.compile(
+    r"\bnext\s+(\d{1,2}|an?|one|two|three|four|five|six)\s+hours?\b|"
+    r"\b(?:in\s+the\s+)?next\s+hour\b|"
+    r"(?:接下来|未来|之后)\s*(\d{1,2}|[一二两三四五六])\s*个?\s*小时",
+    re.I,
+)
+_REST_OF_DAY = re.compile(
+    r"\brest of (?:the )?day\b|\bremainder of (?:the )?day\b|\btill (?:the )?end of (?:the )?"
+    r"day\b|\buntil close\b|今天剩下|今天剩余|剩下的时间|到今天结束",
+    re.I,
+)
+_AFTER = re.compile(
+    r"\b(?:after|from|since)\s+(\d{1,2})\s*(am|pm)?(?!\s*(?:to|-|–|until|till|and))\b|"
+    r"(上午|下午|晚上|今晚|明晚)?(\d{1,2}|十[一二]?|[一二两三四五六七八九十])\s*点\s*(?:以后|之后)"
+    r"(?!\s*到)",
+    re.I,
+)
+
+
+def _spoken(text: str) -> str:
+    """Clock times written in words ("seven pm") as numbers; greetings ("good afternoon")
+    are no window."""
+    text = _GREETING.sub(" ", text)
+    return _WORD_CLOCK.sub(lambda m: str(_NUMBER_WORDS[m.group(1).casefold()]), text)
+
+
+def _relative(text: str, now: datetime, tz: ZoneInfo) -> tuple[int, int] | None:
+    """Windows counted from now: "the next two hours", "the rest of the day", "after 9pm"."""
+    hour = now.astimezone(tz).hour
+    match = _NEXT_HOURS.search(text)
+    if match:
+        said = match.group(1) or match.group(2) or "1"
+        count = _int(said) or {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+                               "five": 5, "six": 6}.get(said.casefold(), 1)  # fmt: skip
+        return hour + 1, min(24, hour + 1 + count)
+    if _REST_OF_DAY.search(text):
+        return min(23, hour + 1), 24
+    match = _AFTER.search(text)
+    if match:
+        if match.group(2) is not None or match.group(1):
+            start = _hour(None, match.group(1) or "0", None, match.group(2), False)
+            if match.group(1):
+                start, _ = _afternoon(start, start + 1, bool(match.group(2)))
+                return (start, 24) if start < 24 else None
+        if match.group(4):
+            start = _hour(match.group(3), match.group(4), None, None, bool(match.group(3)))
+            return (start, 24) if start < 24 else None
+    return None
+
+
 def read_scope(
     text: str,
     now: datetime,
@@ -353,12 +425,13 @@ def read_scope(
     couriers: Sequence[CourierName] = (),
 ) -> Scope:
     today = now.astimezone(tz).date()
+    text = _spoken(text)
     courier_ids, ambiguous = couriers_named(text, couriers)
     compare = (
         "last_week" if _LAST_WEEK.search(text) else "today" if _VS_TODAY.search(text) else None
     )
     plain = _VS_TODAY.sub(" ", _LAST_WEEK.sub(" ", text))
-    hours = hours_said(plain)
+    hours = _relative(plain, now, tz) or hours_said(plain)
     until_midnight = re.search(
         r"\b(?:until|till|to|through)\s+midnight\b|到午夜|到零点", text, re.I
     )

@@ -36,7 +36,10 @@ from db.models import (
 )
 
 EVAL = Path(__file__).parent
-TUNING_FILES = (EVAL / "tuning" / "dispatch_tuning.json",)
+TUNING_FILES = (
+    EVAL / "tuning" / "dispatch_tuning.json",
+    EVAL / "tuning" / "dispatch_probe2.json",
+)
 HELDOUT_FILES = (EVAL / "heldout" / "dispatch_heldout.json",)
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 OPERATOR = "ops-eval"
