@@ -61,7 +61,8 @@ def demo(
     else:
         console.print("The store already holds a city ([dim]--reseed[/] builds a fresh one).")
     with Session(engine) as session:
-        console.print(stats_table(store_stats(session)))
+        tz = ZoneInfo(load_settings(database_url).timezone)
+        console.print(stats_table(store_stats(session), tz))
     console.print(f"Store: {engine.url.render_as_string(hide_password=True)}")
     console.print("Try: [bold].venv/bin/longcat order list --status picked_up[/]")
     settings = load_settings(database_url).model_copy(update={"api_port": port})

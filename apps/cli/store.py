@@ -66,7 +66,7 @@ def seed(
     """Build a deterministic synthetic city (Shanghai): 90+ days of history and live work now."""
     engine = open_store(database_url)
     seed_store(engine, scale, seed, now, replace=replace)
-    _show_stats(engine, json)
+    _show_stats(engine, json, load_settings(database_url).timezone)
 
 
 def seed_store(engine: Engine, scale: ScaleName, seed: int, now: str | None, replace: bool) -> None:
@@ -84,10 +84,10 @@ def seed_store(engine: Engine, scale: ScaleName, seed: int, now: str | None, rep
 
 def stats(database_url: DatabaseUrl = None, json: JsonOutput = False) -> None:
     """Counts of what the store holds: zones, merchants, customers, couriers, orders."""
-    _show_stats(open_store(database_url), json)
+    _show_stats(open_store(database_url), json, load_settings(database_url).timezone)
 
 
-def _show_stats(engine: Engine, as_json: bool) -> None:
+def _show_stats(engine: Engine, as_json: bool, timezone: str) -> None:
     from db.queries import store_stats
 
     with Session(engine) as session:
@@ -95,10 +95,10 @@ def _show_stats(engine: Engine, as_json: bool) -> None:
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        console.print(stats_table(result))
+        console.print(stats_table(result, ZoneInfo(timezone)))
 
 
-def stats_table(s: StoreStats) -> Table:
+def stats_table(s: StoreStats, tz: ZoneInfo) -> Table:
     table = Table(title="LongCat store", show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
@@ -110,9 +110,8 @@ def stats_table(s: StoreStats) -> Table:
     for status, n in s.orders_by_status.items():
         table.add_row(f"  {status}", f"{n:,}")
     if s.first_order_at:
-        table.add_row(
-            "history", f"{s.first_order_at:%Y-%m-%d} .. {s.last_order_at:%Y-%m-%d %H:%M} UTC"
-        )
+        span = f"{shown(s.first_order_at, tz, '%Y-%m-%d')} .. {shown(s.last_order_at, tz)}"
+        table.add_row("history", f"{span} ({tz.key})")
     if s.late_share is not None:
         table.add_row("delivered late", f"{s.late_share:.1%}")
     table.add_row("zone-hours of demand", f"{s.demand_observations:,}")
