@@ -53,6 +53,8 @@ YES_WORDS = (
     "that would be wonderful", "that would be perfect", "sounds great", "sounds fine", "go on",
     "alright then", "yass", "yasss", "yah", "ok lovely", "cool", "works for me", "fine by me",
     "hao", "hao de", "haode", "ke yi", "keyi", "dui", "shi de", "shide", "xing", "en", "enen",
+    "hao ba", "haoba", "xing ba", "xingba", "ke yi a", "hao a", "mei wen ti", "meiwenti", "que ren",
+    "随便", "随便吧", "给就行", "就这样吧", "那就这样", "whatever",
     "是", "是的", "是滴", "好", "好的", "好滴", "好吧", "好啊", "好呀", "确认", "确定", "可以",
     "可以的", "对", "对的", "行", "行吧", "行的", "嗯", "嗯嗯", "恩", "没问题", "同意", "要",
     "就这样", "中", "ok吧", "麻烦了", "辛苦了", "那就这样", "就按你说的", "按你说的",
@@ -101,6 +103,7 @@ def fold(text: str) -> str:
 
 
 YES_WORDS = tuple(dict.fromkeys(fold(w) for w in YES_WORDS))
+_CJK_YES = sorted((w for w in YES_WORDS if _CJK.search(w)), key=len, reverse=True)
 NO_WORDS = tuple(dict.fromkeys(fold(w) for w in NO_WORDS))
 
 
@@ -142,6 +145,14 @@ def _starts_with(folded: str, words: tuple[str, ...]) -> str | None:
 
 
 def is_yes(text: str) -> bool:
+    # "that's it? fine whatever": a question set aside, then the answer.
+    asked, mark, after = max(text.rpartition("?"), text.rpartition("？"), key=lambda p: len(p[0]))
+    if mark and after.strip() and asked.strip():
+        return _is_yes(after)
+    return _is_yes(text)
+
+
+def _is_yes(text: str) -> bool:
     folded = _head(text)
     if not folded or len(folded) > 80:
         return False
@@ -152,7 +163,10 @@ def is_yes(text: str) -> bool:
     if _NEGATIVE.search(rest) or (rest and head in _ALONE):
         return False
     if _CJK.search(rest):
-        return not _ZH_FILLER.sub("", rest.replace(" ", "")).strip()
+        left = _ZH_FILLER.sub("", rest.replace(" ", ""))
+        for word in _CJK_YES:  # "嗯嗯可以", "好的没问题": a yes said twice is a yes
+            left = left.replace(word, "")
+        return not left.strip()
     return all(word in _FILLER or word in YES_WORDS for word in rest.split())
 
 

@@ -77,6 +77,7 @@ _WORDS = {
     "buyao": "不要", "buyong": "不用", "suanle": "算了", "haode": "好的", "keyi": "可以",
     "queren": "确认", "xiexie": "谢谢", "nihao": "你好", "qishou": "骑手", "wode": "我的",
     "bangwo": "帮我", "woyao": "我要", "yao": "要", "le": "了", "ma": "吗", "ne": "呢",
+    "shouxufei": "手续费", "duoshao": "多少", "duoshaoqian": "多少钱", "feiyong": "费用",
     "wan": "晚", "man": "慢", "dao": "到", "gai": "改", "song": "送", "de": "的", "wo": "我",
     "bang": "帮", "qing": "请", "ba": "吧", "kuai": "快", "dian": "点", "jiu": "就",
 }  # fmt: skip

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 # "IFC" would match "IFS" and "Mall" half the city.
 FUZZY_MIN_CHARS = 8
 FUZZY_SCORE = 88.0
+PINYIN_MIN_CHARS = 8  # a name run together is long enough to be looked for unspaced
 
 
 class GeocoderError(RuntimeError):
@@ -50,13 +51,30 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s'’`.,，。!！?？:：;；()（）\-]+", " ", text).strip()
 
 
+def _spoken_forms(name: str) -> tuple[str, ...]:
+    """How people also write a place's name: a Chinese name's first four characters
+    ("上海中心" for 上海中心大厦) and its pinyin without spaces ("shanghaibowuguan"); an
+    English name's acronym ("IFC" of "IFC Mall")."""
+    if _cjk(name):
+        from pypinyin import lazy_pinyin
+
+        forms = ["".join(lazy_pinyin(name)).casefold()]
+        if len(name) > 4:
+            forms.append(name[:4])
+        return tuple(forms)
+    return tuple(w.casefold() for w in name.split() if len(w) >= 3 and w.isupper())
+
+
 @dataclass(frozen=True)
 class KnownPlaces:
     places: tuple[Place, ...]
 
     def _names(self) -> Iterable[tuple[str, Place]]:
         for place in self.places:
-            for name in (place.name, *place.aliases):
+            names = (place.name, *place.aliases)
+            if place.kind == "landmark":
+                names += tuple(f for n in names for f in _spoken_forms(n))
+            for name in names:
                 folded = _fold(name)
                 if folded:
                     yield folded, place
@@ -65,7 +83,14 @@ class KnownPlaces:
         wanted = _fold(text)[:400]
         if not wanted:
             return None
-        exact = [(len(n), p) for n, p in self._names() if n in wanted]
+        # Pinyin comes with or without spaces ("shanghai bowuguan"): long names are also
+        # looked for in the text run together.
+        squashed = wanted.replace(" ", "")
+        exact = [
+            (len(n), p)
+            for n, p in self._names()
+            if _words_in(n, wanted) or (len(n) >= PINYIN_MIN_CHARS and n in squashed)
+        ]
         if exact:
             longest = max(size for size, _ in exact)
             found = {p for size, p in exact if size == longest}
@@ -80,6 +105,13 @@ class KnownPlaces:
             return None
         found = {p for score, p in fuzzy if score == best}
         return found.pop() if len(found) == 1 else None
+
+
+def _words_in(name: str, text: str) -> bool:
+    """``name`` in ``text``, at word boundaries for Latin names ("ifc" is not in "ifcs")."""
+    if _cjk(name):
+        return name in text
+    return re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", text) is not None
 
 
 def _cjk(text: str) -> bool:

@@ -30,6 +30,10 @@ _SPLIT = re.compile(
     r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",
     re.I,
 )
+# Back to a cancel after taking it back ("不行还是取消", "no, cancel it after all").
+_CANCEL_AFTER_ALL = re.compile(
+    r"\bcancel (?:it )?after all\b|\bactually cancel\b|还是取消|还是退了|还是不要了", re.I
+)
 _KEEP = re.compile(
     r"\b(?:keep (?:it|the order|my order)|don'?t cancel|do not cancel|dont cancel|no need to "
     r"cancel|not cancel)\b|别取消|不取消|不要取消|先别取消|不用取消|还是要",
@@ -66,8 +70,9 @@ _ADDRESS_END = re.compile(
 # Clauses that say who the writer claims to be: a claim is not a request, and the
 # tools act for the signed-in customer whatever it says.
 _CLAIM = re.compile(
-    r"\b(?:i am|i'm|im|this is)\s+(?:the |a |an |your )?(?:courier|rider|driver|staff|admin|"
-    r"manager|support|customer service|employee|agent|ops|operator|customer \d+|owner)\b|"
+    r"\b(?:i am|i'm|im|this is)\s+(?:the |a |an |your )?(?:[a-z]+\s+){0,2}"
+    r"(?:courier|rider|driver|staff|admin|manager|support|customer service|employee|agent|ops|"
+    r"operator|customer \d+|owner)\b|"
     r"我是(?:平台|你们的?|骑手|客服|管理员|员工|经理|店主|商家)|工号",
     re.I,
 )
@@ -107,7 +112,9 @@ _COOKING = (
     r"still (?:being )?(?:cook|prepar|made)|cooking|preparing|no (?:driver|courier|rider) yet|"
     r"without a (?:driver|courier|rider)|还在做|备餐|在做|没骑手|没有骑手|还没派|没人接"
 )
-_NEWER = r"\b(newer|newest|latest|last|recent|second)\b|新的|最近|刚下|第二"
+_NEWER = (
+    r"\b(newer|newest|latest|last|recent|second)\b|新的|最近|刚下|第二|后下|后点|晚下|后面那|后来"
+)
 _WHICH = tuple((name, re.compile(p, re.I)) for name, p in (
     ("cooking", _COOKING), ("riding", _RIDING), ("older", _OLDER), ("newer", _NEWER),
 ))  # fmt: skip
@@ -148,6 +155,8 @@ def clauses(text: str) -> list[str]:
 
 def _clause_intent(clause: str, guess: Guess) -> tuple[str, bool]:
     """The clause's intent, and whether it is sure (a firm cue, or a clear margin)."""
+    if _CANCEL_AFTER_ALL.search(clause):
+        return "cancel", True
     if _KEEP.search(clause):
         return "keep", True
     if _CLAIM.search(clause) and len(fold(clause)) < 60:
@@ -157,9 +166,9 @@ def _clause_intent(clause: str, guess: Guess) -> tuple[str, bool]:
         if target is not None and len(target) >= 3 and _CHANGE.search(clause):
             return "change_address", True  # "can I still switch the address to IFC?"
     if guess.intent == "human" and not _HUMAN.search(clause):
-        # Words about people ("your colleague said", "my friend asked") are no request
-        # for one unless they ask for a person.
-        return guess.intent, False
+        # Words about people ("your colleague said", "the one with the rider") are no
+        # request for one unless they ask for a person.
+        return "other", False
     return guess.intent, guess.sure
 
 
@@ -196,8 +205,14 @@ def _requests(text: str) -> list[Request]:
     return kept
 
 
+_STAFF_NUMBER = re.compile(
+    r"\b(?:employee|staff|agent|badge|id|工号|员工号|编号)\s*(?:no\.?|number|id)?\s*[#:：]?\s*\d+",
+    re.I,
+)
+
+
 def order_ids(text: str) -> tuple[int, ...]:
-    text = _COORDS.sub(" ", text[:MAX_READ])
+    text = _STAFF_NUMBER.sub(" ", _COORDS.sub(" ", text[:MAX_READ]))
     bare = _BARE_ID.match(text)
     if bare:
         return (int(bare.group(1)),)

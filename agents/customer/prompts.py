@@ -84,6 +84,7 @@ TEXT = {
         "later": " After that, tell me again about {what} and I'll help with it.",
         "other_link": "Sorry, this chat is for order {link_order_id}. For order {order_id}, please "
         "use that order's own tracking link.",
+        "address_free": "Changing the address costs nothing.",
         "confirm_address": "Change the delivery address of order {order_id} to "
         '"{address}"? Reply yes to confirm.',
         "address_changed": 'Done: order {order_id} will be delivered to "{address}". '
@@ -109,7 +110,8 @@ TEXT = {
         "I can't compensate it again.",
         "not_late": "Sorry, order {order_id} was delivered on time, so I can't offer late "
         "compensation.",
-        "no_complaint": "Please tell me what went wrong with order {order_id}.",
+        "no_complaint": "Sorry, I can only offer compensation for a problem you had with order "
+        "{order_id}: please tell me what went wrong.",
         "confirm_handover": "Shall I get a colleague to help you? Reply yes to confirm.",
         "handover_done": "I've passed this to a colleague (ticket {ticket_id}). They will "
         "contact you soon.",
@@ -153,6 +155,7 @@ TEXT = {
         "later": "处理完这个之后，请再告诉我{what}的事，我来帮您。",
         "other_link": "抱歉，这个对话只处理订单{link_order_id}。"
         "订单{order_id}请使用该订单自己的追踪链接。",
+        "address_free": "修改地址不收取任何费用。",
         "confirm_address": "确认将订单{order_id}的配送地址改为“{address}”吗？回复“是”确认。",
         "address_changed": "已将订单{order_id}的配送地址改为“{address}”，正在重新安排骑手路线。",
         "not_changeable": "订单{order_id}已{status_word}，无法修改地址。",
@@ -167,7 +170,7 @@ TEXT = {
         "too_old": "订单{order_id}送达已超过7天，无法补偿。",
         "already_compensated": "抱歉，订单{order_id}已经补偿过一次了，无法再次补偿。",
         "not_late": "抱歉，订单{order_id}按时送达，无法提供超时补偿。",
-        "no_complaint": "请告诉我订单{order_id}出了什么问题。",
+        "no_complaint": "抱歉，只有订单{order_id}确实出了问题才能补偿：请告诉我出了什么问题。",
         "confirm_handover": "需要为您转接人工客服吗？回复“是”确认。",
         "handover_done": "已为您转接人工客服（工单{ticket_id}），同事会尽快联系您。",
         "declined": "好的，我没有做任何更改。",

@@ -119,6 +119,9 @@ class CustomerRules:
     # -- reading the message -------------------------------------------------------------
 
     def _respond(self, text: str) -> str:
+        link = self.who.link_order_id
+        if link is not None and _OTHER_ORDER.search(text):
+            return self._other_than_link(link)
         reading = read_message(text)
         held, self.awaiting = self.awaiting, None
         requests = list(reading.requests)
@@ -173,7 +176,8 @@ class CustomerRules:
         if dropped["tool"] == "cancel_order" and _FEE.search(self.message):
             intents = (intents - {"status", "cancel"}) | {"cancel_info"}
         order_id = dropped["arguments"].get("order_id")
-        if dropped["tool"] == "change_address" and intents <= {"change_address", "status"}:
+        if dropped["tool"] == "change_address" and intents <= {"change_address", "status", "keep"}:
+            # "算了还是上海中心吧": back to a place named before is still an address.
             place = reading.coords or self.ctx.location or self._locate(self.message)
             if place is not None and order_id is not None:
                 return self._change_address(int(order_id), reading, self.message, None)
@@ -191,7 +195,22 @@ class CustomerRules:
         if dropped["tool"] == "cancel_order" and "cancel_info" in intents and order_id:
             answer = self._cancel_info(int(order_id))
             return f"{answer} {self._propose('cancel_order', {'order_id': order_id})}"
+        if dropped["tool"] == "change_address" and _FEE.search(self.message) and order_id:
+            # "is there an extra charge for that?": none; the same change is asked again.
+            again = self._propose(
+                "change_address", dict(dropped["arguments"]), dropped["complaint"]
+            )
+            return f"{say(self.lang, 'address_free')} {again}"
         return None
+
+    def _other_than_link(self, link: int) -> str:
+        """A tracking link's chat asked about the customer's other order: it is out of reach
+        here, whatever is asked of it."""
+        with Session(self.ctx.engine) as session:
+            others = [o.id for o in lookup.open_orders(session, self.who.customer_id)]
+        others = [i for i in others if i != link]
+        named = ", ".join(str(i) for i in others) if others else "?"
+        return say(self.lang, "other_link", order_id=named, link_order_id=link)
 
     def _unclear(self, text: str) -> str:
         intent = self._guess(text)
@@ -338,8 +357,10 @@ class CustomerRules:
     ) -> str:
         pin = reading.coords or self.ctx.location
         address = reading.address or (held or {}).get("address")
-        if address is None and held is not None:
-            # Asked for the new address, the whole answer may be just that.
+        asked_address = held is not None and held.get("order_id") is not None
+        if address is None and asked_address and not (reading.which or reading.order_ids):
+            # Asked for the new address, the whole answer may be just that (an answer to
+            # "which order?" is not an address).
             address = reading.plain_text if len(reading.plain_text) >= 3 else None
         if pin is not None:
             arguments = {
@@ -403,7 +424,16 @@ _HAGGLE = re.compile(
     re.I,
 )
 _PIN_ALONE = {"other", "greeting", "yes", "status", "change_address", "address_query"}
-_FEE = re.compile(r"\bfee|charge|cost|how much|pay|free\b|多少钱|扣多少|收费|扣钱|费用|要钱", re.I)
+_FEE = re.compile(
+    r"\bfee|charge|cost|how much|pay|free\b|多少钱|扣多少|收费|扣钱|费用|要钱|手续费|扣费|违约金",
+    re.I,
+)
+# "my other order" from a tracking link's chat: not the order the link is for.
+_OTHER_ORDER = re.compile(
+    r"\b(?:my )?other (?:order|one)\b|\banother order\b|"
+    r"另一个订单|另一单|另外那单|另外一单|另外一个订单|别的订单|其他订单|另一个单",
+    re.I,
+)
 
 
 def _in_turn(requests: list[Request], text: str) -> list[Request]:

@@ -32,6 +32,7 @@ TUNING_FILES = (
     EVAL / "tuning" / "customer_tuning.json",
     EVAL / "tuning" / "customer_validation.json",
     EVAL / "tuning" / "customer_probe3.json",
+    EVAL / "tuning" / "customer_probe4.json",
 )
 HELDOUT_FILES = (EVAL / "heldout" / "customer_heldout.json",)
 CITY_TZ = ZoneInfo("Asia/Shanghai")
@@ -165,13 +166,26 @@ def _fill(text: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 
+def _written_as(place: Place) -> list[str]:
+    """The ways customers write a landmark: its names, an English name's acronym ("IFC"),
+    a Chinese name's first four characters ("上海中心") and its pinyin run together."""
+    from pypinyin import lazy_pinyin
+
+    forms = [place.name.casefold()]
+    forms += [w.casefold() for w in place.name.split() if len(w) >= 3 and w.isupper()]
+    if place.name_zh:
+        forms += [place.name_zh, place.name_zh[:4], "".join(lazy_pinyin(place.name_zh))]
+    return forms
+
+
 def _landmark(s: Session, messages: list[str]) -> Place | None:
     """The place named last: a customer who names another one has changed their mind."""
     places = list(s.scalars(select(Place).order_by(Place.id)))
     for message in reversed(messages):
-        said = message.casefold()
+        # Looked for with spaces removed, as pinyin comes either way.
+        together = message.casefold().replace(" ", "")
         spots = [
-            (max(said.rfind(p.name.casefold()), said.rfind(p.name_zh or "\0")), p) for p in places
+            (max(together.rfind(f.replace(" ", "")) for f in _written_as(p)), p) for p in places
         ]
         found = [(at, p) for at, p in spots if at >= 0]
         if found:

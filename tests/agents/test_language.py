@@ -48,7 +48,8 @@ def test_anything_else_is_neither(text: str) -> None:
     "text",
     ["ok do it", "sure go ahead", "👍", "ugh fine, ok do it", "yep cancel it", "行吧 取消",
      "嗯嗯 确认取消", "没问题", "no problem", "sure that works", "确认修改", "go for it",
-     "Actually just the compensation is fine, yes", "that's fine, go ahead"],
+     "Actually just the compensation is fine, yes", "that's fine, go ahead", "嗯嗯可以",
+     "that's it? fine whatever", "hao ba", "就这么点？随便吧"],
 )  # fmt: skip
 def test_yes_in_ordinary_words(text: str) -> None:
     """A yes may come with the request said again and some filler, or as an emoji."""

@@ -17,7 +17,8 @@ from routing.geocode import FirstOf, GeocoderError, KnownPlaces, Place, SearchGe
 TOWER = Place("Shanghai Tower", 31.2335, 121.5055, "landmark", ("上海中心大厦",))
 PEARL = Place("Oriental Pearl Tower", 31.2397, 121.4998, "landmark", ("东方明珠",))
 HOME = Place("No. 848 Hongqiao Road, People's Square", 31.23, 121.47, "saved", ("my home",))
-KNOWN = KnownPlaces((TOWER, PEARL, HOME))
+IFC = Place("IFC Mall", 31.2364, 121.502, "landmark", ("国金中心",))
+KNOWN = KnownPlaces((TOWER, PEARL, HOME, IFC))
 
 
 @pytest.mark.parametrize(
@@ -28,14 +29,21 @@ KNOWN = KnownPlaces((TOWER, PEARL, HOME))
         ("near the oriental perl tower", PEARL),
         ("send it to my home", HOME),
         ("No. 848 Hongqiao Road, People's Square", HOME),
+        ("hmm actually IFC is better", IFC),
+        ("算了还是上海中心吧", TOWER),
+        ("gai song dao guojin zhongxin", IFC),
+        ("shanghaizhongxindasha", TOWER),
     ],
 )
 def test_known_places_by_name(text: str, place: Place) -> None:
+    """A landmark by its name or alias, its acronym ("IFC"), the first four characters of
+    its Chinese name ("上海中心") or its pinyin, spaced or run together."""
     assert KNOWN.locate(text) == place
 
 
 @pytest.mark.parametrize(
-    "text", ["Lujiazui", "No. 9 Fuzhou Road, People's Square", "the tower", "", "x" * 10_000]
+    "text",
+    ["Lujiazui", "No. 9 Fuzhou Road, People's Square", "the tower", "", "x" * 10_000, "IFCs"],
 )
 def test_no_guess_for_what_names_no_place(text: str) -> None:
     """A district, an unknown street or a vague word places nothing."""
