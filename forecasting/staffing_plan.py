@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Courier, Order, StaffingPlan, StaffingPlanRow
 from forecasting import reads
+from forecasting.reads import StaffingRow
 from forecasting.staffing import couriers_needed
 
 HISTORY_DAYS = 28
@@ -28,24 +29,11 @@ class StaffingError(ValueError):
 
 
 @dataclass(frozen=True)
-class PlanRow:
-    zone_id: int
-    hour: datetime  # UTC start of the hour
-    forecast_orders: float
-    couriers_needed: int
-    couriers_on_shift: int
-
-    @property
-    def gap(self) -> int:
-        return self.couriers_on_shift - self.couriers_needed
-
-
-@dataclass(frozen=True)
 class StaffingResult:
     plan_id: int
     plan_date: date
     run_id: str
-    rows: list[PlanRow]
+    rows: list[StaffingRow]
 
 
 def productivity(session: Session, now: datetime) -> dict[int, float]:
@@ -151,13 +139,15 @@ def make_plan(
         )
         for ds, yhat, need in zip(group["ds"], group["yhat"], needed, strict=True):
             hour = pd.Timestamp(ds).to_pydatetime()
+            on_shift = supply.get((int(zone_id), hour), 0)
             rows.append(
-                PlanRow(
+                StaffingRow(
                     int(zone_id),
                     hour,
                     round(float(yhat), 2),
                     int(need),
-                    supply.get((int(zone_id), hour), 0),
+                    on_shift,
+                    on_shift - int(need),
                 )
             )
     with Session(engine) as session, session.begin():

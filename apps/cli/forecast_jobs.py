@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from contextlib import ExitStack
+from dataclasses import asdict
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -229,7 +230,7 @@ def staffing_plan(
         )
     except StaffingError as exc:
         raise fail(str(exc)) from exc
-    rows = [{**r.__dict__, "gap": r.gap} for r in result.rows]
+    rows = [asdict(r) for r in result.rows]
     if json:
         print_json(
             {
