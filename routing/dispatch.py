@@ -2,16 +2,21 @@
 
 Writes are compare-and-set on the plan version: a proposal remembers the newest version
 it was read at, and committing it fails with `PlanConflictError` if another dispatcher
-committed in between. `run_round` retries such a conflict by reading and solving again,
-so any number of dispatchers can run at once without assigning an order twice or losing one.
+committed in between. `run_round` re-bases a round that lost on the newer plan: it reads
+again (what the winner assigned is now pinned), solves only what is still open, with
+back-off and jitter, for a bounded time. When the winner left nothing to do the round
+succeeds with nothing written. So any number of dispatchers can run at once without
+assigning an order twice or losing one, and a round that changes nothing writes no version.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import random
+import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,6 +62,11 @@ class Proposal:
             found.append(Change(int(left.order_id), before, None, left.detail))
         return found
 
+    @property
+    def moves(self) -> list[Change]:
+        """The changes that give an order another courier (or take its courier away)."""
+        return [c for c in self.changes if c.before != c.after]
+
 
 @dataclass(frozen=True)
 class RoundResult:
@@ -67,6 +77,15 @@ class RoundResult:
     attempts: int = 1
     cost: float | None = None
     elapsed_s: float = 0.0
+    note: str = ""  # why nothing was written, when nothing was
+
+    @property
+    def nothing_left(self) -> bool:
+        return self.version is None
+
+
+NOTHING_TO_PLAN = "nothing to dispatch: no open order or no courier on shift"
+NOTHING_CHANGES = "nothing left to do: every order already has the courier this round would give it"
 
 
 def propose_round(
@@ -88,9 +107,20 @@ def propose_round(
     (see `routing.live_solve.dispatch`); simulations replay with it.
     """
     now = now or datetime.now(UTC)
-    travel = travel or HaversineProvider(timezone=timezone)
     with Session(engine) as session:
         snapshot = read_snapshot(session, now, zone_id, pin_assigned, scope=scope)
+    return solve_snapshot(
+        snapshot, now, time_limit_s, travel or HaversineProvider(timezone=timezone), deterministic
+    )
+
+
+def solve_snapshot(
+    snapshot: Snapshot,
+    now: datetime,
+    time_limit_s: float,
+    travel: TravelProvider,
+    deterministic: bool = False,
+) -> Proposal:
     plan = None
     if snapshot.problem is not None:
         plan = dispatch(snapshot.problem, travel, time_limit_s, deterministic=deterministic)
@@ -98,13 +128,21 @@ def propose_round(
 
 
 def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch") -> RoundResult:
-    """Write the proposal as the next plan version, or raise PlanConflictError."""
+    """Write the proposal as the next plan version, or raise PlanConflictError.
+
+    A proposal that gives no order another courier writes nothing: the plan in force stands.
+    """
     plan, snapshot, now = proposal.plan, proposal.snapshot, proposal.now
     if plan is None:
-        return RoundResult(None, expired=snapshot.expired)
+        return RoundResult(None, expired=snapshot.expired, note=NOTHING_TO_PLAN)
     changes = proposal.changes
+    if not proposal.moves:
+        return RoundResult(
+            None, changes, kept=plan.assigned, expired=snapshot.expired, note=NOTHING_CHANGES
+        )
     try:
         with engine.begin() as conn:
+            _lock_plan_versions(conn)
             newest = zone_version(conn, snapshot.zone_id)
             if newest != snapshot.base_version:
                 raise PlanConflictError(
@@ -161,6 +199,21 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
         cost=plan.cost,
         elapsed_s=plan.elapsed_s,
     )
+
+
+def _lock_plan_versions(conn: Connection) -> None:
+    """Commits take turns for the few milliseconds of their check and write.
+
+    On PostgreSQL two commits would otherwise both read the same newest version and meet
+    at the unique index; a transaction-scoped advisory lock makes the second one wait and
+    then see the first one's version. SQLite's write lock (BEGIN IMMEDIATE, see
+    `db.engine`) already does this.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLAN_LOCK_KEY})
+
+
+PLAN_LOCK_KEY = 0x4C43504C  # "LCPL": the plan-version lock's id among advisory locks
 
 
 def _write_routes(
@@ -271,26 +324,43 @@ def run_round(
     time_limit_s: float = 5.0,
     travel: TravelProvider | None = None,
     actor: str = "dispatch",
-    max_attempts: int = 5,
+    retry_for_s: float | None = None,
     timezone: str = "UTC",
     deterministic: bool = False,
 ) -> RoundResult:
-    """Propose and commit one round, solving again when another dispatcher got there first."""
-    for attempt in range(1, max_attempts + 1):
-        proposal = propose_round(
-            engine,
-            now=now,
-            zone_id=zone_id,
-            time_limit_s=time_limit_s,
-            travel=travel,
-            timezone=timezone,
-            deterministic=deterministic,
-        )
+    """Propose and commit one round; when another dispatcher got there first, re-base on
+    its plan and try again, for at most ``retry_for_s`` seconds (default: ten solves, at
+    least a minute), then raise `PlanConflictError`."""
+    travel = travel or HaversineProvider(timezone=timezone)
+    deadline = time.monotonic() + (
+        retry_for_s if retry_for_s is not None else max(60.0, 10 * time_limit_s)
+    )
+    limit, attempt = time_limit_s, 0
+    while True:
+        attempt += 1
+        moment = now or datetime.now(UTC)
+        with Session(engine) as session:
+            snapshot = read_snapshot(session, moment, zone_id)
+        if attempt > 1 and not snapshot.waiting:
+            # Re-based on the winner's plan, which left no order without a courier.
+            return RoundResult(
+                None, expired=snapshot.expired, attempts=attempt, note=NOTHING_CHANGES
+            )
+        proposal = solve_snapshot(snapshot, moment, limit, travel, deterministic)
         try:
             result = commit_proposal(engine, proposal, actor)
         except PlanConflictError:
-            if attempt == max_attempts:
+            if time.monotonic() >= deadline:
                 raise
+            _back_off(attempt, deadline)
+            # What the winner assigned is pinned now; the rest is smaller than the round
+            # was, so it gets a share of the time.
+            limit = max(0.2, time_limit_s / 2)
             continue
-        return RoundResult(**{**result.__dict__, "attempts": attempt})
-    raise AssertionError("unreachable: the loop returns or raises")
+        return replace(result, attempts=attempt)
+
+
+def _back_off(attempt: int, deadline: float) -> None:
+    """Full jitter: racers that lost together do not come back together."""
+    ceiling = min(2.0, 0.05 * 2**attempt, max(0.0, deadline - time.monotonic()))
+    time.sleep(random.uniform(0, ceiling))

@@ -33,6 +33,12 @@ class Snapshot:
     expired: tuple[int, ...]  # open orders whose latest time has passed: not dispatched
     zone_id: int | None
 
+    @property
+    def waiting(self) -> bool:
+        """Whether an order the round may plan still has no courier."""
+        late = set(self.expired)
+        return any(s == "confirmed" and o not in late for o, s in self.statuses.items())
+
 
 @dataclass(frozen=True)
 class RoundScope:

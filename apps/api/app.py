@@ -56,6 +56,11 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         # Served from installed files by routes.docs, not from a CDN: offline they still work.
         docs_url=None,
         redoc_url=None,
+        # Every refusal, the framework's own included, has the one documented shape.
+        responses={
+            "4XX": {"model": errors.ErrorOut, "description": "Refused; the error names why."},
+            "5XX": {"model": errors.ErrorOut, "description": "Server fault; it is logged."},
+        },
     )
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)

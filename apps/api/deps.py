@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.responses import Response
 
 from apps.api.errors import ApiError
 from apps.api.tokens import TokenError, TrackToken, verify
@@ -29,6 +31,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def client_key(request: Request) -> str:
+    """The rate-limit key of the client's address."""
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
 def tracked_order(
     request: Request,
     settings: SettingsDep,
@@ -36,8 +43,7 @@ def tracked_order(
         str, Path(min_length=10, max_length=512, description="Signed tracking token.")
     ],
 ) -> TrackToken:
-    client = request.client.host if request.client else "unknown"
-    request.app.state.limiter.hit(f"ip:{client}")
+    request.app.state.limiter.hit(client_key(request))
     try:
         claims = verify(settings.secret_key.get_secret_value(), token)
     except TokenError as exc:
@@ -58,26 +64,60 @@ class Operator:
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
+def authenticate(request: Request) -> Operator:
+    """The operator of the request's key, once per request; a missing or wrong key counts
+    against the client's address, so guessing keys meets the rate limit (429)."""
+    known = getattr(request.state, "operator", None)
+    if isinstance(known, Operator):
+        return known
+    key = request.headers.get("x-api-key")
+    role = request.app.state.settings.api_keys.get(key) if key else None
+    if role is None:
+        request.app.state.limiter.hit(client_key(request))
+        reason = "header is missing" if not key else "unknown key"
+        raise ApiError(401, "unauthorized", f"X-API-Key: {reason}", "X-API-Key")
+    request.app.state.limiter.hit(f"key:{key}")
+    request.state.operator = Operator(key_id=key[:4] + "...", role=role)
+    return request.state.operator
+
+
 def operator(
     request: Request,
-    settings: SettingsDep,
     x_api_key: Annotated[str | None, Header(description="Operator API key.")] = None,
 ) -> Operator:
-    if not x_api_key:
-        raise ApiError(401, "unauthorized", "X-API-Key: header is missing", "X-API-Key")
-    role = settings.api_keys.get(x_api_key)
-    if role is None:
-        raise ApiError(401, "unauthorized", "X-API-Key: unknown key", "X-API-Key")
-    request.app.state.limiter.hit(f"key:{x_api_key}")
-    return Operator(key_id=x_api_key[:4] + "...", role=role)
+    # The header parameter documents the key in OpenAPI; the key itself is read (and
+    # usually already checked, see OperatorRoute) by `authenticate`.
+    return authenticate(request)
 
 
-def requires(role: str):
+class OperatorRoute(APIRoute):
+    """An operator route checks the key before anything reads the body: a caller without
+    a valid key learns nothing about the body's shape (401 before 400 or 422)."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+        roles = [d.call.role for d in self.dependant.dependencies if hasattr(d.call, "role")]
+
+        async def guarded(request: Request) -> Response:
+            op = authenticate(request)
+            for role in roles:
+                check_role(op, role)
+            return await handler(request)
+
+        return guarded
+
+
+def check_role(op: Operator, role: str) -> Operator:
+    if not op.allows(role):
+        raise ApiError(403, "forbidden", f"role {op.role!r} cannot do this; needs {role!r}")
+    return op
+
+
+def requires(role: str) -> Callable[[Operator], Operator]:
     def check(op: Annotated[Operator, Depends(operator)]) -> Operator:
-        if not op.allows(role):
-            raise ApiError(403, "forbidden", f"role {op.role!r} cannot do this; needs {role!r}")
-        return op
+        return check_role(op, role)
 
+    check.role = role  # type: ignore[attr-defined]  # read by OperatorRoute
     return check
 
 

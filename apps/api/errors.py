@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 log = logging.getLogger("longcat.api")
 
@@ -54,8 +56,16 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    415: "unsupported_media_type",
     422: "invalid",
     429: "rate_limited",
+}
+
+
+_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's words for it
+_MESSAGES = {
+    404: "no such path",
+    405: "method not allowed on this path",
 }
 
 
@@ -67,14 +77,27 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
+        if first.get("type") == "json_invalid":
+            # Not JSON at all (or not UTF-8): the request is malformed, not merely invalid.
+            reason = (first.get("ctx") or {}).get("error", "cannot be decoded")
+            return error_response(400, "bad_request", f"body: not valid JSON ({reason})", "body")
         field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
         return error_response(
             422, "invalid", f"{field or 'request'}: {first['msg']}", field or None
         )
 
+    # Starlette's class, not FastAPI's subclass: routing's own 404 and 405 and the body
+    # parser's 400 are raised as Starlette's and must keep the documented shape too.
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        return error_response(exc.status_code, CODES.get(exc.status_code, "error"), str(exc.detail))
+        message, field = str(exc.detail), None
+        if message == HTTPStatus(exc.status_code).phrase:
+            message = _MESSAGES.get(exc.status_code, message.lower())
+        elif message == _BODY_UNREADABLE:
+            message, field = "body: cannot be read as JSON", "body"
+        return error_response(
+            exc.status_code, CODES.get(exc.status_code, "error"), message, field, exc.headers
+        )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,11 @@
-"""Request protection: a body size limit, and moving-window rate limits per key.
+"""Request protection: a body size limit, and sliding-window rate limits per key.
 
 Limits are counted by the ``limits`` library: in this process's memory by default, in
-Redis (``LONGCAT_REDIS_URL``) when several API workers must share them. Either way a
-key's count expires with its window, so the limiter's memory stays bounded.
+Redis (``LONGCAT_REDIS_URL``) when several API workers must share them. Sliding-window
+counters rather than a moving window of timestamps: a counter expires with its window
+(in memory, swept on the next request; in Redis, by its TTL), whereas the memory storage
+keeps a moving window's key for ever once seen, so the limiter's memory would grow with
+every address.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
-from limits import RateLimitItem, RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import Storage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -54,12 +57,13 @@ def _storage(url: str | None) -> Storage:
 
 
 class RateLimiter:
-    """At most ``limit`` requests per key in any 60 s, shared by every process on the storage."""
+    """At most ``limit`` requests per key in any ``window_s`` seconds (a minute), shared by
+    every process on the storage."""
 
-    def __init__(self, limit: int, storage_url: str | None = None) -> None:
-        self.item: RateLimitItem = RateLimitItemPerMinute(limit)
+    def __init__(self, limit: int, storage_url: str | None = None, window_s: int = 60) -> None:
+        self.item: RateLimitItem = RateLimitItemPerSecond(limit, window_s)
         self.storage = _storage(storage_url)
-        self._strategy = MovingWindowRateLimiter(self.storage)
+        self._strategy = SlidingWindowCounterRateLimiter(self.storage)
 
     def hit(self, key: str) -> None:
         if self._strategy.hit(self.item, NAMESPACE, key):

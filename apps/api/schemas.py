@@ -98,9 +98,16 @@ class ChangeOut(BaseModel):
 
 
 class DispatchOut(BaseModel):
-    version: int | None
+    version: int | None = Field(description="The plan written; null when nothing was.")
     changes: list[ChangeOut]
     expired: list[int]
+    attempts: int = Field(1, description="Tries, counting re-bases on a newer plan.")
+    nothing_left: bool = Field(
+        False,
+        description="Nothing was written: another round or the plan in force already "
+        "gives every order the courier this round would.",
+    )
+    note: str = ""
 
 
 class ForecastPoint(BaseModel):

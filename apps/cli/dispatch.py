@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +20,9 @@ from apps.cli.common import (
 )
 from db.clock import store_now
 
+if TYPE_CHECKING:
+    from routing.dispatch import RoundResult
+
 
 def dispatch(
     zone: Annotated[int | None, typer.Option(help="Only this zone's orders and couriers.")] = None,
@@ -35,8 +38,13 @@ def dispatch(
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
-    """Assign open orders to couriers on shift and write the new route plan (one transaction)."""
-    from routing.dispatch import PlanConflictError, propose_round, run_round
+    """Assign open orders to couriers on shift and write the new route plan (one transaction).
+
+    Any number of dispatchers may run at once: a round that another one overtook reads the
+    newer plan and plans what is still open. When nothing is left to do, it exits 0 and
+    writes nothing ("nothing_left": true with --json).
+    """
+    import routing.dispatch as rounds
     from routing.live import DispatchInputError
 
     engine = open_store(database_url)
@@ -48,38 +56,54 @@ def dispatch(
             moment = store_now(session)
     try:
         if dry_run:
-            proposal = propose_round(
+            proposal = rounds.propose_round(
                 engine, now=moment, zone_id=zone, time_limit_s=time_limit, timezone=timezone
             )
-            changes, version = proposal.changes, None
-            expired = proposal.snapshot.expired
+            result = rounds.RoundResult(
+                None,
+                proposal.changes,
+                expired=proposal.snapshot.expired,
+                note="" if proposal.moves else rounds.NOTHING_CHANGES,
+            )
         else:
-            result = run_round(
+            result = rounds.run_round(
                 engine, now=moment, zone_id=zone, time_limit_s=time_limit, timezone=timezone
             )
-            changes, version, expired = result.changes, result.version, result.expired
-    except (DispatchInputError, PlanConflictError) as exc:
+    except (DispatchInputError, rounds.PlanConflictError) as exc:
         raise fail(str(exc)) from exc
-    rows = [c.__dict__ for c in changes]
     if json:
         print_json(
-            {"version": version, "dry_run": dry_run, "changes": rows, "expired": list(expired)}
+            {
+                "version": result.version,
+                "dry_run": dry_run,
+                "changes": [c.__dict__ for c in result.changes],
+                "expired": list(result.expired),
+                "attempts": result.attempts,
+                "nothing_left": not dry_run and result.nothing_left,
+                "note": result.note,
+            }
         )
         return
+    _print_round(result, dry_run)
+
+
+def _print_round(result: RoundResult, dry_run: bool) -> None:
     table = Table("order", "before", "after", "note", title="what changed")
-    for c in changes:
+    for c in result.changes:
         note = c.reason or ("new" if c.before is None else "moved")
         table.add_row(str(c.order_id), str(c.before or "-"), str(c.after or "-"), note)
     console.print(table)
-    if expired:
+    if result.expired:
         console.print(
-            f"[yellow]{len(expired)} order(s) past their latest time need a person:[/] "
-            + ", ".join(map(str, expired))
+            f"[yellow]{len(result.expired)} order(s) past their latest time need a person:[/] "
+            + ", ".join(map(str, result.expired))
         )
     if dry_run:
-        console.print("dry run: nothing written")
+        console.print("dry run: nothing written" + (f" ({result.note})" if result.note else ""))
+    elif result.version:
+        console.print(f"plan version {result.version} written")
     else:
-        console.print(f"plan version {version} written" if version else "nothing to dispatch")
+        console.print(result.note)
 
 
 def register(app: typer.Typer) -> None:

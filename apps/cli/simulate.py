@@ -62,8 +62,13 @@ def simulate(
         ),
     ] = 60.0,
     duration: Annotated[
-        str, typer.Option(help="Simulated time to run, then exit: 90s, 30m, 8h, 2d.")
-    ] = "1h",
+        str | None,
+        typer.Option(
+            help="Simulated time to run, then exit: 90s, 30m, 8h, 2d (default 1h). Measured "
+            "from the start of the window a stopped or killed run was started with, so the "
+            "same command resumes to the same end."
+        ),
+    ] = None,
     until: Annotated[
         str | None,
         typer.Option(help="Run until this simulated moment (ISO 8601) instead of --duration."),
@@ -125,9 +130,15 @@ def simulate(
         )
     except SimSettingsError as exc:
         raise fail(str(exc)) from exc
-    span = timedelta(seconds=_duration(duration, "duration"))
-    if span <= timedelta(0):
+    span = None if duration is None else timedelta(seconds=_duration(duration, "duration"))
+    if span is not None and span <= timedelta(0):
         raise fail("duration: must be positive")
+    end_at = None
+    if until is not None:
+        try:
+            end_at = datetime.fromisoformat(until).astimezone(UTC)
+        except ValueError:
+            raise fail(f"until: {until!r} is not an ISO 8601 moment") from None
     if reset:
         with engine.begin() as conn:
             conn.execute(delete(Simulation).where(Simulation.name == name))
@@ -140,12 +151,7 @@ def simulate(
         sim = Simulator(engine, sim_settings, name=name, timezone=settings.timezone, model=model)
     except (SimulationError, LookupError) as exc:
         raise fail(str(exc)) from exc
-    begin, end = sim.clock, sim.clock + span
-    if until is not None:
-        try:
-            end = datetime.fromisoformat(until).astimezone(UTC)
-        except ValueError:
-            raise fail(f"until: {until!r} is not an ISO 8601 moment") from None
+    begin, end = sim.window(span, end_at)
     stop = {"asked": False}
 
     def ask_stop(*_: object) -> None:
@@ -153,7 +159,7 @@ def simulate(
 
     previous = signal.signal(signal.SIGINT, ask_stop)
     signal.signal(signal.SIGTERM, ask_stop)
-    last_hour = {"at": begin}
+    last_hour = {"at": sim.clock}
 
     def report(s: Simulator, _counts: object) -> None:
         if json or s.clock - last_hour["at"] < timedelta(hours=1):
@@ -168,6 +174,7 @@ def simulate(
             f"Simulation [bold]{name}[/] from {begin.astimezone(sim.tz):%Y-%m-%d %H:%M} "
             f"to {end.astimezone(sim.tz):%Y-%m-%d %H:%M} "
             f"at {'full speed' if not speed else f'{speed:g}x'}"
+            + (f", resumed at {sim.clock.astimezone(sim.tz):%H:%M}" if sim.clock > begin else "")
         )
     try:
         totals = sim.run(end, speed=speed or None, should_stop=lambda: stop["asked"],

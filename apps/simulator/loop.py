@@ -31,6 +31,9 @@ DISPATCH_ACTOR = "dispatch:simulation"
 COMPLAINTS_SETTLE = timedelta(seconds=draws.COMPLAINT_MAX_S)
 
 
+DEFAULT_WINDOW = timedelta(hours=1)
+
+
 class SimulationError(RuntimeError):
     """The simulation cannot start or go on; the message says why."""
 
@@ -202,6 +205,28 @@ class Simulator:
                     time.sleep(min(left, 0.2))
         self.set_status("finished" if self.clock >= until else "stopped")
         return totals
+
+    def window(
+        self, duration: timedelta | None = None, until: datetime | None = None
+    ) -> tuple[datetime, datetime]:
+        """The simulated window this run ticks through, kept on the simulation's row.
+
+        ``until`` ends it there. Otherwise a window the simulation was started with and did
+        not finish (stopped, or killed) is resumed to its end, or to its start plus
+        ``duration`` when one is given; a finished one is followed by a new window of
+        ``duration`` (an hour if not given) from the clock.
+        """
+        with Session(self.engine) as session, session.begin():
+            row = session.scalars(select(Simulation).where(Simulation.name == self.name)).one()
+            unfinished = row.window_end is not None and self.clock < row.window_end
+            if unfinished and until is None:
+                start = row.window_start or self.started_at
+                end = start + duration if duration is not None else row.window_end
+            else:
+                start = self.clock
+                end = until if until is not None else self.clock + (duration or DEFAULT_WINDOW)
+            row.window_start, row.window_end = start, end
+        return start, end
 
     def open_orders(self) -> int:
         with Session(self.engine) as session:

@@ -115,8 +115,8 @@ if proposal is not None:
         st.dataframe(pd.DataFrame(stops), hide_index=True, key="timeline")
         if plan.unserved:
             st.warning("Left out: " + "; ".join(f"{u.order_id}: {u.detail}" for u in plan.unserved))
-    if middle.button("Commit", disabled=not proposal.changes, help="Nothing to commit."
-                     if not proposal.changes else None):  # fmt: skip
+    if middle.button("Commit", disabled=not proposal.moves, help="Nothing to commit."
+                     if not proposal.moves else None):  # fmt: skip
         from routing.dispatch import PlanConflictError, commit_proposal
 
         try:

@@ -33,3 +33,7 @@ class Simulation(Base):
     counters: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="running")
     updated_at: Mapped[datetime]
+    # The simulated window the run was asked for, so a run killed half-way resumes to the
+    # same end (None for runs written before windows were kept).
+    window_start: Mapped[datetime | None] = mapped_column(default=None)
+    window_end: Mapped[datetime | None] = mapped_column(default=None)

@@ -6,20 +6,27 @@ inside ``build_router`` as a real class, not as a name it cannot resolve.
 
 from fastapi import APIRouter
 
-from apps.api.deps import Dispatcher, SessionDep, SettingsDep
+from apps.api.deps import Dispatcher, OperatorRoute, SessionDep, SettingsDep
 from apps.api.errors import ErrorOut
 from apps.api.schemas import DispatchIn, DispatchOut, dispatch_in
 
 
 def build_router(max_seconds: float) -> APIRouter:
     """The route's body schema carries this server's ceiling on solve time."""
-    router = APIRouter(prefix="/api", tags=["operator"])
+    router = APIRouter(prefix="/api", tags=["operator"], route_class=OperatorRoute)
     body_model = dispatch_in(max_seconds)
 
     @router.post(
         "/dispatch",
         response_model=DispatchOut,
-        responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+        responses={
+            400: {"model": ErrorOut},
+            401: {"model": ErrorOut},
+            403: {"model": ErrorOut},
+            413: {"model": ErrorOut},
+            415: {"model": ErrorOut},
+            429: {"model": ErrorOut},
+        },
     )
     def dispatch_round(
         op: Dispatcher, body: body_model, session: SessionDep, settings: SettingsDep
@@ -39,6 +46,9 @@ def build_router(max_seconds: float) -> APIRouter:
             version=result.version,
             changes=[c.__dict__ for c in result.changes],
             expired=list(result.expired),
+            attempts=result.attempts,
+            nothing_left=result.nothing_left,
+            note=result.note,
         )
 
     return router

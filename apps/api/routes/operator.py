@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from apps.api.deps import SessionDep, Viewer
+from apps.api.deps import OperatorRoute, SessionDep, Viewer
 from apps.api.errors import ApiError, ErrorOut
 from apps.api.schemas import (
     ConversationOut,
@@ -29,6 +29,7 @@ from forecasting import reads
 router = APIRouter(
     prefix="/api",
     tags=["operator"],
+    route_class=OperatorRoute,
     responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}},
 )
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.app import create_app
@@ -66,10 +67,34 @@ def test_rate_limit_shared_by_workers_through_redis(seeded_url: str, order_of) -
 
 def test_an_unreachable_redis_is_named_at_start(seeded_url: str) -> None:
     """A Redis that does not answer stops the app from starting, naming redis_url."""
-    import pytest
-
     from apps.api.limits import LimiterConfigError
 
     settings = make_settings(seeded_url, redis_url="redis://127.0.0.1:9/0")
     with pytest.raises(LimiterConfigError, match="redis_url"):
         create_app(settings)
+
+
+def test_the_limiter_forgets_clients_after_their_window() -> None:
+    """Memory is bounded by the clients of the last windows: a thousand addresses seen once
+    are forgotten once their windows have passed (swept when the next request comes), and
+    a client over its limit is let through again after it."""
+    import time
+
+    from apps.api.errors import ApiError
+    from apps.api.limits import RateLimiter
+
+    limiter = RateLimiter(2, window_s=1)
+    for i in range(1000):
+        limiter.hit(f"ip:10.0.{i // 250}.{i % 250}")
+    assert len(limiter.storage.storage) >= 1000
+    limiter.hit("ip:greedy")
+    limiter.hit("ip:greedy")
+    with pytest.raises(ApiError):
+        limiter.hit("ip:greedy")
+    time.sleep(2.5)  # two windows: the sliding counter's previous window is gone too
+    limiter.hit("ip:greedy")
+    deadline = time.monotonic() + 5
+    while len(limiter.storage.storage) > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [k for k in limiter.storage.storage if "greedy" not in k] == []
+    assert not limiter.storage.events

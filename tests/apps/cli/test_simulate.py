@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,30 @@ def test_simulate_runs_for_its_duration_and_reports(seeded_url: str) -> None:
     assert again["from"] == out["to"]
 
 
+def test_a_stopped_window_is_finished_then_a_new_one_begins(seeded_url: str) -> None:
+    """A run stopped half-way resumes to its window's end whether or not --duration is
+    said again; once finished, the next run is a new window from the clock; --until is
+    told otherwise and wins."""
+    engine = make_engine(seeded_url)
+    sim = simulator(engine, SimSettings())
+    start, end = sim.window(timedelta(minutes=30))
+    sim.run(start + timedelta(minutes=10))  # stopped early, as a kill would leave it
+    engine.dispose()
+    base = ("simulate", "--name", "test", "--speed", "0", "--json", "--database-url", seeded_url)
+    resumed = json.loads(invoke(*base).output.strip().splitlines()[-1])
+    assert _moment(resumed["from"]) == start and _moment(resumed["to"]) == end
+    after = json.loads(invoke(*base, "--duration", "10m").output.strip().splitlines()[-1])
+    assert _moment(after["from"]) == end
+    assert _moment(after["to"]) == end + timedelta(minutes=10)
+    told = (end + timedelta(minutes=15)).isoformat()
+    until = json.loads(invoke(*base, "--until", told).output.strip().splitlines()[-1])
+    assert _moment(until["to"]) == end + timedelta(minutes=15)
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -65,7 +89,7 @@ def test_simulate_bad_options_are_named(seeded_url: str, args: list[str], messag
     assert message in result.output
 
 
-def _launch(url: str, until: str) -> subprocess.Popen:
+def _launch(url: str, duration: str) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             LONGCAT,
@@ -74,8 +98,8 @@ def _launch(url: str, until: str) -> subprocess.Popen:
             "test",
             "--speed",
             "900",
-            "--until",
-            until,
+            "--duration",
+            duration,
             "--database-url",
             url,
         ],
@@ -89,7 +113,9 @@ def _launch(url: str, until: str) -> subprocess.Popen:
 
 
 def test_sigkill_at_random_points_then_resume_equals_clean_run(make_store) -> None:
-    """Killed twice mid-run and resumed, the store ends as one uninterrupted run leaves it."""
+    """Killed twice mid-run and started again with the same command, the run finishes the
+    window it was started with (not --duration more from the kill), and the store ends as
+    one uninterrupted run leaves it."""
     clean, killed = make_engine(make_store("seeded")), make_engine(make_store("seeded"))
     settings = SimSettings()
     reference = simulator(clean, settings)
@@ -98,12 +124,12 @@ def test_sigkill_at_random_points_then_resume_equals_clean_run(make_store) -> No
     rng = random.Random(20261202)
     url = killed.url.render_as_string(hide_password=False)
     for _ in range(2):
-        proc = _launch(url, end.isoformat())
+        proc = _launch(url, "50m")
         time.sleep(rng.uniform(0.3, 2.5))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
-    proc = _launch(url, end.isoformat())
+    proc = _launch(url, "50m")
     assert proc.wait(timeout=300) == 0
     assert store_state(killed) == store_state(clean)
     clean.dispose()
