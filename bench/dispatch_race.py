@@ -1,7 +1,9 @@
 """Racing dispatchers on PostgreSQL: N rounds started at once over the same snapshot.
 
-For each N it copies one seeded store (PostgreSQL's database templates, so every race
-starts from the same open orders), starts N processes, releases them together and waits.
+The seeded city's assigned pickups are first handed back (as after a dispatch outage), so
+every race starts with many orders waiting. For each N it copies that store (PostgreSQL's
+database templates, so every race starts from the same open orders), starts N processes,
+releases them together and waits.
 It reports how many rounds succeeded (a plan written, or nothing left to do after
 re-basing on the winner's), the plan versions written, the re-bases, the wall time from
 the start to the last round's end, and the orders that got a courier, beside a single
@@ -19,7 +21,7 @@ import multiprocessing as mp
 import time
 from datetime import datetime
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 
 from apps.city.build import build_city
@@ -28,6 +30,7 @@ from apps.city.seed import seed_city
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Assignment, Order, RoutePlan
+from routing.dispatch import settle_plans_and_couriers
 
 BASE = "longcat_race_base"
 
@@ -75,6 +78,19 @@ def seed_base(server: str, scale: str, seed: int, now: datetime) -> dict:
     engine = make_engine(url)
     upgrade(engine)
     seed_city(engine, build_city(SCALES[scale], seed, now))
+    with engine.begin() as conn:
+        held = select(Order.id).where(Order.status == "assigned")
+        conn.execute(
+            update(Assignment)
+            .where(Assignment.active, Assignment.order_id.in_(held))
+            .values(active=False)
+        )
+        conn.execute(
+            update(Order)
+            .where(Order.status == "assigned")
+            .values(status="confirmed", courier_id=None, assigned_at=None)
+        )
+        settle_plans_and_couriers(conn)
     with engine.connect() as conn:
         waiting = conn.scalar(
             select(func.count()).select_from(Order).where(Order.status == "confirmed")
@@ -103,9 +119,7 @@ def race(server: str, rounds: int, now: datetime, limit: float) -> dict:
     engine = make_engine(url)
     with engine.connect() as conn:
         assigned = conn.scalar(
-            select(func.count(func.distinct(Assignment.order_id))).where(
-                Assignment.active, Assignment.created_at == now
-            )
+            select(func.count()).select_from(Order).where(Order.status == "assigned")
         )
         doubled = conn.execute(
             select(Assignment.order_id)

@@ -41,9 +41,8 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
         from agents.customer.classifier import warm_up
 
         warm_up()  # the intent model trains before the first customer waits for it
-        app.state.chats = ChatSessions(
-            engine, model_factory, chat, store_clock(engine, settings.now)
-        )
+        app.state.clock = store_clock(engine, settings.now)
+        app.state.chats = ChatSessions(engine, model_factory, chat, app.state.clock)
         yield
         engine.dispose()
 

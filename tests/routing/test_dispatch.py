@@ -153,7 +153,10 @@ def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None
     engine = make_engine(seeded_url)
     before = _open_orders(engine)
     carried = {o: c for o, (s, c) in before.items() if s == "picked_up"}
-    ctx = mp.get_context("spawn")
+    # Separate processes, as separate `longcat dispatch` commands are; forked from a server
+    # that imported the solver once, so sixteen of them start in seconds on two cores.
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["routing.dispatch", "db.engine"])
     start, results = ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=_racer, args=(seeded_url, start, results)) for _ in range(RACERS)]
     for p in procs:
@@ -223,3 +226,52 @@ def test_a_narrow_round_changes_only_its_orders(seeded_engine: Engine) -> None:
     narrow = propose_round(seeded_engine, now=NOW, time_limit_s=1.0, scope=free)
     assert {c.order_id for c in narrow.changes if c.after != c.before} <= {assigned[0]}
     assert not set(waiting) & {c.order_id for c in narrow.changes}
+
+
+def test_rounds_of_different_zones_do_not_overtake_each_other(seeded_engine: Engine) -> None:
+    """Two zones' rounds read at once both commit; a city-wide round read at the same time
+    is overtaken by them and, run again, re-bases and finds its work done."""
+    _hand_back_pickups(seeded_engine)
+    with seeded_engine.connect() as conn:
+        zones = sorted(
+            conn.scalars(select(Order.zone_id).where(Order.status == "confirmed").distinct()).all()
+        )
+    assert len(zones) >= 2
+    first, second = (
+        propose_round(seeded_engine, now=NOW, zone_id=z, time_limit_s=0.5) for z in zones[:2]
+    )
+    city = propose_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    assert first.moves and second.moves
+    one = commit_proposal(seeded_engine, first)
+    two = commit_proposal(seeded_engine, second)
+    assert one.version is not None and two.version == one.version + 1
+    with pytest.raises(PlanConflictError):
+        commit_proposal(seeded_engine, city)
+    for zone in zones[:2]:
+        again = run_round(seeded_engine, now=NOW, zone_id=zone, time_limit_s=0.5)
+        assert again.version is None and again.note.startswith("nothing left")
+    # The city round, re-run, changes only what the two zones' rounds did not cover.
+    city_again = run_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    others = _zone_orders(seeded_engine, zones[2:])
+    assert all(c.order_id in others for c in city_again.changes if c.before != c.after)
+
+
+def _zone_orders(engine: Engine, zones: list[int]) -> set[int]:
+    with engine.connect() as conn:
+        return set(conn.scalars(select(Order.id).where(Order.zone_id.in_(zones or [-1]))))
+
+
+def _hand_back_pickups(engine: Engine) -> None:
+    """Assigned orders not yet picked up wait again, in every zone (as after an outage)."""
+    with engine.begin() as conn:
+        held = select(Order.id).where(Order.status == "assigned")
+        conn.execute(
+            update(Assignment)
+            .where(Assignment.active, Assignment.order_id.in_(held))
+            .values(active=False)
+        )
+        conn.execute(
+            update(Order)
+            .where(Order.status == "assigned")
+            .values(status="confirmed", courier_id=None, assigned_at=None)
+        )

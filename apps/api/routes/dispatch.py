@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: FastAPI must see the body model 
 inside ``build_router`` as a real class, not as a name it cannot resolve.
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from apps.api.deps import Dispatcher, OperatorRoute, SessionDep, SettingsDep
 from apps.api.errors import ErrorOut
@@ -29,16 +29,22 @@ def build_router(max_seconds: float) -> APIRouter:
         },
     )
     def dispatch_round(
-        op: Dispatcher, body: body_model, session: SessionDep, settings: SettingsDep
-    ) -> DispatchOut:  # type: ignore[valid-type]
-        """Run one dispatch round now and write the new plan version."""
+        op: Dispatcher,
+        body: body_model,  # type: ignore[valid-type]
+        session: SessionDep,
+        settings: SettingsDep,
+        request: Request,
+    ) -> DispatchOut:
+        """Run one dispatch round at the store's now and write the new plan version, if it
+        changes anything (otherwise `nothing_left` is true and no version is written)."""
         from routing.dispatch import run_round
 
-        request: DispatchIn = body
+        asked: DispatchIn = body
         result = run_round(
             session.get_bind(),
-            zone_id=request.zone_id,
-            time_limit_s=request.time_limit_s,
+            now=request.app.state.clock(),
+            zone_id=asked.zone_id,
+            time_limit_s=asked.time_limit_s,
             actor=f"api:{op.key_id}",
             timezone=settings.timezone,
         )

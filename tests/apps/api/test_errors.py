@@ -1,14 +1,32 @@
 """Every error answer keeps the documented shape {"error": {"code", "message", "field"}},
 the framework's own included; operator routes check the key before the body; wrong keys
-count against the client's rate limit."""
+count against the client's rate limit.
+
+The contract is the web layer's, whatever the store: one app over a SQLite store serves
+the module (the store-specific answers are tested on both stores in test_operator).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.app import create_app
 from tests.apps.api.conftest import make_settings
+
+
+@pytest.fixture(scope="module")
+def sqlite_url(store_factories: dict[str, object]) -> str:
+    return store_factories["sqlite"].copy("seeded")
+
+
+@pytest.fixture(scope="module")
+def client(sqlite_url: str) -> Iterator[TestClient]:
+    settings = make_settings(sqlite_url, rate_limit_per_minute=100_000)
+    with TestClient(create_app(settings)) as c:
+        yield c
 
 
 def _error(response, status: int, code: str) -> dict:
@@ -69,10 +87,10 @@ def test_a_viewer_key_is_forbidden_before_the_body(client: TestClient) -> None:
     _error(response, 403, "forbidden")
 
 
-def test_wrong_keys_meet_the_rate_limit(seeded_url: str) -> None:
+def test_wrong_keys_meet_the_rate_limit(sqlite_url: str) -> None:
     """Guessing keys is rate-limited per client address: with a limit of 5 a minute the
     sixth wrong key is 429 with Retry-After, and so is a bad tracking token after it."""
-    with TestClient(create_app(make_settings(seeded_url, rate_limit_per_minute=5))) as c:
+    with TestClient(create_app(make_settings(sqlite_url, rate_limit_per_minute=5))) as c:
         codes = [
             c.get("/api/orders", headers={"X-API-Key": f"guess-{i}"}).status_code for i in range(6)
         ]
@@ -81,9 +99,9 @@ def test_wrong_keys_meet_the_rate_limit(seeded_url: str) -> None:
     assert token.status_code == 429
 
 
-def test_a_valid_key_is_not_slowed_by_another_clients_guesses(seeded_url: str) -> None:
+def test_a_valid_key_is_not_slowed_by_another_clients_guesses(sqlite_url: str) -> None:
     """A good key is counted under its own name, not under the address that guessed."""
-    with TestClient(create_app(make_settings(seeded_url, rate_limit_per_minute=3))) as c:
+    with TestClient(create_app(make_settings(sqlite_url, rate_limit_per_minute=3))) as c:
         for i in range(4):
             c.get("/api/orders", headers={"X-API-Key": f"guess-{i}"})
         ok = c.get("/api/orders", headers={"X-API-Key": "view-key"})

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
+
+from apps.api.app import create_app
+from tests.apps.api.conftest import make_settings
+from tests.conftest import TEST_NOW
 
 
 def test_keys_and_roles(client: TestClient) -> None:
@@ -29,16 +35,22 @@ def test_orders_paginate(client: TestClient) -> None:
     assert response.status_code == 422 and response.json()["error"]["field"] == "limit"
 
 
-def test_dispatch_round_over_the_api(client: TestClient) -> None:
-    """A dispatcher triggers a round; the new plan version comes back with what changed."""
-    response = client.post(
-        "/api/dispatch", json={"time_limit_s": 1}, headers={"X-API-Key": "disp-key"}
-    )
+def test_dispatch_round_over_the_api(seeded_url: str) -> None:
+    """A dispatcher triggers a round at the store's now; the new plan version comes back
+    with what changed; the same round again has nothing left to do and writes nothing."""
+    settings = make_settings(seeded_url, now=TEST_NOW + timedelta(minutes=1))
+    headers = {"X-API-Key": "disp-key"}
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/dispatch", json={"time_limit_s": 1}, headers=headers)
+        again = client.post("/api/dispatch", json={"time_limit_s": 1}, headers=headers)
+        bad = client.post("/api/dispatch", json={"time_limit_s": -1}, headers=headers)
     assert response.status_code == 200
     body = response.json()
-    assert body["version"] == 2
+    assert body["version"] == 2 and not body["nothing_left"]
+    assert any(c["before"] is None and c["after"] is not None for c in body["changes"])
     assert all(c["after"] is not None or c["reason"] for c in body["changes"])
-    bad = client.post("/api/dispatch", json={"time_limit_s": -1}, headers={"X-API-Key": "disp-key"})
+    assert again.status_code == 200
+    assert again.json()["version"] is None and again.json()["nothing_left"]
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "time_limit_s"
 
 

@@ -20,7 +20,15 @@ from tests.apps.api.conftest import make_settings
 EXAMPLES = 20
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize(
+    ("mode", "backend"),
+    [
+        (GenerationMode.POSITIVE, "sqlite"),
+        (GenerationMode.POSITIVE, "postgresql"),
+        # Refusing bad input is the web layer's; one store is enough for it.
+        (GenerationMode.NEGATIVE, "sqlite"),
+    ],
+)
 def test_api_conforms_to_its_schema(seeded_url: str, mode: GenerationMode) -> None:
     """Every operation, with an admin key, answers as its OpenAPI document says."""
     app = create_app(
