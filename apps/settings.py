@@ -6,9 +6,10 @@ below them receives plain values as arguments.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -111,8 +112,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
         if self.now is not None and self.now.tzinfo is None:
-            # A moment without an offset is UTC, as everywhere in the store.
-            self.now = self.now.replace(tzinfo=UTC)
+            # A moment without an offset is the city's local time, as on the command line.
+            self.now = self.now.replace(tzinfo=ZoneInfo(self.timezone))
         if self.database_url is not None:
             normalize_url(self.database_url)
         if self.redis_url is not None and not self.redis_url.startswith(

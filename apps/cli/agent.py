@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Protocol
+from zoneinfo import ZoneInfo
 
 import typer
 
 from apps.cli.common import (
+    MOMENT_HELP,
     DatabaseUrl,
     JsonOutput,
+    city_moment,
     err_console,
     fail,
     load_settings,
@@ -34,7 +37,8 @@ if TYPE_CHECKING:
 Now = Annotated[
     str | None,
     typer.Option(
-        help="Treat this ISO 8601 moment as now (replaying a seeded store); default: the clock.",
+        help=f"Treat this moment as now (replaying a seeded store), {MOMENT_HELP}; default: "
+        "the store's now (a running simulation's clock, else the wall clock).",
         show_default=False,
     ),
 ]
@@ -65,16 +69,12 @@ class _Agent(Protocol):
     def handle(self, text: str) -> Turn: ...
 
 
-def _clock(engine: Engine, now: str | None) -> Callable[[], datetime]:
+def _clock(engine: Engine, now: str | None, timezone: str) -> Callable[[], datetime]:
     """``--now`` when given, else the store's now (a live simulation's clock, or the wall
     clock)."""
     if now is None:
         return store_clock(engine)
-    try:
-        fixed = datetime.fromisoformat(now)
-    except ValueError as exc:
-        raise fail(f"--now: {now!r} is not an ISO 8601 time ({exc})") from exc
-    return store_clock(engine, fixed if fixed.tzinfo else fixed.replace(tzinfo=UTC))
+    return store_clock(engine, city_moment(now, "--now", ZoneInfo(timezone)))
 
 
 def _runtime(
@@ -174,7 +174,7 @@ def customer(
             engine,
             customer_id,
             model=chat,
-            clock=_clock(engine, now),
+            clock=_clock(engine, now, load_settings(database_url).timezone),
             strategy=chosen,
             tool_mode=mode,
             order_id=order_id,
@@ -209,7 +209,7 @@ def dispatch(
         engine,
         operator,
         model=chat,
-        clock=_clock(engine, now),
+        clock=_clock(engine, now, timezone),
         planner=RoutingPlanner(timezone=timezone),
         strategy=chosen,
         tool_mode=mode,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,21 @@ def _json_default(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, default=_json_default))
+
+
+MOMENT_HELP = "ISO 8601, e.g. 2026-11-27T12:30; without an offset, the city's local time"
+
+
+def city_moment(value: str, option: str, tz: ZoneInfo) -> datetime:
+    """The one reading of a moment on the command line (``--now``, ``--until`` and the
+    like): ISO 8601, and without an offset the city's local time, as a dispatcher says it."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise fail(
+            f"{option}: {value!r} is not an ISO 8601 moment like 2026-11-27T12:30 ({exc})"
+        ) from exc
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
 
 
 def city_day(value: str, now: datetime, tz: ZoneInfo, option: str) -> date:

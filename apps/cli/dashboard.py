@@ -6,10 +6,11 @@ import os
 import sys
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
-from apps.cli.common import DatabaseUrl, open_store
+from apps.cli.common import MOMENT_HELP, DatabaseUrl, city_moment, load_settings, open_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -21,8 +22,8 @@ def dashboard(
     now: Annotated[
         str | None,
         typer.Option(
-            help="Show the store at this ISO 8601 moment (replaying a seeded store); default: "
-            "the store's now, a running simulation's clock or else the wall clock."
+            help=f"Show the store at this moment (replaying a seeded store), {MOMENT_HELP}; "
+            "default: the store's now, a running simulation's clock or else the wall clock."
         ),
     ] = None,
 ) -> None:
@@ -32,7 +33,8 @@ def dashboard(
     if database_url:
         env["LONGCAT_DATABASE_URL"] = database_url
     if now:
-        env["LONGCAT_NOW"] = now
+        tz = ZoneInfo(load_settings(database_url).timezone)
+        env["LONGCAT_NOW"] = city_moment(now, "--now", tz).isoformat()
     command = [
         sys.executable,
         "-m",

@@ -57,7 +57,7 @@ def demo(
     if empty or reseed:
         console.print(f"Seeding a [bold]{scale.value}[/] city (Shanghai, seed {seed}) ...")
         tz = ZoneInfo(load_settings(database_url).timezone)
-        seed_store(engine, scale, seed, busy_hour(tz).astimezone(UTC).isoformat(), replace=True)
+        seed_store(engine, scale, seed, busy_hour(tz).astimezone(UTC), replace=True)
     else:
         console.print("The store already holds a city ([dim]--reseed[/] builds a fresh one).")
     with Session(engine) as session:

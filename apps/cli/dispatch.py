@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from apps.cli.common import (
+    MOMENT_HELP,
     DatabaseUrl,
     JsonOutput,
+    city_moment,
     console,
     fail,
     load_settings,
@@ -33,7 +35,8 @@ def dispatch(
         bool, typer.Option("--dry-run", help="Solve and show, write nothing.")
     ] = False,
     now: Annotated[
-        str | None, typer.Option(help="The round's moment, ISO 8601 (default: now).")
+        str | None,
+        typer.Option(help=f"The round's moment, {MOMENT_HELP} (default: the store's now)."),
     ] = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
@@ -47,10 +50,10 @@ def dispatch(
     import routing.dispatch as rounds
     from routing.live import DispatchInputError
 
-    engine = open_store(database_url)
     timezone = load_settings(database_url).timezone
+    engine = open_store(database_url)
     if now:
-        moment = datetime.fromisoformat(now).astimezone(UTC)
+        moment = city_moment(now, "--now", ZoneInfo(timezone))
     else:
         with Session(engine) as session:
             moment = store_now(session)

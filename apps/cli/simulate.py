@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 import signal
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from apps.cli.common import (
+    MOMENT_HELP,
     DatabaseUrl,
     JsonOutput,
+    city_moment,
     console,
     err_console,
     fail,
@@ -71,7 +74,9 @@ def simulate(
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option(help="Run until this simulated moment (ISO 8601) instead of --duration."),
+        typer.Option(
+            help=f"Run until this simulated moment ({MOMENT_HELP}) instead of --duration."
+        ),
     ] = None,
     tick: Annotated[str, typer.Option(help="Simulated time per store transaction.")] = "30s",
     dispatch_interval: Annotated[
@@ -133,12 +138,7 @@ def simulate(
     span = None if duration is None else timedelta(seconds=_duration(duration, "duration"))
     if span is not None and span <= timedelta(0):
         raise fail("duration: must be positive")
-    end_at = None
-    if until is not None:
-        try:
-            end_at = datetime.fromisoformat(until).astimezone(UTC)
-        except ValueError:
-            raise fail(f"until: {until!r} is not an ISO 8601 moment") from None
+    end_at = None if until is None else city_moment(until, "--until", ZoneInfo(settings.timezone))
     if reset:
         with engine.begin() as conn:
             conn.execute(delete(Simulation).where(Simulation.name == name))

@@ -14,8 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from apps.cli.common import (
+    MOMENT_HELP,
     DatabaseUrl,
     JsonOutput,
+    city_moment,
     console,
     fail,
     load_settings,
@@ -33,16 +35,6 @@ class ScaleName(StrEnum):
     city = "city"
 
 
-def _parse_now(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC).replace(second=0, microsecond=0)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise fail(f"--now: {value!r} is not an ISO 8601 time ({exc})") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def db_upgrade(database_url: DatabaseUrl = None) -> None:
     """Apply the store's migrations (every command also does this on first use)."""
     from db.migrate import current_revision
@@ -57,24 +49,31 @@ def seed(
     ] = ScaleName.small,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed builds the same city.")] = 7,
     now: Annotated[
-        str | None, typer.Option(help="The present moment, ISO 8601 (default: now, UTC).")
+        str | None,
+        typer.Option(help=f"The present moment, {MOMENT_HELP} (default: the wall clock)."),
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Wipe the store first.")] = False,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
     """Build a deterministic synthetic city (Shanghai): 90+ days of history and live work now."""
+    timezone = load_settings(database_url).timezone
+    present = (
+        city_moment(now, "--now", ZoneInfo(timezone))
+        if now is not None
+        else datetime.now(UTC).replace(second=0, microsecond=0)
+    )
     engine = open_store(database_url)
-    seed_store(engine, scale, seed, now, replace=replace)
-    _show_stats(engine, json, load_settings(database_url).timezone)
+    seed_store(engine, scale, seed, present, replace=replace)
+    _show_stats(engine, json, timezone)
 
 
-def seed_store(engine: Engine, scale: ScaleName, seed: int, now: str | None, replace: bool) -> None:
+def seed_store(engine: Engine, scale: ScaleName, seed: int, now: datetime, replace: bool) -> None:
     from apps.city.build import build_city
     from apps.city.scales import SCALES
     from apps.city.seed import StoreNotEmptyError, seed_city
 
-    city = build_city(SCALES[scale.value], seed, _parse_now(now))
+    city = build_city(SCALES[scale.value], seed, now)
     try:
         with progress_bars({"orders": city.n_orders, "history": None}) as advance:
             seed_city(engine, city, replace=replace, progress=advance)

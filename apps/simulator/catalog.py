@@ -48,7 +48,7 @@ class Catalog:
 def read_catalog(session: Session, now: datetime, timezone: str, history_days: int) -> Catalog:
     zones = session.scalars(select(Zone).order_by(Zone.id)).all()
     if not zones:
-        raise CatalogError("zones: the store holds no city; run `longcat store seed` first")
+        raise CatalogError("zones: the store holds no city; run `longcat seed` first")
     merchants: dict[int, list[Place]] = {z.id: [] for z in zones}
     for m in session.scalars(select(Merchant).order_by(Merchant.id)):
         merchants[m.zone_id].append(Place(m.id, m.lat, m.lon, m.prep_minutes, m.category))

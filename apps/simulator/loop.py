@@ -54,7 +54,7 @@ def start_of_store(engine: Engine) -> datetime:
     with Session(engine) as session:
         latest = session.scalar(select(func.max(Order.placed_at)))
     if latest is None:
-        raise SimulationError("orders: the store holds no city; run `longcat store seed` first")
+        raise SimulationError("orders: the store holds no city; run `longcat seed` first")
     return latest.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 

@@ -175,7 +175,7 @@ def test_resume_with_other_settings_is_refused(new_city) -> None:
 
 def test_an_empty_store_is_refused(engine) -> None:
     """There is nothing to simulate before a city is seeded; the error says what to do."""
-    with pytest.raises(SimulationError, match="store seed"):
+    with pytest.raises(SimulationError, match="run `longcat seed` first"):
         Simulator(engine, SETTINGS, name="test", timezone=TIMEZONE)
 
 
