@@ -62,8 +62,15 @@ def test_simulate_until_a_local_time(seeded_url: str) -> None:
     """--until 12:50 on a store whose present is 12:30 in Shanghai runs twenty minutes."""
     result = runner.invoke(
         app,
-        ["simulate", "--speed", "0", "--until", "2026-11-27T12:50", "--json"]
-        + ["--database-url", seeded_url],
+        [
+            "simulate",
+            "--speed",
+            "0",
+            "--until",
+            "2026-11-27T12:50",
+            "--json",
+            *("--database-url", seeded_url),
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
