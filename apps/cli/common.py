@@ -17,7 +17,8 @@ from db.engine import StoreConfigError, make_engine
 from db.migrate import upgrade
 
 console = Console()
-err_console = Console(stderr=True)
+# Error lines are never wrapped: a script reading stderr (or a log) gets one line per error.
+err_console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[
     str | None,

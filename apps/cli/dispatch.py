@@ -91,11 +91,12 @@ def dispatch(
 
 
 def _print_round(result: RoundResult, dry_run: bool) -> None:
-    table = Table("order", "before", "after", "note", title="what changed")
-    for c in result.changes:
-        note = c.reason or ("new" if c.before is None else "moved")
-        table.add_row(str(c.order_id), str(c.before or "-"), str(c.after or "-"), note)
-    console.print(table)
+    if result.changes:
+        table = Table("order", "before", "after", "note", title="what changed")
+        for c in result.changes:
+            note = c.reason or ("new" if c.before is None else "moved")
+            table.add_row(str(c.order_id), str(c.before or "-"), str(c.after or "-"), note)
+        console.print(table)
     if result.expired:
         console.print(
             f"[yellow]{len(result.expired)} order(s) past their latest time need a person:[/] "

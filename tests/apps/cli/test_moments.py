@@ -77,3 +77,23 @@ def test_simulate_until_a_local_time(seeded_url: str) -> None:
     out = json.loads(result.output.strip().splitlines()[-1])
     assert datetime.fromisoformat(out["from"]) == datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
     assert datetime.fromisoformat(out["to"]) == datetime(2026, 11, 27, 4, 50, tzinfo=UTC)
+
+
+def test_an_error_is_one_line_when_stderr_is_not_a_terminal(tmp_path) -> None:
+    """A script reading stderr gets the whole reason on one line, however long."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    longcat = str(Path(sys.executable).with_name("longcat"))
+    value = "the-day-after-the-lunch-rush-" * 4
+    done = subprocess.run(
+        [longcat, "dispatch", "--now", value, "--database-url", f"sqlite:///{tmp_path}/s.db"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "80"},
+        timeout=60,
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: --now:") and value in lines[0]
