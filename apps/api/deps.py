@@ -90,21 +90,50 @@ def operator(
     return authenticate(request)
 
 
-class OperatorRoute(APIRoute):
-    """An operator route checks the key before anything reads the body: a caller without
-    a valid key learns nothing about the body's shape (401 before 400 or 422)."""
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+class JsonRoute(APIRoute):
+    """Checks made before anything reads the body: `guard` (nothing here), then, on a route
+    with a JSON body, the content type: another one is 415 (FastAPI would try to read it
+    and answer a puzzling 422)."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()
-        roles = [d.call.role for d in self.dependant.dependencies if hasattr(d.call, "role")]
+        takes_json = self.body_field is not None
 
-        async def guarded(request: Request) -> Response:
-            op = authenticate(request)
-            for role in roles:
-                check_role(op, role)
+        async def checked(request: Request) -> Response:
+            self.guard(request)
+            sent = request.headers.get("content-type")
+            if takes_json and sent is not None and not _is_json(sent):
+                raise ApiError(
+                    415,
+                    "unsupported_media_type",
+                    f"Content-Type: {sent.split(';')[0]!r} is not accepted; send application/json",
+                    "Content-Type",
+                )
             return await handler(request)
 
-        return guarded
+        return checked
+
+    def guard(self, request: Request) -> None:
+        """What a kind of route checks first; nothing for a public one."""
+
+
+class OperatorRoute(JsonRoute):
+    """An operator route checks the key and its role before anything reads the body: a
+    caller without a valid key learns nothing about the body's shape (401 before 400 or
+    422)."""
+
+    def guard(self, request: Request) -> None:
+        op = authenticate(request)
+        for needed in self.dependant.dependencies:
+            if hasattr(needed.call, "role"):
+                check_role(op, needed.call.role)
 
 
 def check_role(op: Operator, role: str) -> Operator:

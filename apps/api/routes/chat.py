@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from agents.runtime import Turn
-from apps.api.deps import TrackedOrder
+from apps.api.deps import JsonRoute, TrackedOrder
 from apps.api.errors import ErrorOut
 from apps.api.schemas import chat_in
 
@@ -29,7 +29,7 @@ def reply_events(turn: Turn) -> Iterator[str]:
 
 
 def build_router(max_chars: int) -> APIRouter:
-    router = APIRouter(prefix="/api", tags=["customer"])
+    router = APIRouter(prefix="/api", tags=["customer"], route_class=JsonRoute)
     body_model = chat_in(max_chars)
 
     @router.post(

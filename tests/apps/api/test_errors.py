@@ -12,14 +12,28 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from apps.api.app import create_app
-from tests.apps.api.conftest import make_settings
+from db.engine import make_engine
+from db.models import Order
+from tests.apps.api.conftest import make_settings, token_for
 
 
 @pytest.fixture(scope="module")
 def sqlite_url(store_factories: dict[str, object]) -> str:
     return store_factories["sqlite"].copy("seeded")
+
+
+@pytest.fixture(scope="module")
+def order_of_sqlite(sqlite_url: str) -> str:
+    """A tracking token for an assigned order of the module's store."""
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        order = session.scalars(select(Order).where(Order.status == "assigned").limit(1)).one()
+    engine.dispose()
+    return token_for(order)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +89,23 @@ def test_the_key_is_checked_before_the_body(client: TestClient, body: bytes, key
         headers["X-API-Key"] = key
     error = _error(client.post("/api/dispatch", content=body, headers=headers), 401, "unauthorized")
     assert error["field"] == "X-API-Key"
+
+
+def test_a_body_that_is_not_json_is_415(client: TestClient, order_of_sqlite) -> None:
+    """A JSON route sent another content type says so (415), naming the header, on the
+    operator's dispatch and on the customer's chat alike."""
+    response = client.post(
+        "/api/dispatch",
+        content=b'{"time_limit_s": 0.5}',
+        headers={"X-API-Key": "disp-key", "Content-Type": "text/plain"},
+    )
+    assert _error(response, 415, "unsupported_media_type")["field"] == "Content-Type"
+    chat = client.post(
+        f"/api/chat/{order_of_sqlite}",
+        content=b"where is my food",
+        headers={"Content-Type": "text/plain"},
+    )
+    assert _error(chat, 415, "unsupported_media_type")["field"] == "Content-Type"
 
 
 def test_a_viewer_key_is_forbidden_before_the_body(client: TestClient) -> None:
