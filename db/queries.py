@@ -21,7 +21,7 @@ from db.models import (
     OrderEvent,
     Zone,
 )
-from db.schemas import CourierPosition, OrderOut, StatusStep, StoreStats, TrackOut
+from db.schemas import CourierPosition, OrderOut, StatusStep, StoreStats, TrackItem, TrackOut
 
 
 def _count(session: Session, model: type) -> int:
@@ -130,13 +130,14 @@ def track_order(
     """The tracking view of an order: timeline, courier position and ETA from the active plan
     (none once cancelled), with the store's now and the city's zone to show it in."""
     row = session.execute(
-        select(Order, Merchant)
+        select(Order, Merchant, Customer.language)
         .join(Merchant, Merchant.id == Order.merchant_id)
+        .join(Customer, Customer.id == Order.customer_id)
         .where(Order.id == order_id)
     ).one_or_none()
     if row is None:
         return None
-    order, merchant = row
+    order, merchant, language = row
     [detail] = _with_history(session, [order])
     courier = None
     if order.courier_id is not None and order.status in ("assigned", "picked_up"):
@@ -144,6 +145,7 @@ def track_order(
         courier = CourierPosition(
             id=c.id,
             name=c.name,
+            first_name=given_name(c.name),
             vehicle_type=c.vehicle_type,
             lat=c.last_lat,
             lon=c.last_lon,
@@ -166,7 +168,23 @@ def track_order(
         timeline=detail.status_history,
         now=now or store_now(session),
         timezone=timezone,
+        language=language or "en",
+        items=[
+            TrackItem(name=str(i.get("name", "")), qty=int(i.get("qty", 1)))
+            for i in order.items or []
+            if isinstance(i, dict)
+        ],
     )
+
+
+def given_name(full: str) -> str:
+    """The name a customer is told: couriers are named family name first, as in China
+    (杨磊, Yang Lei), so it is what follows the family name; a single word is kept."""
+    full = full.strip()
+    if full and all("\u4e00" <= ch <= "\u9fff" for ch in full):
+        return full[1:] if len(full) > 1 else full
+    words = full.split()
+    return " ".join(words[1:]) if len(words) > 1 else full
 
 
 def page_orders(

@@ -67,10 +67,18 @@ class CourierPosition(BaseModel):
 
     id: int
     name: str
+    first_name: str = ""  # what the customer's page calls the courier
     vehicle_type: str
     lat: float | None
     lon: float | None
     seen_at: datetime | None
+
+
+class TrackItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    qty: int
 
 
 class TrackOut(BaseModel):
@@ -94,3 +102,5 @@ class TrackOut(BaseModel):
     timeline: list[StatusStep]
     now: datetime | None = None  # the store's now, which "in N min" counts from
     timezone: str = "UTC"  # the city's: times on the page are shown in it
+    language: str = "en"  # the customer's: the page speaks it unless told otherwise
+    items: list[TrackItem] = []

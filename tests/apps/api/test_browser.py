@@ -65,7 +65,7 @@ def test_tracking_page_and_widget(server: str, browser, order_of, backend: str) 
     order = order_of("picked_up")
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     _offline(page)
-    page.goto(f"{server}/track/{token_for(order)}")
+    page.goto(f"{server}/track/{token_for(order)}?lang=en")
     page.wait_for_function(
         "(text) => document.getElementById('status').textContent.includes(text)",
         arg=f"order {order.id}",
@@ -123,7 +123,7 @@ def test_sharing_a_location_from_the_widget(
         "**/*",
         lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort(),
     )
-    page.goto(f"{server}/track/{token_for(order)}")
+    page.goto(f"{server}/track/{token_for(order)}?lang=en")
     page.wait_for_function("document.getElementById('status').textContent.includes('order')")
     page.click(".lc-button")
     page.click(".lc-pin")
@@ -197,3 +197,90 @@ def test_tracking_page_draws_the_city_and_local_times_offline(
     eta_text = page.locator("#eta").text_content()
     assert "in about" in eta_text or eta_text.count(":") == 1
     page.screenshot(path=str(ARTIFACTS / "tracking-page-offline.png"), full_page=True)
+
+
+def _order_in(seeded_url: str, status: str, language: str):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Customer, Order
+
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        order = session.scalars(
+            select(Order)
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(Order.status == status, Customer.language == language)
+            .limit(1)
+        ).first()
+    engine.dispose()
+    return order
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_chinese_customer_on_a_phone(server: str, browser, seeded_url: str, backend: str) -> None:
+    """A Chinese customer's order on a 390x844 phone: the page speaks Chinese, shows the
+    progress bar at its step, the courier's first name and vehicle, the items and the
+    minutes to go; the open chat leaves the order card in view, and a quick reply asks
+    the agent and gets its answer."""
+    order = _order_in(seeded_url, "picked_up", "zh") or _order_in(seeded_url, "assigned", "zh")
+    assert order is not None, "the seeded city has Chinese customers with open orders"
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    _offline(page)
+    page.goto(f"{server}/track/{token_for(order)}")
+    page.wait_for_function("document.getElementById('status').textContent.includes('订单')")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("[data-t=eta]").text_content() == "预计送达"
+    current = page.locator("#steps li.now").text_content()
+    assert current == ("已取餐" if order.status == "picked_up" else "已接单")
+    assert "骑手" in page.locator("#courier").text_content()
+    assert page.locator("#items li").count() == len(order.items)
+    assert (
+        "分钟" in page.locator("#countdown").text_content()
+        or "即将" in page.locator("#countdown").text_content()
+    )
+    page.click(".lc-button")
+    chips = page.locator(".lc-chip")
+    assert chips.count() == 4 and chips.first.text_content() == "我的外卖到哪了？"
+    card = page.locator("#order").bounding_box()
+    panel = page.locator(".lc-panel").bounding_box()
+    assert panel["y"] >= card["y"] + card["height"], "the chat covers the order"
+    assert panel["height"] <= PHONE["height"] * 0.5
+    chips.first.click()
+    page.wait_for_function(
+        "(() => { const m = document.querySelectorAll('.lc-msg.lc-bot');"
+        " return m.length && !m[m.length - 1].textContent.startsWith('…'); })()",
+        timeout=30_000,
+    )
+    answer = page.locator(".lc-msg.lc-bot").last.text_content()
+    assert str(order.id) in answer, answer
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tracking-phone-zh.png"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_cancelled_order_and_a_bad_link_on_a_phone(
+    server: str, browser, order_of, backend: str
+) -> None:
+    """A cancelled order shows no arrival time and says it is cancelled, in English when
+    asked; a bad link is a readable page with its status kept."""
+    page = browser.new_page(viewport=PHONE, is_mobile=True)
+    _offline(page)
+    page.goto(f"{server}/track/{token_for(order_of('cancelled'))}?lang=en")
+    page.wait_for_function("document.getElementById('status').textContent.includes('order')")
+    assert page.locator("#cancelled").is_visible()
+    assert "cancelled" in page.locator("#cancelled").text_content()
+    assert page.locator("#eta").text_content() == ""
+    assert not page.locator("#eta-label").is_visible()
+    assert page.locator("#countdown").text_content() == ""
+    assert page.locator(".lc-button").text_content() == "Chat with us"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tracking-phone-cancelled.png"))
+    response = page.goto(f"{server}/track/abcdefghijk.lmnopqrstu")
+    assert response.status == 401
+    assert "cannot be opened" in page.locator("h1").text_content()
+    page.screenshot(path=str(ARTIFACTS / "tracking-bad-link.png"))
