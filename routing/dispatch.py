@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -137,6 +139,7 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
         return RoundResult(None, expired=snapshot.expired, note=NOTHING_TO_PLAN)
     changes = proposal.changes
     if not proposal.moves:
+        _refresh_in_place(engine, proposal)
         return RoundResult(
             None, changes, kept=plan.assigned, expired=snapshot.expired, note=NOTHING_CHANGES
         )
@@ -189,7 +192,10 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
                 },
             )
     except IntegrityError as exc:
-        # On PostgreSQL two commits of the same version meet at the unique index instead.
+        # The lock makes this rare (a plan version written outside this service); any other
+        # broken constraint is a fault to report, not a conflict to retry.
+        if not _is_version_clash(exc):
+            raise
         raise PlanConflictError("another round committed the same plan version first") from exc
     return RoundResult(
         version,
@@ -199,6 +205,57 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
         cost=plan.cost,
         elapsed_s=plan.elapsed_s,
     )
+
+
+def _is_version_clash(exc: IntegrityError) -> bool:
+    text_ = str(exc.orig).lower()
+    return "route_plans" in text_ and "version" in text_
+
+
+def _refresh_in_place(engine: Engine, proposal: Proposal) -> None:
+    """A round that gives no order another courier writes no version, but its times are
+    newer: the plan in force takes its ETAs and stop order, if nothing was committed since
+    the round read it (otherwise the newer plan's stand)."""
+    plan, snapshot, now = proposal.plan, proposal.snapshot, proposal.now
+    if plan is None:
+        return
+    with engine.begin() as conn:
+        _lock_plan_versions(conn)
+        if zone_version(conn, snapshot.zone_id) != snapshot.base_version:
+            return
+        for row in _assignment_times(plan, now):
+            conn.execute(
+                update(Assignment)
+                .where(
+                    Assignment.active,
+                    Assignment.order_id == row["order_id"],
+                    Assignment.courier_id == row["courier_id"],
+                )
+                .values(
+                    sequence=row["sequence"],
+                    eta_pickup=row["eta_pickup"],
+                    eta_dropoff=row["eta_dropoff"],
+                )
+            )
+
+
+def _assignment_times(plan: DispatchPlan, now: datetime) -> Iterator[dict[str, Any]]:
+    """Each planned order's courier, place in the route (its first stop) and ETAs."""
+    for route in plan.routes:
+        first: dict[str, int] = {}
+        times: dict[tuple[str, StopKind], float] = {}
+        for index, stop in enumerate(route.stops):
+            first.setdefault(stop.order_id, index)
+            times[(stop.order_id, stop.kind)] = stop.start_s
+        for order_id in route.order_ids:
+            pickup = times.get((order_id, StopKind.PICKUP))
+            yield {
+                "order_id": int(order_id),
+                "courier_id": int(route.courier_id),
+                "sequence": first[order_id],
+                "eta_pickup": None if pickup is None else now + timedelta(seconds=pickup),
+                "eta_dropoff": now + timedelta(seconds=times[(order_id, StopKind.DROPOFF)]),
+            }
 
 
 def _lock_plan_versions(conn: Connection) -> None:
@@ -228,29 +285,11 @@ def _write_routes(
         .where(Assignment.active, Assignment.order_id.in_(planned + unserved))
         .values(active=False)
     )
-    rows = []
-    for route in plan.routes:
-        first: dict[str, int] = {}
-        times: dict[tuple[str, StopKind], float] = {}
-        for index, stop in enumerate(route.stops):
-            first.setdefault(stop.order_id, index)
-            times[(stop.order_id, stop.kind)] = stop.start_s
-        for order_id in route.order_ids:
-            if int(order_id) in stale:
-                continue
-            pickup = times.get((order_id, StopKind.PICKUP))
-            rows.append(
-                {
-                    "plan_id": plan_id,
-                    "order_id": int(order_id),
-                    "courier_id": int(route.courier_id),
-                    "sequence": first[order_id],
-                    "active": True,
-                    "created_at": now,
-                    "eta_pickup": None if pickup is None else now + timedelta(seconds=pickup),
-                    "eta_dropoff": now + timedelta(seconds=times[(order_id, StopKind.DROPOFF)]),
-                }
-            )
+    rows = [
+        {"plan_id": plan_id, "active": True, "created_at": now, **row}
+        for row in _assignment_times(plan, now)
+        if row["order_id"] not in stale
+    ]
     if rows:
         conn.execute(insert(Assignment), rows)
 

@@ -35,9 +35,11 @@ class Snapshot:
 
     @property
     def waiting(self) -> bool:
-        """Whether an order the round may plan still has no courier."""
-        late = set(self.expired)
-        return any(s == "confirmed" and o not in late for o, s in self.statuses.items())
+        """Whether the round has an order free to move: one without a courier, or one whose
+        courier can no longer take it (off shift); pinned and carried orders stay put."""
+        if self.problem is None:
+            return False
+        return any(o.pinned_to is None and o.carried_by is None for o in self.problem.orders)
 
 
 @dataclass(frozen=True)

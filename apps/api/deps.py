@@ -36,6 +36,13 @@ def client_key(request: Request) -> str:
     return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
+def count_failed_auth(request: Request) -> None:
+    """A wrong key or a bad token counts against its address in a bucket of its own, so
+    guessing meets the limit without locking out customers who share that address (behind
+    one NAT) from their tracking pages."""
+    request.app.state.limiter.hit(f"authfail:{client_key(request)}")
+
+
 def tracked_order(
     request: Request,
     settings: SettingsDep,
@@ -47,6 +54,7 @@ def tracked_order(
     try:
         claims = verify(settings.secret_key.get_secret_value(), token)
     except TokenError as exc:
+        count_failed_auth(request)
         raise ApiError(exc.status, "bad_token", str(exc), "token") from exc
     request.app.state.limiter.hit(f"token:{claims.order_id}:{claims.exp}")
     return claims
@@ -73,7 +81,7 @@ def authenticate(request: Request) -> Operator:
     key = request.headers.get("x-api-key")
     role = request.app.state.settings.api_keys.get(key) if key else None
     if role is None:
-        request.app.state.limiter.hit(client_key(request))
+        count_failed_auth(request)
         reason = "header is missing" if not key else "unknown key"
         raise ApiError(401, "unauthorized", f"X-API-Key: {reason}", "X-API-Key")
     request.app.state.limiter.hit(f"key:{key}")

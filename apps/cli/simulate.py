@@ -151,7 +151,10 @@ def simulate(
         sim = Simulator(engine, sim_settings, name=name, timezone=settings.timezone, model=model)
     except (SimulationError, LookupError) as exc:
         raise fail(str(exc)) from exc
-    begin, end = sim.window(span, end_at)
+    try:
+        begin, end = sim.window(span, end_at)
+    except SimulationError as exc:
+        raise fail(str(exc)) from exc
     stop = {"asked": False}
 
     def ask_stop(*_: object) -> None:

@@ -222,6 +222,12 @@ class Simulator:
             if unfinished and until is None:
                 start = row.window_start or self.started_at
                 end = start + duration if duration is not None else row.window_end
+                if end <= self.clock:
+                    raise SimulationError(
+                        f"duration: the window began at {start.astimezone(self.tz):%H:%M} "
+                        f"and the clock is already at {self.clock.astimezone(self.tz):%H:%M}; "
+                        "give a longer --duration, an --until, or --reset to start again"
+                    )
             else:
                 start = self.clock
                 end = until if until is not None else self.clock + (duration or DEFAULT_WINDOW)

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse
 
-from apps.api.deps import SettingsDep, client_key
+from apps.api.deps import SettingsDep, client_key, count_failed_auth
 from apps.api.tokens import TokenError, verify
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -41,6 +41,7 @@ def track_page(
     try:
         verify(settings.secret_key.get_secret_value(), token)
     except TokenError as exc:
+        count_failed_auth(request)
         return _link_page(exc.status, chinese, expired="expired" in str(exc))
     return HTMLResponse(
         _page("track.html").replace("__TOKEN__", token),

@@ -70,6 +70,23 @@ def test_a_stopped_window_is_finished_then_a_new_one_begins(seeded_url: str) -> 
     assert _moment(until["to"]) == end + timedelta(minutes=15)
 
 
+def test_a_duration_that_ended_before_the_clock_is_refused(seeded_url: str) -> None:
+    """Resuming a window with a --duration that ends before where the clock stopped says
+    so and runs nothing, instead of finishing at once in silence."""
+    engine = make_engine(seeded_url)
+    sim = simulator(engine, SimSettings())
+    start, _ = sim.window(timedelta(minutes=30))
+    sim.run(start + timedelta(minutes=10))
+    clock = sim.clock
+    engine.dispose()
+    result = runner.invoke(
+        app, ["simulate", "--name", "test", "--duration", "5m", "--database-url", seeded_url]
+    )
+    assert result.exit_code == 1
+    assert "duration: the window began at" in result.output
+    assert simulator(make_engine(seeded_url), SimSettings()).clock == clock
+
+
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
