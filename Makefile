@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 WHEELS ?= $(HOME)/.cache/longcat/wheels
 LLAMA := $(shell sed -n 's/.*"\(llama-cpp-python\)\[server\]\([^"]*\)".*/\1\2/p' pyproject.toml)
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+# The tests run on two processes, one per core: each test is one process's work, and the
+# stores (SQLite files, PostgreSQL schemas) and ports are per process. PYTEST_ARGS= runs them
+# in one.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: install demo test lint format clean
 
