@@ -21,7 +21,7 @@ import multiprocessing as mp
 import time
 from datetime import datetime
 
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from apps.city.build import build_city
@@ -30,7 +30,7 @@ from apps.city.seed import seed_city
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Assignment, Order, RoutePlan
-from routing.dispatch import settle_plans_and_couriers
+from routing.dispatch import hand_back
 
 BASE = "longcat_race_base"
 
@@ -79,18 +79,7 @@ def seed_base(server: str, scale: str, seed: int, now: datetime) -> dict:
     upgrade(engine)
     seed_city(engine, build_city(SCALES[scale], seed, now))
     with engine.begin() as conn:
-        held = select(Order.id).where(Order.status == "assigned")
-        conn.execute(
-            update(Assignment)
-            .where(Assignment.active, Assignment.order_id.in_(held))
-            .values(active=False)
-        )
-        conn.execute(
-            update(Order)
-            .where(Order.status == "assigned")
-            .values(status="confirmed", courier_id=None, assigned_at=None)
-        )
-        settle_plans_and_couriers(conn)
+        hand_back(conn)
     with engine.connect() as conn:
         waiting = conn.scalar(
             select(func.count()).select_from(Order).where(Order.status == "confirmed")

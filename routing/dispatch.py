@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -332,6 +332,27 @@ def _apply_changes(
             insert(OrderEvent),
             {"order_id": change.order_id, "status": new_status, "at": now, "actor": actor},
         )
+
+
+def hand_back(conn: Connection, order_ids: Iterable[int] | None = None) -> None:
+    """Assigned orders (all of them, or those of ``order_ids``) lose their courier and wait
+    for the next round, as when a courier gives an order up or dispatch was down. Picked-up
+    orders are not touched: the food is in a bag."""
+    assigned = select(Order.id).where(Order.status == "assigned")
+    if order_ids is not None:
+        assigned = assigned.where(Order.id.in_(list(order_ids)))
+    held = list(conn.scalars(assigned))
+    conn.execute(
+        update(Assignment)
+        .where(Assignment.active, Assignment.order_id.in_(held))
+        .values(active=False)
+    )
+    conn.execute(
+        update(Order)
+        .where(Order.id.in_(held))
+        .values(status="confirmed", courier_id=None, assigned_at=None)
+    )
+    settle_plans_and_couriers(conn)
 
 
 def settle_plans_and_couriers(conn: Connection) -> None:

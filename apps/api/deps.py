@@ -50,14 +50,23 @@ def tracked_order(
         str, Path(min_length=10, max_length=512, description="Signed tracking token.")
     ],
 ) -> TrackToken:
-    request.app.state.limiter.hit(client_key(request))
     try:
-        claims = verify(settings.secret_key.get_secret_value(), token)
+        claims = checked_token(request, settings, token)
     except TokenError as exc:
-        count_failed_auth(request)
         raise ApiError(exc.status, "bad_token", str(exc), "token") from exc
     request.app.state.limiter.hit(f"token:{claims.order_id}:{claims.exp}")
     return claims
+
+
+def checked_token(request: Request, settings: Settings, token: str) -> TrackToken:
+    """A tracking token verified, the request counted against its address, and a failure
+    counted as a failed authentication; raises `TokenError`."""
+    request.app.state.limiter.hit(client_key(request))
+    try:
+        return verify(settings.secret_key.get_secret_value(), token)
+    except TokenError:
+        count_failed_auth(request)
+        raise
 
 
 TrackedOrder = Annotated[TrackToken, Depends(tracked_order)]

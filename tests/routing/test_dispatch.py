@@ -12,7 +12,13 @@ from sqlalchemy import Engine, func, select, update
 
 from db.engine import make_engine
 from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RoutePlan
-from routing.dispatch import PlanConflictError, commit_proposal, propose_round, run_round
+from routing.dispatch import (
+    PlanConflictError,
+    commit_proposal,
+    hand_back,
+    propose_round,
+    run_round,
+)
 from routing.store_snapshot import RoundScope
 from tests.conftest import TEST_NOW
 
@@ -231,7 +237,8 @@ def test_a_narrow_round_changes_only_its_orders(seeded_engine: Engine) -> None:
 def test_rounds_of_different_zones_do_not_overtake_each_other(seeded_engine: Engine) -> None:
     """Two zones' rounds read at once both commit; a city-wide round read at the same time
     is overtaken by them and, run again, re-bases and finds its work done."""
-    _hand_back_pickups(seeded_engine)
+    with seeded_engine.begin() as conn:
+        hand_back(conn)  # orders wait in every zone
     with seeded_engine.connect() as conn:
         zones = sorted(
             conn.scalars(select(Order.zone_id).where(Order.status == "confirmed").distinct()).all()
@@ -259,44 +266,3 @@ def test_rounds_of_different_zones_do_not_overtake_each_other(seeded_engine: Eng
 def _zone_orders(engine: Engine, zones: list[int]) -> set[int]:
     with engine.connect() as conn:
         return set(conn.scalars(select(Order.id).where(Order.zone_id.in_(zones or [-1]))))
-
-
-def _hand_back_pickups(engine: Engine) -> None:
-    """Assigned orders not yet picked up wait again, in every zone (as after an outage)."""
-    with engine.begin() as conn:
-        held = select(Order.id).where(Order.status == "assigned")
-        conn.execute(
-            update(Assignment)
-            .where(Assignment.active, Assignment.order_id.in_(held))
-            .values(active=False)
-        )
-        conn.execute(
-            update(Order)
-            .where(Order.status == "assigned")
-            .values(status="confirmed", courier_id=None, assigned_at=None)
-        )
-
-
-def test_a_round_that_moves_nothing_refreshes_the_times_in_force(seeded_engine: Engine) -> None:
-    """Five minutes later nothing needs another courier: no version is written, but the
-    plan in force takes the round's newer ETAs, so the tracking page does not go stale."""
-    first = run_round(seeded_engine, now=NOW, time_limit_s=0.5)
-    assert first.version is not None
-    with seeded_engine.connect() as conn:
-        before = dict(
-            conn.execute(
-                select(Assignment.order_id, Assignment.eta_dropoff).where(Assignment.active)
-            ).all()
-        )
-    later = run_round(seeded_engine, now=NOW + timedelta(minutes=5), time_limit_s=0.5)
-    assert later.version is None
-    with seeded_engine.connect() as conn:
-        after = dict(
-            conn.execute(
-                select(Assignment.order_id, Assignment.eta_dropoff).where(Assignment.active)
-            ).all()
-        )
-        versions = conn.scalar(select(func.max(RoutePlan.version)))
-    assert versions == first.version
-    assert set(after) == set(before)
-    assert any(after[o] != before[o] for o in after), "the ETAs were not refreshed"

@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse
 
-from apps.api.deps import SettingsDep, client_key, count_failed_auth
-from apps.api.tokens import TokenError, verify
+from apps.api.deps import SettingsDep, checked_token, client_key
+from apps.api.tokens import TokenError
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+$")
@@ -34,14 +34,13 @@ def track_page(
     """The customer's tracking page; the token is verified before it is written into the
     page. A link that is malformed, tampered with or expired gets a page a person can read
     (in Chinese when the browser asks for it), with the HTTP status kept."""
-    request.app.state.limiter.hit(client_key(request))
     chinese = (accept_language or "").lower().lstrip().startswith("zh")
     if len(token) < 10 or len(token) > 512 or not TOKEN_SHAPE.match(token):
+        request.app.state.limiter.hit(client_key(request))
         return _link_page(404, chinese)
     try:
-        verify(settings.secret_key.get_secret_value(), token)
+        checked_token(request, settings, token)
     except TokenError as exc:
-        count_failed_auth(request)
         return _link_page(exc.status, chinese, expired="expired" in str(exc))
     return HTMLResponse(
         _page("track.html").replace("__TOKEN__", token),
