@@ -266,3 +266,28 @@ def test_rounds_of_different_zones_do_not_overtake_each_other(seeded_engine: Eng
 def _zone_orders(engine: Engine, zones: list[int]) -> set[int]:
     with engine.connect() as conn:
         return set(conn.scalars(select(Order.id).where(Order.zone_id.in_(zones or [-1]))))
+
+
+def test_a_round_that_moves_nothing_refreshes_the_times_in_force(seeded_engine: Engine) -> None:
+    """Five minutes later nothing needs another courier: no version is written, but the
+    plan in force takes the round's newer ETAs, so the tracking page does not go stale."""
+    first = run_round(seeded_engine, now=NOW, time_limit_s=0.5)
+    assert first.version is not None
+    with seeded_engine.connect() as conn:
+        before = dict(
+            conn.execute(
+                select(Assignment.order_id, Assignment.eta_dropoff).where(Assignment.active)
+            ).all()
+        )
+    later = run_round(seeded_engine, now=NOW + timedelta(minutes=5), time_limit_s=0.5)
+    assert later.version is None
+    with seeded_engine.connect() as conn:
+        after = dict(
+            conn.execute(
+                select(Assignment.order_id, Assignment.eta_dropoff).where(Assignment.active)
+            ).all()
+        )
+        versions = conn.scalar(select(func.max(RoutePlan.version)))
+    assert versions == first.version
+    assert set(after) == set(before)
+    assert any(after[o] != before[o] for o in after), "the ETAs were not refreshed"
