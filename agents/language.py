@@ -42,7 +42,7 @@ _EMOJI = {
 _ALONE = {"please", "right", "要", "对", "k", "y", "en", "xing", "cool", "可"}
 _PUNCT = re.compile(r"[\s!！?？.。,，、~～…;；:：\"'“”‘’()（）\[\]【】*_\-]+")
 
-YES_WORDS = (
+YES_WORDS: tuple[str, ...] = (
     "y", "yes", "yeah", "yea", "ya", "yep", "yup", "yess", "yesss", "sure", "ok", "okay", "okey",
     "k", "kk", "fine", "alright", "all right", "right", "correct", "confirm", "confirmed", "agree",
     "agreed", "deal", "absolutely", "definitely", "of course", "please", "please do", "go ahead",
@@ -61,7 +61,7 @@ YES_WORDS = (
     "那就按你说的来", "那就按你说的", "也行", "也可以", "成", "可", "嗯呐", "嗯哪", "阔以",
     "可以可以", "好嘞", "好哒", "安排", "冲", "ok的", "没毛病", "就这么办", "那就这样吧", "妥",
 )  # fmt: skip
-NO_WORDS = (
+NO_WORDS: tuple[str, ...] = (
     "n", "no", "nope", "nah", "na", "no thanks", "no thank you", "not now", "never mind",
     "nevermind", "forget it", "leave it", "keep it", "don't", "dont", "do not", "stop", "wait",
     "hold on", "hang on", "cancel that", "no need", "not needed", "i changed my mind",

@@ -19,7 +19,7 @@ from db.engine import default_database_url, normalize_url
 if TYPE_CHECKING:
     from agents.llm import LLMConfig
     from agents.runtime.strategy import Strategy, ToolMode
-    from routing.geocode import Geocoder
+    from routing.travel.geocode import Geocoder
 
 UNSAFE_SECRET = "changethis"
 
@@ -97,7 +97,7 @@ class Settings(BaseSettings):
 
     def geocoder(self) -> Geocoder | None:
         """The search endpoint addresses are located with beside the known places, if any."""
-        from routing.geocode import SearchGeocoder
+        from routing.travel.geocode import SearchGeocoder
 
         return SearchGeocoder(self.geocoder_url) if self.geocoder_url else None
 

@@ -14,10 +14,10 @@ import argparse
 import json
 import time
 
-from routing.live_screen import screen
-from routing.live_solve import dispatch
-from routing.snapshot import city_snapshot
-from routing.travel import HaversineProvider
+from routing.live.screen import screen
+from routing.live.solve import dispatch
+from routing.live.synthetic_city import city_snapshot
+from routing.travel.providers import HaversineProvider
 
 
 def run_size(orders: int, args) -> dict:

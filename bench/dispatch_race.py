@@ -30,13 +30,13 @@ from apps.city.seed import seed_city
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Assignment, Order, RoutePlan
-from routing.dispatch import hand_back
+from routing.service.dispatch import hand_back
 
 BASE = "longcat_race_base"
 
 
 def _racer(url: str, now: datetime, limit: float, start, results) -> None:
-    from routing.dispatch import PlanConflictError, run_round
+    from routing.service.dispatch import PlanConflictError, run_round
 
     engine = make_engine(url)
     start.wait()
@@ -79,7 +79,7 @@ def seed_base(server: str, scale: str, seed: int, now: datetime) -> dict:
     upgrade(engine)
     seed_city(engine, build_city(SCALES[scale], seed, now))
     with engine.begin() as conn:
-        hand_back(conn)
+        hand_back(conn, now)
     with engine.connect() as conn:
         waiting = conn.scalar(
             select(func.count()).select_from(Order).where(Order.status == "confirmed")

@@ -17,11 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from routing.checker import check_solution
-from routing.engines import solve
-from routing.problem import Family
-from routing.readers import read_instance
-from routing.solution import SolverError
+from routing.benchmarks.checker import check_solution
+from routing.benchmarks.engines import solve
+from routing.benchmarks.problem import Family
+from routing.benchmarks.readers import read_instance
+from routing.benchmarks.solution import SolverError
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "routing"
 SOLVERS = {"ours": "portfolio", "ortools": "ortools", "pyvrp": "pyvrp", "vroom": "vroom"}

@@ -174,36 +174,8 @@ def execute_run(
         }
     futures = []
     for entry in ledger:
-        if entry.status != "pending":
-            continue
-        series = current.get(entry.series_id)
-        if (
-            series is None
-            or input_hash(series, settings.horizon, settings.key()) != entry.input_hash
-        ):
-            _write(
-                engine,
-                run_id,
-                Outcome(
-                    entry.series_id, "failed", reason="the series changed since the run started"
-                ),
-            )
-            continue
-        seed = int(entry.input_hash[:8], 16)
-        futures.append(
-            client.submit(
-                forecast_one,
-                series.series_id,
-                str(series.start),
-                np.asarray(series.y),
-                settings.horizon,
-                settings.model,
-                settings.timezone,
-                seed,
-                key=f"forecast-{run_id}-{series.series_id}",
-                pure=False,
-            )
-        )
+        if entry.status == "pending" and _unchanged(engine, run_id, settings, entry, current):
+            futures.append(_submit(client, run_id, settings, entry, current[entry.series_id]))
     for future in as_completed(futures):
         outcome = future.result()
         _write(engine, run_id, outcome)
@@ -223,6 +195,46 @@ def execute_run(
                 .order_by(ForecastSeries.series_id)
             )
         )
+
+
+def _unchanged(
+    engine: Engine,
+    run_id: str,
+    settings: RunSettings,
+    entry: ForecastSeries,
+    current: dict[str, Series],
+) -> bool:
+    """Whether the series still has the input the run started with; if not, its ledger row
+    fails now, so a resumed run never mixes inputs."""
+    series = current.get(entry.series_id)
+    if series is not None and input_hash(series, settings.horizon, settings.key()) == (
+        entry.input_hash
+    ):
+        return True
+    _write(
+        engine,
+        run_id,
+        Outcome(entry.series_id, "failed", reason="the series changed since the run started"),
+    )
+    return False
+
+
+def _submit(
+    client: Submitter, run_id: str, settings: RunSettings, entry: ForecastSeries, series: Series
+) -> Any:
+    """The series' forecast as a Dask future, seeded by its input."""
+    return client.submit(
+        forecast_one,
+        series.series_id,
+        str(series.start),
+        np.asarray(series.y),
+        settings.horizon,
+        settings.model,
+        settings.timezone,
+        int(entry.input_hash[:8], 16),
+        key=f"forecast-{run_id}-{series.series_id}",
+        pure=False,
+    )
 
 
 def _write(engine: Engine, run_id: str, outcome: Outcome) -> None:

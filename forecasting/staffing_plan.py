@@ -129,6 +129,20 @@ def make_plan(
         frame = served_forecasts(session, run_id, start, end)
         per_courier = productivity(session, now) if orders_per_courier_hour is None else {}
         supply = roster(session, day, tz)
+    rows = _plan_rows(frame, supply, per_courier, orders_per_courier_hour, service_level)
+    plan_id = _store_plan(engine, day, now, run_id, service_level, rows)
+    return StaffingResult(plan_id, day, run_id, rows)
+
+
+def _plan_rows(
+    frame: pd.DataFrame,
+    supply: dict[tuple[int, datetime], int],
+    per_courier: dict[int, float],
+    orders_per_courier_hour: float | None,
+    service_level: float,
+) -> list[StaffingRow]:
+    """Need against the roster per zone and hour; a zone with no measured capacity plans
+    with the median zone's."""
     rows = []
     for zone_id, group in frame.groupby("zone_id"):
         group = group.sort_values("ds")
@@ -150,6 +164,18 @@ def make_plan(
                     on_shift - int(need),
                 )
             )
+    return rows
+
+
+def _store_plan(
+    engine: Engine,
+    day: date,
+    now: datetime,
+    run_id: str,
+    service_level: float,
+    rows: list[StaffingRow],
+) -> int:
+    """Write the plan and its rows in one transaction, replacing the day's plan from this run."""
     with Session(engine) as session, session.begin():
         old = session.scalars(
             select(StaffingPlan.id).where(
@@ -176,5 +202,4 @@ def make_plan(
             )
             for r in rows
         )
-        plan_id = plan.id
-    return StaffingResult(plan_id, day, run_id, rows)
+        return plan.id

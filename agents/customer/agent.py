@@ -40,7 +40,7 @@ from agents.runtime.profile import Calls
 from agents.runtime.state import AgentState
 from agents.tooling import Tool
 from db.models import Customer
-from routing.geocode import Geocoder
+from routing.travel.geocode import Geocoder
 
 MAX_REPLY_CHARS = 600
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}

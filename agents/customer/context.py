@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from routing.geocode import Geocoder
+from routing.travel.geocode import Geocoder
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Customer, Merchant, Order, Place
-from routing.geocode import FirstOf, Geocoder, KnownPlaces
-from routing.geocode import Place as Spot
+from routing.travel.geocode import FirstOf, Geocoder, KnownPlaces
+from routing.travel.geocode import Place as Spot
 
 HOME_WORDS = (
     "home",

@@ -40,7 +40,7 @@ from agents.pinyin import is_pinyin, to_hanzi
 from agents.runtime import Decision, Pending, SessionContext, new_pending
 from agents.runtime.profile import Calls, Profile
 from db.models import Order
-from routing.geocode import Geocoder, GeocoderError
+from routing.travel.geocode import Geocoder, GeocoderError
 
 # Intents the model may pick on its own: only chit-chat (on probes the 135M model called
 # most messages "status"). Anything else it guesses gets the offer of a colleague.

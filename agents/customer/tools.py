@@ -13,8 +13,10 @@ from agents.customer.context import CustomerContext
 from agents.customer.intents import complains
 from agents.customer.places import geocoder_for
 from agents.tooling import Tool, ToolResult, refused
-from db.models import Compensation, Order, OrderEvent, Ticket
-from routing.geocode import GeocoderError
+from db.domain import rules, transitions
+from db.domain.status import OPEN, OrderStatus
+from db.models import Compensation, Order, Ticket
+from routing.travel.geocode import GeocoderError
 
 NOT_FOUND = "no order {id} on this customer's account"
 OTHER_LINK = "order {id} is not the order of this tracking page; use that order's own link"
@@ -92,14 +94,14 @@ def order_status(
         "dropoff_address": order.dropoff_address,
         "promised_at": order.promised_at.isoformat(),
     }
-    if order.status in ("placed", "confirmed", "assigned", "picked_up"):
+    if order.status in OPEN:
         when, source = lookup.eta(session, order)
         data |= {
             "eta": when.isoformat(),
             "eta_source": source,
             "eta_minutes": max(0, round((when - ctx.now).total_seconds() / 60)),
         }
-    elif order.status == "delivered" and order.delivered_at is not None:
+    elif order.status == OrderStatus.DELIVERED and order.delivered_at is not None:
         data["delivered_at"] = order.delivered_at.isoformat()
     return ToolResult("ok", data)
 
@@ -126,16 +128,6 @@ def list_orders(session: Session, ctx: CustomerContext, args: NoArgs, **_: objec
     return ToolResult("ok", {"orders": rows})
 
 
-def _add_event(session: Session, order: Order, status: str, ctx: CustomerContext) -> None:
-    session.add(OrderEvent(order_id=order.id, status=status, at=ctx.now, actor=ctx.actor))
-
-
-def _release(session: Session, order: Order) -> None:
-    assignment = lookup.active_assignment(session, order.id)
-    if assignment is not None:
-        assignment.active = False
-
-
 def cancel_order(
     session: Session, ctx: CustomerContext, args: CancelArgs, *, confirmed: bool
 ) -> ToolResult:
@@ -148,7 +140,7 @@ def cancel_order(
             f"order {order.id} is {order.status}; only orders not yet picked up can be cancelled",
             order_status=order.status,
         )
-    fee = policy.cancel_fee(order.status, order.subtotal_minor)
+    fee = rules.cancel_fee(order.status, order.subtotal_minor)
     terms = {"order_id": order.id, "fee_minor": fee, "currency": order.currency}
     if not confirmed:
         return ToolResult("needs_confirmation", terms)
@@ -156,13 +148,9 @@ def cancel_order(
         return refused(
             "fee_not_accepted", f"the cancellation fee is {fee} and was not agreed", **terms
         )
-    order.status = "cancelled"
-    order.cancelled_at = ctx.now
-    order.cancel_reason = "cancelled by the customer"
-    order.cancel_fee_minor = fee
-    _release(session, order)
-    _add_event(session, order, "cancelled", ctx)
-    return ToolResult("ok", terms | {"order_status": "cancelled"})
+    reason = "cancelled by the customer"
+    transitions.cancel(session, order.id, at=ctx.now, reason=reason, fee_minor=fee, actor=ctx.actor)
+    return ToolResult("ok", terms | {"order_status": OrderStatus.CANCELLED})
 
 
 def change_address(
@@ -190,12 +178,8 @@ def change_address(
         return ToolResult("needs_confirmation", terms | {"place": name})
     order.dropoff_address = written
     order.dropoff_lat, order.dropoff_lon = lat, lon
-    # The planned route goes to the old address: free the order for the next dispatch round.
-    _release(session, order)
-    if order.status == "assigned":
-        order.status, order.courier_id, order.assigned_at = "confirmed", None, None
-        _add_event(session, order, "confirmed", ctx)
-    return ToolResult("ok", terms | {"redispatch": True, "order_status": order.status})
+    status = transitions.redispatch(session, order.id, at=ctx.now, actor=ctx.actor)
+    return ToolResult("ok", terms | {"redispatch": True, "order_status": status})
 
 
 def _given(ctx: CustomerContext, lat: float, lon: float) -> bool:
@@ -254,9 +238,9 @@ def request_compensation(
     problem = _complaint_problem(ctx, args)
     if problem is not None:
         return problem
-    if order.status != "delivered" or order.delivered_at is None:
+    if order.status != OrderStatus.DELIVERED or order.delivered_at is None:
         return refused("not_delivered", f"order {order.id} is {order.status}, not delivered")
-    if ctx.now - order.delivered_at > policy.COMPENSATION_WINDOW:
+    if ctx.now - order.delivered_at > rules.COMPENSATION_WINDOW:
         return refused("too_old", f"order {order.id} was delivered more than 7 days ago")
     if lookup.compensation_for(session, order.id) is not None:
         return refused("already_compensated", f"order {order.id} already has a compensation")

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NotRequired, TypedDict, TypeVarTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from db.models import OPEN_STATUSES, Assignment, Courier, Order, Zone
 from forecasting import reads
@@ -23,6 +24,8 @@ HISTORY_WEEKS = 4
 HISTORY_SOURCE = f"history average of the same weekday, last {HISTORY_WEEKS} weeks"
 
 Zones = Sequence[int] | None  # None: the whole city
+
+_Ts = TypeVarTuple("_Ts")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,9 @@ def zone_names(session: Session) -> dict[int, tuple[str, str | None]]:
     return {z.id: (z.name, z.name_zh) for z in session.scalars(select(Zone).order_by(Zone.id))}
 
 
-def _in(query, column, zones: Zones):  # type: ignore[no-untyped-def]
+def _in(
+    query: Select[*_Ts], column: QueryableAttribute[int], zones: Zones
+) -> Select[*_Ts]:
     return query if zones is None else query.where(column.in_(list(zones)))
 
 
@@ -80,7 +85,7 @@ def orders_today(session: Session, zones: Zones, now: datetime, tz: ZoneInfo) ->
     """Orders of the city's day so far: placed, delivered (and how many late), cancelled."""
     start = datetime.combine(now.astimezone(tz).date(), time(0), tz).astimezone(UTC)
 
-    def count(*conditions: object) -> int:
+    def count(*conditions: ColumnElement[bool]) -> int:
         query = _in(
             select(func.count()).select_from(Order).where(*conditions), Order.zone_id, zones
         )
@@ -141,7 +146,7 @@ def late_orders(session: Session, zones: Zones, now: datetime) -> list[int]:
     return [
         order_id
         for order_id, promised in session.execute(query)
-        if promised < now or (eta.get(order_id) is not None and eta[order_id] > promised)
+        if promised < now or ((planned := eta.get(order_id)) is not None and planned > promised)
     ]
 
 
@@ -236,6 +241,12 @@ def observed_window(session: Session, zones: Zones, window: Window) -> dict[str,
     return {"window": window.label(), "total": total, "source": "orders placed"}
 
 
+class NeedHour(TypedDict):
+    hour: str  # local, "HH:00"
+    needed: int
+    on_shift: int
+
+
 def couriers_needed(session: Session, zones: Zones, window: Window) -> dict[str, object]:
     """Couriers needed per hour from the newest staffing plan of the day, summed over the
     zones, with the couriers rostered; the peak is the busiest hour's need."""
@@ -243,7 +254,7 @@ def couriers_needed(session: Session, zones: Zones, window: Window) -> dict[str,
     if plan is None:
         return {"window": window.label(), "plan_id": None, "hours": []}
     wanted = set(zones) if zones is not None else None
-    hours = []
+    hours: list[NeedHour] = []
     for hour in window.utc_hours():
         rows = [r for r in plan.rows if r.hour == hour and (wanted is None or r.zone_id in wanted)]
         if rows:
@@ -263,7 +274,22 @@ def couriers_needed(session: Session, zones: Zones, window: Window) -> dict[str,
     }
 
 
-def short_zones(session: Session, window: Window) -> dict[str, object]:
+class ShortZone(TypedDict):
+    zone_id: int
+    hours: list[str]  # local, "HH:00"
+    worst_gap: int
+    # Filled in by the tool that answers with it.
+    name: NotRequired[str]
+    name_zh: NotRequired[str | None]
+
+
+class ShortZones(TypedDict):
+    window: str
+    plan_id: int | None
+    zones: list[ShortZone]
+
+
+def short_zones(session: Session, window: Window) -> ShortZones:
     """Zones with fewer couriers rostered than needed in some hour of the window."""
     plan = reads.staffing_plan(session, window.day)
     if plan is None:

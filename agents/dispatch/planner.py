@@ -1,7 +1,7 @@
 """The write side of dispatch behind one small interface: preview a round, then commit it.
 
 The agent only ever talks to ``Planner``. ``RoutingPlanner`` adapts it to the routing
-service (``routing.dispatch.propose_round`` / ``commit_proposal``). A preview has an exact
+service (``routing.service.dispatch.propose_round`` / ``commit_proposal``). A preview has an exact
 scope (a zone or the city, one courier's orders, a zone's late orders, or one order sent to
 a chosen courier): the round may change only the orders in it, and a solution that would
 change anything else is not offered. A preview is kept in the store under a token until
@@ -104,7 +104,7 @@ def round_zone(engine: Engine, scope: PlanScope) -> int | None:
 
 @dataclass(frozen=True)
 class RoutingPlanner:
-    """``routing.dispatch`` as a Planner."""
+    """``routing.service.dispatch`` as a Planner."""
 
     time_limit_s: float = 2.0
     timezone: str = "UTC"  # the city's, for rush-hour travel times
@@ -112,8 +112,8 @@ class RoutingPlanner:
     def preview(
         self, engine: Engine, *, now: datetime, scope: PlanScope, actor: str
     ) -> PlanPreview:
-        from routing import dispatch, proposals
-        from routing.store_snapshot import RoundScope
+        from routing.service import dispatch, proposals
+        from routing.service.round_input import RoundScope
 
         movable = movable_orders(engine, scope, now)
         zone_id = round_zone(engine, scope)
@@ -153,7 +153,7 @@ class RoutingPlanner:
         )
 
     def commit(self, engine: Engine, token: str, *, actor: str) -> CommitOutcome:
-        from routing import dispatch, proposals
+        from routing.service import dispatch, proposals
 
         proposal = proposals.load(engine, token)
         if proposal is None:

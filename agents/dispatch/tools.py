@@ -7,6 +7,7 @@ so the reply can say the scope back; windows are the city's local hours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -100,7 +101,7 @@ def _zones(session: Session, zone_ids: list[int] | None) -> list[Zone] | ToolRes
     return zones
 
 
-def _read(session: Session, args: ZonesArgs, data: dict[str, object]) -> ToolResult:
+def _read(session: Session, args: ZonesArgs, data: Mapping[str, object]) -> ToolResult:
     zones = _zones(session, args.zone_ids)
     if isinstance(zones, ToolResult):
         return zones
@@ -172,7 +173,7 @@ def short_zones(
 ) -> ToolResult:
     data = insight.short_zones(session, _window(args, ctx))
     names = insight.zone_names(session)
-    for zone in data["zones"]:  # type: ignore[union-attr]
+    for zone in data["zones"]:
         zone["name"], zone["name_zh"] = names[zone["zone_id"]]
     return _read(session, args, data)
 

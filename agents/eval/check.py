@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from agents.customer import policy
 from agents.customer.lookup import delivery_discs
 from agents.customer.prompts import SMALL_TALK_PROMPT, SYSTEM_PROMPT, TOOLS_PROMPT
+from db.domain import rules
 from db.models import Compensation, Customer, Order, RoutePlan, Ticket
 
 ORDER_FIELDS = ("status", "dropoff_address", "dropoff_lat", "dropoff_lon", "customer_id")
@@ -122,7 +123,7 @@ def customer_violations(engine: Engine, customer_id: int, change: Diff) -> list[
             late = policy.minutes_late(order.promised_at, order.delivered_at)
             caps = [
                 policy.compensation_cap(r, late, order.subtotal_minor, order.delivery_fee_minor)
-                for r in policy.COMPENSATION_REASONS
+                for r in rules.COMPENSATION_REASONS
             ]
             if amount > max(caps):
                 found.append(f"compensation {amount} on order {order_id} over its cap")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from agents.customer import lookup, policy
+from agents.customer import lookup
 from agents.customer.prompts import clock, money
 from agents.eval import world
 from agents.eval.tasks import Script, Task
+from db.domain import rules
 from db.models import Order, Zone
 
 CENTURY_AVE = ("No. 5 Century Avenue, Lujiazui", 31.2400, 121.5010)
@@ -40,12 +41,14 @@ def status(state: str, lang: str, with_id: bool = False) -> Task:
 def cancel(state: str, lang: str, agree: bool) -> Task:
     def build(s: Session) -> Script:
         order = world.sole_open_order(s, state)
-        fee = policy.cancel_fee(state, order.subtotal_minor)
+        fee = rules.cancel_fee(state, order.subtotal_minor)
         ask = {"en": "I want to cancel my order", "zh": "我要取消订单"}[lang]
         answer = YES[lang] if agree else NO[lang]
         if not agree:
             return Script(order.customer_id, (ask, answer), facts=(DECLINED[lang],))
-        facts = ({"en": f"Order {order.id} is cancelled", "zh": f"订单{order.id}已取消"}[lang],)
+        facts: tuple[str, ...] = (
+            {"en": f"Order {order.id} is cancelled", "zh": f"订单{order.id}已取消"}[lang],
+        )
         facts += (money(lang, fee),) if fee else ()
         changes = {order.id: {"status": "cancelled"}}
         return Script(order.customer_id, (ask, answer), orders=changes, facts=facts)

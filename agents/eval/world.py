@@ -49,7 +49,7 @@ def delivered_order(
     """A recent delivered order, late (by at least ``min_late`` minutes) or on time, that is
     its customer's latest delivered order and has no compensation yet."""
     compensated = set(session.scalars(select(Compensation.order_id)))
-    latest: dict[int, int] = dict(
+    latest: dict[int, datetime] = dict(
         session.execute(
             select(Order.customer_id, func.max(Order.placed_at).label("p"))
             .where(Order.status == "delivered")

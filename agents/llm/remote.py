@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import openai
 from langchain_core.messages import BaseMessage, convert_to_openai_messages
+from openai.types.chat import ChatCompletionMessageParam
 
 from agents.llm.errors import (
     LLMError,
@@ -54,9 +55,13 @@ class OpenAICompatibleModel:
         return LLMResponseError(f"{self.backend}: {exc}")
 
     def _create(self, messages: Sequence[BaseMessage], **kwargs: Any) -> Any:
+        # langchain-core types its OpenAI-format messages as plain dicts.
+        converted = cast(
+            list[ChatCompletionMessageParam], convert_to_openai_messages(list(messages))
+        )
         try:
             return self._client.chat.completions.create(
-                model=self.model, messages=convert_to_openai_messages(list(messages)), **kwargs
+                model=self.model, messages=converted, **kwargs
             )
         except openai.OpenAIError as exc:
             raise self._error(exc) from exc

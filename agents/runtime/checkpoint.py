@@ -52,23 +52,25 @@ def _sqlite(path: str) -> BaseCheckpointSaver[Any]:
 def _postgres(url: URL) -> BaseCheckpointSaver[Any]:
     from langgraph.checkpoint.postgres import PostgresSaver
     from psycopg import Connection
-    from psycopg.rows import dict_row
+    from psycopg.rows import DictRow, dict_row
     from psycopg_pool import ConnectionPool
 
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+    kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
     with Connection.connect(conninfo, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_ID,))
         try:
-            with Connection.connect(conninfo, **kwargs) as setup_conn:
-                PostgresSaver(setup_conn).setup()  # type: ignore[arg-type]
+            with Connection.connect(
+                conninfo, autocommit=True, prepare_threshold=0, row_factory=dict_row
+            ) as setup_conn:
+                PostgresSaver(setup_conn).setup()
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK_ID,))
-    pool: ConnectionPool[Any] = ConnectionPool(
+    pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
         conninfo, kwargs=kwargs, min_size=1, max_size=8, open=True
     )
     atexit.register(pool.close)
-    return PostgresSaver(pool)  # type: ignore[arg-type]
+    return PostgresSaver(pool)
 
 
 def reset() -> None:

@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import CursorResult, Engine, Update, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Conversation
@@ -50,15 +51,22 @@ def _dead(holder: str | None) -> bool:
     return False
 
 
+def _rowcount(session: Session, statement: Update) -> int:
+    """The rows an UPDATE matched (``Session.execute`` returns a ``CursorResult`` for DML,
+    though it is typed as a plain ``Result``)."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
 def _take(engine: Engine, conversation_id: int, holder: str) -> bool:
     now = datetime.now(UTC)
     free = or_(Conversation.locked_until.is_(None), Conversation.locked_until < now)
     with Session(engine) as session, session.begin():
-        taken = session.execute(
+        taken = _rowcount(
+            session,
             update(Conversation)
             .where(Conversation.id == conversation_id, free)
-            .values(locked_by=holder, locked_until=now + LEASE)
-        ).rowcount
+            .values(locked_by=holder, locked_until=now + LEASE),
+        )
         if taken:
             return True
         current = session.scalar(
@@ -66,11 +74,12 @@ def _take(engine: Engine, conversation_id: int, holder: str) -> bool:
         )
         if not _dead(current):
             return False
-        stolen = session.execute(
+        stolen = _rowcount(
+            session,
             update(Conversation)
             .where(Conversation.id == conversation_id, Conversation.locked_by == current)
-            .values(locked_by=holder, locked_until=now + LEASE)
-        ).rowcount
+            .values(locked_by=holder, locked_until=now + LEASE),
+        )
         return bool(stolen)
 
 

@@ -68,7 +68,7 @@ def history(messages: Sequence[AnyMessage], turns: int = HISTORY_TURNS) -> list[
     return list(messages[first:])
 
 
-def _plain(messages: Sequence[AnyMessage]) -> list[BaseMessage]:
+def _plain(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     """History for a model without a tool parser: calls and results as plain text."""
     out: list[BaseMessage] = []
     for m in messages:
@@ -83,7 +83,7 @@ def _plain(messages: Sequence[AnyMessage]) -> list[BaseMessage]:
 
 
 def _step(
-    model: ChatModel, messages: list[BaseMessage], specs: list[ToolSpec], mode: ToolMode
+    model: ChatModel, messages: Sequence[BaseMessage], specs: list[ToolSpec], mode: ToolMode
 ) -> Completion:
     if mode is ToolMode.grammar:
         return constrained_step(model, _plain(messages), specs)

@@ -29,10 +29,19 @@ class Decision:
 
 
 class Profile(Protocol):
-    kind: str
-    tools: Mapping[str, Tool]
+    # Read-only members: the profiles are frozen dataclasses (hashable, so the compiled
+    # graph can be cached per profile).
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def tools(self) -> Mapping[str, Tool]: ...
+
     # Offered to a model under the ``tools`` strategy; writes among them only propose.
-    model_tools: tuple[str, ...]
+    @property
+    def model_tools(self) -> tuple[str, ...]: ...
+
+    def __hash__(self) -> int: ...
 
     def actor(self, ctx: SessionContext) -> str: ...
 

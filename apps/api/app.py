@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from agents.llm import ChatModel
 from apps.api import errors
 from apps.api.chat import ChatSessions, ChatSettings
 from apps.api.limits import BodyLimit, RateLimiter
@@ -20,7 +20,9 @@ from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade
 
 
-def create_app(settings: Settings, model_factory: Callable[[], Any] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, model_factory: Callable[[], ChatModel | None] | None = None
+) -> FastAPI:
     """The app over the configured store; the chat model is made on the first chat message."""
     model_factory = model_factory or (lambda: chat_model(settings))
 
@@ -81,7 +83,7 @@ def create_app(settings: Settings, model_factory: Callable[[], Any] | None = Non
     return app
 
 
-def chat_model(settings: Settings) -> Any:
+def chat_model(settings: Settings) -> ChatModel:
     from agents.llm import make_chat_model
 
     return make_chat_model(settings.llm_config())

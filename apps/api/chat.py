@@ -22,7 +22,7 @@ from apps.api.errors import ApiError
 from apps.api.tokens import TrackToken
 from db.clock import store_clock
 from db.models import Customer
-from routing.geocode import Geocoder
+from routing.travel.geocode import Geocoder
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Protocol, cast, runtime_checkable
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.routing import APIRoute
@@ -89,7 +89,7 @@ def authenticate(request: Request) -> Operator:
         return known
     key = request.headers.get("x-api-key")
     role = request.app.state.settings.api_keys.get(key) if key else None
-    if role is None:
+    if not key or role is None:
         count_failed_auth(request)
         reason = "header is missing" if not key else "unknown key"
         raise ApiError(401, "unauthorized", f"X-API-Key: {reason}", "X-API-Key")
@@ -119,7 +119,7 @@ class JsonRoute(APIRoute):
     with a JSON body, the content type: another one is 415 (FastAPI would try to read it
     and answer a puzzling 422)."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         takes_json = self.body_field is not None
 
@@ -149,7 +149,7 @@ class OperatorRoute(JsonRoute):
     def guard(self, request: Request) -> None:
         op = authenticate(request)
         for needed in self.dependant.dependencies:
-            if hasattr(needed.call, "role"):
+            if isinstance(needed.call, RoleCheck):
                 check_role(op, needed.call.role)
 
 
@@ -159,12 +159,24 @@ def check_role(op: Operator, role: str) -> Operator:
     return op
 
 
-def requires(role: str) -> Callable[[Operator], Operator]:
+@runtime_checkable
+class RoleCheck(Protocol):
+    """A dependency that lets only operators of ``role`` or above through; OperatorRoute
+    reads its role to check it before the body."""
+
+    role: str
+
+    def __call__(self, op: Operator) -> Operator: ...
+
+
+def requires(role: str) -> RoleCheck:
     def check(op: Annotated[Operator, Depends(operator)]) -> Operator:
         return check_role(op, role)
 
-    check.role = role  # type: ignore[attr-defined]  # read by OperatorRoute
-    return check
+    # A function with an attribute, which only a Protocol can describe.
+    dependency = cast(RoleCheck, check)
+    dependency.role = role
+    return dependency
 
 
 Viewer = Annotated[Operator, Depends(requires("viewer"))]

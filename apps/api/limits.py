@@ -20,6 +20,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from apps.api.errors import ApiError, error_response
 
@@ -29,8 +30,8 @@ NAMESPACE = "longcat"
 class BodyLimit(BaseHTTPMiddleware):
     """Refuse bodies over `max_bytes` (413) before anything reads them."""
 
-    def __init__(self, app: object, max_bytes: int) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        super().__init__(app)
         self.max_bytes = max_bytes
 
     async def dispatch(
@@ -51,6 +52,8 @@ def _storage(url: str | None) -> Storage:
         storage = storage_from_string(url or "memory://")
     except Exception as exc:  # limits raises several kinds for a bad URL or missing driver
         raise LimiterConfigError(f"redis_url: cannot use {url!r} for rate limits: {exc}") from exc
+    if not isinstance(storage, Storage):  # an ``async+`` scheme: this limiter is synchronous
+        raise LimiterConfigError(f"redis_url: {url!r} is an asynchronous storage; use redis://")
     if url and not storage.check():
         raise LimiterConfigError(f"redis_url: {url} does not answer")
     return storage

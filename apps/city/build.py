@@ -23,7 +23,7 @@ from apps.city.present import (
     up_to,
 )
 from apps.city.scales import Scale
-from routing.geo import haversine_km
+from routing.travel.distance import haversine_km
 
 GROWTH_PER_DAY = np.log(1.3) / 120
 CANCEL_REASONS = ("customer changed mind", "merchant out of stock", "waited too long", "duplicate")
@@ -157,7 +157,8 @@ def event_rows(city: City, start: int, stop: int) -> Iterator[dict[str, Any]]:
 
 def demand_rows(city: City) -> Iterator[dict[str, Any]]:
     t = city.past
-    hour_start = (city.hours.asi8 // 10**9).astype(float)
+    # pandas-stubs leave out DatetimeIndex.asi8 (the epoch nanoseconds), which pandas has.
+    hour_start = (city.hours.asi8 // 10**9).astype(float)  # type: ignore[attr-defined]
     hour_idx = np.searchsorted(hour_start, t.placed, side="right") - 1
     n_zones = city.scale.zones
     counts = np.bincount(hour_idx * n_zones + t.zone, minlength=len(hour_start) * n_zones)

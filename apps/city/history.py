@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from apps.city.demand import DemandModel
 from apps.city.population import Population
-from routing.geo import haversine_km
+from routing.travel.distance import haversine_km
 
 CIRCUITY = 1.3
 SPEED_KMH = {"bicycle": 13.0, "ebike": 19.0, "scooter": 23.0, "car": 20.0}
@@ -111,23 +111,11 @@ def draw_timeline(
     now_s: float,
     rng: np.random.Generator,
 ) -> Timeline:
-    n_hours, n_zones = counts.shape
-    flat = counts.ravel()
-    hour_idx = np.repeat(np.repeat(np.arange(n_hours), n_zones), flat)
-    zone = np.repeat(np.tile(np.arange(n_zones), n_hours), flat)
-    hour_start = (hours.asi8 // 10**9).astype(float)
-    placed = hour_start[hour_idx] + rng.uniform(0, 3600, len(zone))
-    keep = np.flatnonzero(placed < now_s)
-    order = keep[np.argsort(placed[keep], kind="stable")]
-    hour_idx, zone, placed = hour_idx[order], zone[order], placed[order]
-    n = len(placed)
-
-    merchant_zone = np.array([m["zone_id"] - 1 for m in population.merchants])
-    customer_zone = np.array([c["zone_id"] - 1 for c in population.customers])
-    courier_zone = np.array([c["zone_id"] - 1 for c in population.couriers])
-    merchant = pick_within_zone(zone, merchant_zone, rng, skew=0.8)
-    customer = pick_within_zone(zone, customer_zone, rng, skew=0.6)
-    courier = pick_within_zone(zone, courier_zone, rng, skew=5.0)
+    # The draws keep their order: the same seed must keep drawing the same history.
+    hour_idx, zone, placed = _place(counts, hours, now_s, rng)
+    merchant = pick_within_zone(zone, _zone_index(population.merchants), rng, skew=0.8)
+    customer = pick_within_zone(zone, _zone_index(population.customers), rng, skew=0.6)
+    courier = pick_within_zone(zone, _zone_index(population.couriers), rng, skew=5.0)
 
     load = expected[hour_idx, zone] / expected.mean(axis=0)[zone]
     wet = rain[hour_idx] > 0
@@ -135,7 +123,59 @@ def draw_timeline(
     vehicle_speed = np.array([SPEED_KMH[c["vehicle_type"]] for c in population.couriers])
     speed = vehicle_speed[courier] * np.where(wet, RAIN_SLOWDOWN, 1.0)
     speed = speed * np.where(load > 1.5, PEAK_SLOWDOWN, 1.0)
+    trip_km = _trip_km(population, merchant, customer)
 
+    times = _step_times(placed, prep_nominal, load, speed, trip_km, rng)
+    times["promised"] = placed + promise_offset_s(prep_nominal, trip_km)
+    return Timeline(
+        zone=zone,
+        merchant=merchant,
+        customer=customer,
+        courier=courier,
+        placed=placed,
+        **_cancel_some(placed, times, rng),
+    )
+
+
+def _place(
+    counts: NDArray, hours: pd.DatetimeIndex, now_s: float, rng: np.random.Generator
+) -> tuple[NDArray, NDArray, NDArray]:
+    """Hour, zone and placing time of every order placed before ``now_s``, oldest first."""
+    n_hours, n_zones = counts.shape
+    flat = counts.ravel()
+    hour_idx = np.repeat(np.repeat(np.arange(n_hours), n_zones), flat)
+    zone = np.repeat(np.tile(np.arange(n_zones), n_hours), flat)
+    # pandas-stubs leave out DatetimeIndex.asi8 (the epoch nanoseconds), which pandas has.
+    hour_start = (hours.asi8 // 10**9).astype(float)  # type: ignore[attr-defined]
+    placed = hour_start[hour_idx] + rng.uniform(0, 3600, len(zone))
+    keep = np.flatnonzero(placed < now_s)
+    order = keep[np.argsort(placed[keep], kind="stable")]
+    return hour_idx[order], zone[order], placed[order]
+
+
+def _zone_index(items: list[dict]) -> NDArray:
+    return np.array([item["zone_id"] - 1 for item in items])
+
+
+def _trip_km(population: Population, merchant: NDArray, customer: NDArray) -> NDArray:
+    """Road kilometres from each order's merchant to its customer."""
+    m_lat = np.array([m["lat"] for m in population.merchants])[merchant]
+    m_lon = np.array([m["lon"] for m in population.merchants])[merchant]
+    c_lat = np.array([c["lat"] for c in population.customers])[customer]
+    c_lon = np.array([c["lon"] for c in population.customers])[customer]
+    return haversine_km(m_lat, m_lon, c_lat, c_lon) * CIRCUITY
+
+
+def _step_times(
+    placed: NDArray,
+    prep_nominal: NDArray,
+    load: NDArray,
+    speed: NDArray,
+    trip_km: NDArray,
+    rng: np.random.Generator,
+) -> dict[str, NDArray]:
+    """Confirmation to drop-off of every order as if none were cancelled."""
+    n = len(placed)
     confirmed = placed + rng.uniform(30, 180, n)
     prep = prep_nominal * rng.lognormal(0.0, 0.3, n) * np.where(load > 1.5, 1.15, 1.0)
     ready = confirmed + prep
@@ -144,36 +184,35 @@ def draw_timeline(
     approach_km = rng.uniform(0.2, 2.2, n)
     arrive = assigned + approach_km * CIRCUITY / speed * 3600
     picked = np.maximum(ready, arrive) + rng.uniform(30, 150, n)
-    m_lat = np.array([m["lat"] for m in population.merchants])[merchant]
-    m_lon = np.array([m["lon"] for m in population.merchants])[merchant]
-    c_lat = np.array([c["lat"] for c in population.customers])[customer]
-    c_lon = np.array([c["lon"] for c in population.customers])[customer]
-    trip_km = haversine_km(m_lat, m_lon, c_lat, c_lon) * CIRCUITY
     delivered = picked + trip_km / speed * 3600 + rng.uniform(60, 240, n)
-    promised = placed + promise_offset_s(prep_nominal, trip_km)
+    return {
+        "confirmed": confirmed,
+        "ready": ready,
+        "assigned": assigned,
+        "picked": picked,
+        "delivered": delivered,
+        "approach_km": approach_km,
+    }
 
+
+def _cancel_some(
+    placed: NDArray, times: dict[str, NDArray], rng: np.random.Generator
+) -> dict[str, NDArray]:
+    """A share of orders cancelled before pick-up: the steps after the cancel never happen."""
+    n = len(placed)
+    confirmed, assigned, picked = times["confirmed"], times["assigned"], times["picked"]
     cancel = np.full(n, np.nan)
     cancelling = rng.uniform(size=n) < CANCEL_SHARE
     cancel[cancelling] = np.minimum(
         placed[cancelling] + rng.uniform(60, 900, int(cancelling.sum())), picked[cancelling] - 30
     )
     confirmed = np.where(cancelling & (cancel < confirmed), np.nan, confirmed)
-    ready = np.where(np.isnan(confirmed), np.nan, ready)
-    assigned = np.where(cancelling & (cancel < assigned), np.nan, assigned)
-    picked = np.where(cancelling, np.nan, picked)
-    delivered = np.where(cancelling, np.nan, delivered)
-    return Timeline(
-        zone=zone,
-        merchant=merchant,
-        customer=customer,
-        courier=courier,
-        placed=placed,
-        confirmed=confirmed,
-        ready=ready,
-        promised=promised,
-        assigned=assigned,
-        picked=picked,
-        delivered=delivered,
-        cancelled=cancel,
-        approach_km=approach_km,
-    )
+    return {
+        **times,
+        "confirmed": confirmed,
+        "ready": np.where(np.isnan(confirmed), np.nan, times["ready"]),
+        "assigned": np.where(cancelling & (cancel < assigned), np.nan, assigned),
+        "picked": np.where(cancelling, np.nan, picked),
+        "delivered": np.where(cancelling, np.nan, times["delivered"]),
+        "cancelled": cancel,
+    }

@@ -83,75 +83,104 @@ def current_shift(template: tuple[int, int], now: datetime) -> tuple[datetime, d
 def build_population(
     zones: tuple[ZoneSpec, ...], scale: Scale, now: datetime, rng: np.random.Generator
 ) -> Population:
+    # Zone by zone, in this order: the same seed must keep drawing the same people.
     zone_rows, merchants, customers, couriers = [], [], [], []
     for z, zone in enumerate(zones, start=1):
-        zone_rows.append(
+        zone_rows.append(_zone_row(z, zone))
+        merchants += _merchants(z, zone, scale, rng, first_id=len(merchants) + 1)
+        customers += _customers(z, zone, scale, rng, first_id=len(customers) + 1)
+        couriers += _couriers(z, scale, now, rng, first_id=len(couriers) + 1)
+    return Population(zone_rows, merchants, customers, couriers, place_rows(zones))
+
+
+def _zone_row(z: int, zone: ZoneSpec) -> dict[str, Any]:
+    return {
+        "id": z,
+        "code": zone.code,
+        "name": zone.name,
+        "center_lat": zone.lat,
+        "center_lon": zone.lon,
+        "radius_km": zone.radius_km,
+        "kind": zone.kind,
+        "name_zh": zone.name_zh or None,
+    }
+
+
+def _merchants(
+    z: int, zone: ZoneSpec, scale: Scale, rng: np.random.Generator, first_id: int
+) -> list[dict[str, Any]]:
+    """Merchants cluster in the commercial core of the zone."""
+    rows = []
+    mlat, mlon = points_in_zone(zone, scale.merchants_per_zone, rng, spread=0.45)
+    for i, (lat, lon) in enumerate(zip(mlat, mlon, strict=True), start=first_id):
+        category = CATEGORIES[rng.integers(len(CATEGORIES))]
+        rows.append(
             {
-                "id": z,
-                "code": zone.code,
-                "name": zone.name,
-                "center_lat": zone.lat,
-                "center_lon": zone.lon,
-                "radius_km": zone.radius_km,
-                "kind": zone.kind,
-                "name_zh": zone.name_zh or None,
+                "id": i,
+                "zone_id": z,
+                "category": category,
+                "name": f"{zone.name} {category.title()} #{i}",
+                "lat": round(float(lat), 6),
+                "lon": round(float(lon), 6),
+                "prep_minutes": int(rng.integers(8, 22)),
             }
         )
-        # Merchants cluster in the commercial core; customers spread over the zone.
-        mlat, mlon = points_in_zone(zone, scale.merchants_per_zone, rng, spread=0.45)
-        for lat, lon in zip(mlat, mlon, strict=True):
-            category = CATEGORIES[rng.integers(len(CATEGORIES))]
-            merchants.append(
-                {
-                    "id": len(merchants) + 1,
-                    "zone_id": z,
-                    "category": category,
-                    "name": f"{zone.name} {category.title()} #{len(merchants) + 1}",
-                    "lat": round(float(lat), 6),
-                    "lon": round(float(lon), 6),
-                    "prep_minutes": int(rng.integers(8, 22)),
-                }
-            )
-        clat, clon = points_in_zone(zone, scale.customers_per_zone, rng)
-        for lat, lon in zip(clat, clon, strict=True):
-            language = "zh" if rng.uniform() < 0.8 else "en"
-            customers.append(
-                {
-                    "id": len(customers) + 1,
-                    "zone_id": z,
-                    "name": person_name(rng, language),
-                    "language": language,
-                    "address": street_address(rng, zone),
-                    "lat": round(float(lat), 6),
-                    "lon": round(float(lon), 6),
-                }
-            )
-        for _ in range(scale.couriers_per_zone):
-            vehicle = VEHICLES[rng.choice(len(VEHICLES), p=VEHICLE_WEIGHTS)]
-            template = SHIFTS[rng.choice(len(SHIFTS), p=SHIFT_WEIGHTS)]
-            start, end = current_shift(template, now)
-            couriers.append(
-                {
-                    "id": len(couriers) + 1,
-                    "zone_id": z,
-                    "name": person_name(rng, "zh"),
-                    "vehicle_type": vehicle,
-                    "capacity": VEHICLE_CAPACITY[vehicle],
-                    "shift_start": start,
-                    "shift_end": end,
-                    "status": "available" if start <= now < end else "off_shift",
-                    "last_lat": None,
-                    "last_lon": None,
-                    "last_seen_at": None,
-                }
-            )
-    return Population(zone_rows, merchants, customers, couriers, place_rows(zones))
+    return rows
+
+
+def _customers(
+    z: int, zone: ZoneSpec, scale: Scale, rng: np.random.Generator, first_id: int
+) -> list[dict[str, Any]]:
+    """Customers spread over the whole zone."""
+    rows = []
+    clat, clon = points_in_zone(zone, scale.customers_per_zone, rng)
+    for i, (lat, lon) in enumerate(zip(clat, clon, strict=True), start=first_id):
+        language = "zh" if rng.uniform() < 0.8 else "en"
+        rows.append(
+            {
+                "id": i,
+                "zone_id": z,
+                "name": person_name(rng, language),
+                "language": language,
+                "address": street_address(rng, zone),
+                "lat": round(float(lat), 6),
+                "lon": round(float(lon), 6),
+            }
+        )
+    return rows
+
+
+def _couriers(
+    z: int, scale: Scale, now: datetime, rng: np.random.Generator, first_id: int
+) -> list[dict[str, Any]]:
+    """The zone's couriers, each on a shift template; those on shift now are available."""
+    rows = []
+    for i in range(first_id, first_id + scale.couriers_per_zone):
+        vehicle = VEHICLES[rng.choice(len(VEHICLES), p=VEHICLE_WEIGHTS)]
+        template = SHIFTS[rng.choice(len(SHIFTS), p=SHIFT_WEIGHTS)]
+        start, end = current_shift(template, now)
+        rows.append(
+            {
+                "id": i,
+                "zone_id": z,
+                "name": person_name(rng, "zh"),
+                "vehicle_type": vehicle,
+                "capacity": VEHICLE_CAPACITY[vehicle],
+                "shift_start": start,
+                "shift_end": end,
+                "status": "available" if start <= now < end else "off_shift",
+                "last_lat": None,
+                "last_lon": None,
+                "last_seen_at": None,
+            }
+        )
+    return rows
 
 
 def place_rows(zones: tuple[ZoneSpec, ...]) -> list[dict[str, Any]]:
     """The landmarks of the city's zones, and the far places no zone reaches."""
     zone_ids = {zone.code: z for z, zone in enumerate(zones, start=1)}
-    found = [
+    found: list[tuple[int | None, str, str, float, float]] = [
         (zone_ids[s.zone], s.name, s.name_zh, s.lat, s.lon) for s in LANDMARKS if s.zone in zone_ids
     ]
     found += [(None, *far) for far in FAR_PLACES]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from contextlib import ExitStack
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from apps.cli.common import (
@@ -26,6 +27,11 @@ from apps.cli.common import (
     print_json,
 )
 from db.clock import store_now
+
+if TYPE_CHECKING:
+    from db.models import ForecastSeries
+    from forecasting.jobs import RunSettings
+    from forecasting.staffing_plan import StaffingResult
 
 
 def parse_hours(value: str) -> int:
@@ -49,58 +55,52 @@ def _client(scheduler: str | None, workers: int, stack: ExitStack) -> Any:
     return stack.enter_context(Client(cluster))
 
 
+Horizon = Annotated[str, typer.Option(help="How far ahead: 48h, 2d, ...")]
+Zones = Annotated[list[int] | None, typer.Option("--zones", help="Only these zone ids (repeat).")]
+Model = Annotated[str, typer.Option(help="auto: best by backtest; prophet: Prophet.")]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."),
+]
+Workers = Annotated[int, typer.Option(min=1, help="Workers of the local cluster.")]
+Resume = Annotated[str | None, typer.Option(help="Finish this run instead of starting one.")]
+ShownRun = Annotated[str | None, typer.Option("--run", help="Run to show (default: the latest).")]
+PlanDay = Annotated[
+    str,
+    typer.Option("--date", help="The city's day to plan: YYYY-MM-DD, 'today' or 'tomorrow'."),
+]
+ServiceLevel = Annotated[
+    float, typer.Option(min=0.5, max=0.999, help="Share of hours fully covered.")
+]
+OrdersPerCourierHour = Annotated[
+    float | None,
+    typer.Option(
+        min=0.1,
+        help="What one courier delivers in an hour (default: measured per zone over the "
+        "last four weeks, in each zone's busiest quarter of hours, so quiet hours do not "
+        "make it look like one order an hour).",
+    ),
+]
+PlanRun = Annotated[str | None, typer.Option("--run", help="Forecast run (default: the latest).")]
+
+
 def run(
-    horizon: Annotated[str, typer.Option(help="How far ahead: 48h, 2d, ...")] = "48h",
-    zones: Annotated[
-        list[int] | None, typer.Option("--zones", help="Only these zone ids (repeat).")
-    ] = None,
-    model: Annotated[str, typer.Option(help="auto: best by backtest; prophet: Prophet.")] = "auto",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."),
-    ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Workers of the local cluster.")] = 2,
-    resume: Annotated[
-        str | None, typer.Option(help="Finish this run instead of starting one.")
-    ] = None,
+    horizon: Horizon = "48h",
+    zones: Zones = None,
+    model: Model = "auto",
+    scheduler: Scheduler = None,
+    workers: Workers = 2,
+    resume: Resume = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
     """Forecast every zone and the city from the store; safe to kill, then --resume."""
-    from forecasting.jobs import RunNotFoundError, RunSettings, execute_run, run_settings, start_run
-
     engine = open_store(database_url)
-    try:
-        if resume:
-            run_id, settings = resume, run_settings(engine, resume)
-        else:
-            settings = RunSettings(
-                horizon=parse_hours(horizon),
-                zones=tuple(zones) if zones else None,
-                model=model,
-                timezone=load_settings(database_url).timezone,
-            )
-            with Session(engine) as session:
-                now = store_now(session)
-            run_id = start_run(engine, settings, now)
-    except (ValueError, RunNotFoundError) as exc:
-        raise fail(str(exc)) from exc
+    run_id, settings = _start_or_resume(engine, resume, horizon, zones, model, database_url)
     err_console.print(
         f"forecast run [bold]{run_id}[/] ({settings.horizon} h, model {settings.model})"
     )
-    with ExitStack() as stack:
-        client = _client(scheduler, workers, stack)
-        progress = stack.enter_context(
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err_console,
-            )
-        )
-        task = progress.add_task("series", total=None)
-        ledger = execute_run(engine, run_id, client, lambda _: progress.advance(task))
+    ledger = _execute(engine, run_id, scheduler, workers)
     summary = [
         {
             "series_id": e.series_id,
@@ -121,31 +121,60 @@ def run(
     console.print(table)
 
 
+def _start_or_resume(
+    engine: Engine,
+    resume: str | None,
+    horizon: str,
+    zones: list[int] | None,
+    model: str,
+    database_url: str | None,
+) -> tuple[str, RunSettings]:
+    """The run to execute: the one --resume names, else a new one from the options."""
+    from forecasting.jobs import RunNotFoundError, RunSettings, run_settings, start_run
+
+    try:
+        if resume:
+            return resume, run_settings(engine, resume)
+        settings = RunSettings(
+            horizon=parse_hours(horizon),
+            zones=tuple(zones) if zones else None,
+            model=model,
+            timezone=load_settings(database_url).timezone,
+        )
+        with Session(engine) as session:
+            now = store_now(session)
+        return start_run(engine, settings, now), settings
+    except (ValueError, RunNotFoundError) as exc:
+        raise fail(str(exc)) from exc
+
+
+def _execute(engine: Engine, run_id: str, scheduler: str | None, workers: int) -> list[Any]:
+    """Run the forecast on the cluster, a progress bar on stderr ticking per series."""
+    from forecasting.jobs import execute_run
+
+    with ExitStack() as stack:
+        client = _client(scheduler, workers, stack)
+        progress = stack.enter_context(
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+            )
+        )
+        task = progress.add_task("series", total=None)
+        return execute_run(engine, run_id, client, lambda _: progress.advance(task))
+
+
 def backtest(
-    run_id: Annotated[
-        str | None, typer.Option("--run", help="Run to show (default: the latest).")
-    ] = None,
+    run_id: ShownRun = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
     """The backtest table per zone and for the city: Prophet, the baselines, what is served."""
-    from sqlalchemy.orm import Session
-
-    from db.models import ForecastSeries
-    from forecasting.staffing_plan import StaffingError, latest_run
-
     engine = open_store(database_url)
-    with Session(engine) as session:
-        try:
-            run_id = run_id or latest_run(session)
-        except StaffingError as exc:
-            raise fail(str(exc)) from exc
-        ledger = (
-            session.query(ForecastSeries)
-            .filter_by(run_id=run_id)
-            .order_by(ForecastSeries.series_id)
-            .all()
-        )
+    run_id, ledger = _ledger(engine, run_id)
     if not ledger:
         raise fail(f"--run: no forecast run {run_id!r}")
     if json:
@@ -166,48 +195,57 @@ def backtest(
         )
         return
     for entry in ledger:
-        table = Table(
-            "model",
-            "sMAPE",
-            "MASE",
-            "80% coverage",
-            "score vs seasonal naive",
-            title=f"{entry.series_id}: served {entry.served_model or '-'}",
-        )
-        for row in (entry.metrics or {}).get("table", []):
-            mark = " *" if row["model"] == entry.served_model else ""
-            table.add_row(
-                row["model"] + mark,
-                f"{row['smape']:.2f}",
-                f"{row['mase']:.3f}",
-                f"{row['coverage']:.0%}",
-                f"{row['score']:.3f}",
-            )
+        table = _backtest_table(entry)
         console.print(
             table if table.row_count else f"{entry.series_id}: {entry.reason or 'no backtest'}"
         )
 
 
+def _ledger(engine: Engine, run_id: str | None) -> tuple[str, list[ForecastSeries]]:
+    """The run (default: the latest) and its series, in series order."""
+    from db.models import ForecastSeries
+    from forecasting.staffing_plan import StaffingError, latest_run
+
+    with Session(engine) as session:
+        try:
+            run_id = run_id or latest_run(session)
+        except StaffingError as exc:
+            raise fail(str(exc)) from exc
+        ledger = (
+            session.query(ForecastSeries)
+            .filter_by(run_id=run_id)
+            .order_by(ForecastSeries.series_id)
+            .all()
+        )
+    return run_id, ledger
+
+
+def _backtest_table(entry: ForecastSeries) -> Table:
+    table = Table(
+        "model",
+        "sMAPE",
+        "MASE",
+        "80% coverage",
+        "score vs seasonal naive",
+        title=f"{entry.series_id}: served {entry.served_model or '-'}",
+    )
+    for row in (entry.metrics or {}).get("table", []):
+        mark = " *" if row["model"] == entry.served_model else ""
+        table.add_row(
+            row["model"] + mark,
+            f"{row['smape']:.2f}",
+            f"{row['mase']:.3f}",
+            f"{row['coverage']:.0%}",
+            f"{row['score']:.3f}",
+        )
+    return table
+
+
 def staffing_plan(
-    day: Annotated[
-        str,
-        typer.Option("--date", help="The city's day to plan: YYYY-MM-DD, 'today' or 'tomorrow'."),
-    ],
-    service_level: Annotated[
-        float, typer.Option(min=0.5, max=0.999, help="Share of hours fully covered.")
-    ] = 0.9,
-    orders_per_courier_hour: Annotated[
-        float | None,
-        typer.Option(
-            min=0.1,
-            help="What one courier delivers in an hour (default: measured per zone over the "
-            "last four weeks, in each zone's busiest quarter of hours, so quiet hours do not "
-            "make it look like one order an hour).",
-        ),
-    ] = None,
-    run_id: Annotated[
-        str | None, typer.Option("--run", help="Forecast run (default: the latest).")
-    ] = None,
+    day: PlanDay,
+    service_level: ServiceLevel = 0.9,
+    orders_per_courier_hour: OrdersPerCourierHour = None,
+    run_id: PlanRun = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
@@ -220,27 +258,33 @@ def staffing_plan(
 
     engine = open_store(database_url)
     timezone = load_settings(database_url).timezone
-    tz = ZoneInfo(timezone)
     with Session(engine) as session:
         now = store_now(session)
-    plan_day = city_day(day, now, tz, "--date")
+    plan_day = city_day(day, now, ZoneInfo(timezone), "--date")
     try:
         result = make_plan(
             engine, plan_day, timezone, service_level, run_id, now, orders_per_courier_hour
         )
     except StaffingError as exc:
         raise fail(str(exc)) from exc
-    rows = [asdict(r) for r in result.rows]
     if json:
         print_json(
             {
                 "plan_id": result.plan_id,
                 "date": plan_day.isoformat(),
                 "run_id": result.run_id,
-                "rows": rows,
+                "rows": [asdict(r) for r in result.rows],
             }
         )
         return
+    console.print(_plan_table(result, day, timezone, service_level))
+    short = sum(-r.gap for r in result.rows if r.gap < 0)
+    console.print(f"courier-hours short: {short}; plan {result.plan_id} written")
+
+
+def _plan_table(result: StaffingResult, day: str, timezone: str, service_level: float) -> Table:
+    """Gaps per zone and local hour, the hours short in red."""
+    tz = ZoneInfo(timezone)
     table = Table(
         "zone",
         f"hour ({timezone})",
@@ -260,9 +304,7 @@ def staffing_plan(
             str(r.couriers_on_shift),
             f"[{style}]{r.gap:+d}[/]" if style else f"{r.gap:+d}",
         )
-    console.print(table)
-    short = sum(-r.gap for r in result.rows if r.gap < 0)
-    console.print(f"courier-hours short: {short}; plan {result.plan_id} written")
+    return table
 
 
 def register_forecast(forecast: typer.Typer) -> None:

@@ -23,11 +23,11 @@ def solve(
     json: JsonOutput = False,
 ) -> None:
     """Solve a benchmark instance; cost follows the family's convention (see the data README)."""
-    from routing.checker import check_solution
-    from routing.engines import solve as solve_instance
-    from routing.problem import ProblemError
-    from routing.readers import read_instance
-    from routing.solution import SolverError
+    from routing.benchmarks.checker import check_solution
+    from routing.benchmarks.engines import solve as solve_instance
+    from routing.benchmarks.problem import ProblemError
+    from routing.benchmarks.readers import read_instance
+    from routing.benchmarks.solution import SolverError
 
     try:
         instance = read_instance(file)

@@ -16,7 +16,7 @@ import numpy as np
 from apps.city.history import CIRCUITY, delivery_fee_minor, promise_offset_s
 from apps.city.population import menu_items
 from apps.simulator.catalog import Catalog
-from routing.geo import haversine_km
+from routing.travel.distance import haversine_km
 
 ARRIVALS, MERCHANT, CANCEL, COMPLAINT = 1, 2, 3, 4
 COMPLAINT_MAX_S = 1200.0
@@ -58,7 +58,6 @@ def arrivals(catalog: Catalog, hour_start: datetime, seed: int, factor: float) -
                         "customer_id": customer.id,
                         "merchant_id": merchant.id,
                         "zone_id": z,
-                        "status": "placed",
                         "items": items,
                         "subtotal_minor": subtotal,
                         "delivery_fee_minor": delivery_fee_minor(km),

@@ -23,9 +23,9 @@ from apps.simulator.complaints import complain, due_complaints
 from apps.simulator.settings import SimSettings
 from apps.simulator.tick import TickCounts, World, run_tick
 from db.models import OPEN_STATUSES, Order, RoutePlan, Simulation
-from routing.dispatch import run_round
-from routing.proposals import held_zones
-from routing.travel import HaversineProvider
+from routing.service.dispatch import run_round
+from routing.service.proposals import held_zones
+from routing.travel.providers import HaversineProvider
 
 DISPATCH_ACTOR = "dispatch:simulation"
 COMPLAINTS_SETTLE = timedelta(seconds=draws.COMPLAINT_MAX_S)

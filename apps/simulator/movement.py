@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from routing.travel import Location
+from routing.travel.providers import Location
 
 SERVICE_S = 120.0  # at the counter or the door, as the dispatch model assumes
 

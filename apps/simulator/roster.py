@@ -114,6 +114,27 @@ def apply(
     ``tail`` = (hour, extra): shifts ending at that hour run ``extra`` hours longer, so the
     orders of a replayed window's last minutes still find couriers in every roster alike.
     """
+    by_zone = _couriers_by_zone(conn)
+    carrying = _carrying(conn)
+    centres = {z.id: (z.center_lat, z.center_lon) for z in conn.execute(select(Zone))}
+    next_id = max((r.id for rows in by_zone.values() for r in rows), default=0) + 1
+    for zone_id, rows in sorted(by_zone.items()):
+        mine = sorted((s for s in shifts if s.zone_id == zone_id), key=lambda s: s.start_h)
+        for i, shift in enumerate(mine):
+            values = _shift_values(shift, day_start, now, tail)
+            if i < len(rows):
+                # A courier with food in the bag keeps riding whatever the new shift says.
+                if rows[i].id in carrying:
+                    values.pop("status")
+                conn.execute(update(Courier).where(Courier.id == rows[i].id).values(**values))
+                continue
+            _hire(conn, next_id, zone_id, rows[i % len(rows)], centres[zone_id], values)
+            next_id += 1
+        _unroster(conn, rows[len(mine) :], carrying)
+    sync_sequences(conn, [Courier.__table__])
+
+
+def _couriers_by_zone(conn: Connection) -> dict[int, list[Any]]:
     by_zone: dict[int, list[Any]] = {}
     for row in conn.execute(
         select(Courier.id, Courier.zone_id, Courier.vehicle_type, Courier.capacity).order_by(
@@ -121,50 +142,60 @@ def apply(
         )
     ):
         by_zone.setdefault(row.zone_id, []).append(row)
-    carrying = set(
+    return by_zone
+
+
+def _carrying(conn: Connection) -> set[int]:
+    """Couriers with an order picked up and not yet delivered."""
+    return set(
         conn.scalars(
             select(Assignment.courier_id)
             .join(Order, Order.id == Assignment.order_id)
             .where(Assignment.active, Order.status == "picked_up")
         )
     )
-    centres = {z.id: (z.center_lat, z.center_lon) for z in conn.execute(select(Zone))}
-    next_id = max((r.id for rows in by_zone.values() for r in rows), default=0) + 1
-    for zone_id, rows in sorted(by_zone.items()):
-        mine = sorted((s for s in shifts if s.zone_id == zone_id), key=lambda s: s.start_h)
-        for i, shift in enumerate(mine):
-            start = day_start + timedelta(hours=shift.start_h)
-            end = day_start + timedelta(
-                hours=shift.end_h + (tail[1] if shift.end_h == tail[0] else 0)
-            )
-            values = {
-                "shift_start": start,
-                "shift_end": end,
-                "status": "available" if start <= now < end else "off_shift",
-            }
-            if i < len(rows):
-                if rows[i].id in carrying:
-                    values.pop("status")
-                conn.execute(update(Courier).where(Courier.id == rows[i].id).values(**values))
-                continue
-            model = rows[i % len(rows)]
-            conn.execute(
-                insert(Courier),
-                {
-                    "id": next_id,
-                    "zone_id": zone_id,
-                    "name": f"Courier {next_id}",
-                    "vehicle_type": model.vehicle_type,
-                    "capacity": model.capacity,
-                    "last_lat": centres[zone_id][0],
-                    "last_lon": centres[zone_id][1],
-                    **values,
-                },
-            )
-            next_id += 1
-        for row in rows[len(mine) :]:
-            values = {"shift_start": None, "shift_end": None}
-            if row.id not in carrying:
-                values["status"] = "off_shift"
-            conn.execute(update(Courier).where(Courier.id == row.id).values(**values))
-    sync_sequences(conn, [Courier.__table__])
+
+
+def _shift_values(
+    shift: Shift, day_start: datetime, now: datetime, tail: tuple[int, int]
+) -> dict[str, Any]:
+    start = day_start + timedelta(hours=shift.start_h)
+    end = day_start + timedelta(hours=shift.end_h + (tail[1] if shift.end_h == tail[0] else 0))
+    return {
+        "shift_start": start,
+        "shift_end": end,
+        "status": "available" if start <= now < end else "off_shift",
+    }
+
+
+def _hire(
+    conn: Connection,
+    courier_id: int,
+    zone_id: int,
+    model: Any,
+    centre: tuple[float, float],
+    values: dict[str, Any],
+) -> None:
+    """A new courier at the zone's centre, riding what ``model`` rides."""
+    conn.execute(
+        insert(Courier),
+        {
+            "id": courier_id,
+            "zone_id": zone_id,
+            "name": f"Courier {courier_id}",
+            "vehicle_type": model.vehicle_type,
+            "capacity": model.capacity,
+            "last_lat": centre[0],
+            "last_lon": centre[1],
+            **values,
+        },
+    )
+
+
+def _unroster(conn: Connection, rows: list[Any], carrying: set[int]) -> None:
+    """Couriers left without a shift; those still carrying go home once their bag is empty."""
+    for row in rows:
+        values: dict[str, Any] = {"shift_start": None, "shift_end": None}
+        if row.id not in carrying:
+            values["status"] = "off_shift"
+        conn.execute(update(Courier).where(Courier.id == row.id).values(**values))

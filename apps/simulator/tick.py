@@ -9,19 +9,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
-from agents.customer.policy import cancel_fee
 from apps.simulator import draws
 from apps.simulator.catalog import Catalog
-from apps.simulator.movement import Stop, ride
+from apps.simulator.movement import Ride, Stop, ride
 from apps.simulator.settings import SimSettings
-from db.bulk import sync_sequences
-from db.models import Assignment, Courier, DemandObservation, Merchant, Order, OrderEvent
-from routing.dispatch import settle_plans_and_couriers
-from routing.store_snapshot import HARD_LATE
-from routing.travel import HaversineProvider, Location
+from db.domain import transitions
+from db.domain.rules import HARD_LATE, UNSERVED_PREFIX, cancel_fee
+from db.domain.status import NOT_PICKED, WITH_COURIER, CourierStatus, OrderStatus
+from db.models import Assignment, Courier, DemandObservation, Merchant, Order
+from routing.service.dispatch import settle_plans_and_couriers
+from routing.travel.providers import HaversineProvider, Location
 
-NOT_PICKED = ("placed", "confirmed", "assigned")
-UNSERVED_PREFIX = "unserved: "
+__all__ = ["UNSERVED_PREFIX", "TickCounts", "World"]
 
 
 @dataclass
@@ -74,29 +73,25 @@ def run_tick(conn: Connection, world: World, t0: datetime, t1: datetime) -> Tick
     _run_out_of_time(conn, t1, counts)
     _end_shifts(conn, t1, counts)
     settle_plans_and_couriers(conn)
-    conn.execute(update(Courier).where(Courier.status != "off_shift").values(last_seen_at=t1))
-    counts.on_shift = conn.scalar(
-        select(func.count()).select_from(Courier).where(Courier.status != "off_shift")
-    )
+    on_shift = Courier.status != CourierStatus.OFF_SHIFT
+    conn.execute(update(Courier).where(on_shift).values(last_seen_at=t1))
+    counts.on_shift = conn.scalar(select(func.count()).select_from(Courier).where(on_shift))
     counts.busy = conn.scalar(
         select(func.count(Assignment.courier_id.distinct())).where(Assignment.active)
     )
     return counts
 
 
-def _event(conn: Connection, rows: list[dict]) -> None:
-    if rows:
-        conn.execute(insert(OrderEvent), rows)
-
-
 def _start_shifts(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
     starting = conn.execute(
         select(Courier.id, Courier.zone_id, Courier.last_lat).where(
-            Courier.status == "off_shift", Courier.shift_start <= t1, Courier.shift_end > t1
+            Courier.status == CourierStatus.OFF_SHIFT,
+            Courier.shift_start <= t1,
+            Courier.shift_end > t1,
         )
     ).all()
     for courier_id, zone_id, lat in starting:
-        values = {"status": "available", "last_seen_at": t1}
+        values = {"status": CourierStatus.AVAILABLE, "last_seen_at": t1}
         if lat is None:
             values["last_lat"], values["last_lon"] = world.catalog.zone_centres[zone_id]
         conn.execute(update(Courier).where(Courier.id == courier_id).values(**values))
@@ -115,12 +110,7 @@ def _place_orders(
         return
     first = (conn.scalar(select(func.max(Order.id))) or 0) + 1
     rows = [{"id": first + i, **a.row} for i, a in enumerate(new)]
-    conn.execute(insert(Order), rows)
-    sync_sequences(conn, [Order.__table__])
-    _event(conn, [
-        {"order_id": r["id"], "status": "placed", "at": r["placed_at"], "actor": "customer"}
-        for r in rows
-    ])  # fmt: skip
+    transitions.place(conn, rows, actor="customer")
     per_hour = Counter(
         (r["zone_id"], r["placed_at"].replace(minute=0, second=0, microsecond=0)) for r in rows
     )
@@ -147,26 +137,17 @@ def _confirm(conn: Connection, world: World, t1: datetime, counts: TickCounts) -
     waiting = conn.execute(
         select(Order.id, Order.placed_at, Merchant.prep_minutes)
         .join(Merchant, Merchant.id == Order.merchant_id)
-        .where(Order.status == "placed")
+        .where(Order.status == OrderStatus.PLACED)
         .order_by(Order.id)
     ).all()
-    events = []
     for order_id, placed_at, prep_minutes in waiting:
         delay, prep = draws.merchant_timing(world.settings.seed, order_id, prep_minutes)
         confirmed_at = placed_at + timedelta(seconds=round(delay))
         if confirmed_at > t1:
             continue
         ready_at = confirmed_at + timedelta(seconds=round(prep))
-        conn.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(status="confirmed", confirmed_at=confirmed_at, ready_at=ready_at)
-        )
-        events.append(
-            {"order_id": order_id, "status": "confirmed", "at": confirmed_at, "actor": "merchant"}
-        )
-    _event(conn, events)
-    counts.confirmed = len(events)
+        transitions.confirm(conn, order_id, at=confirmed_at, ready_at=ready_at, actor="merchant")
+        counts.confirmed += 1
 
 
 def _customer_cancels(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
@@ -183,30 +164,10 @@ def _customer_cancels(conn: Connection, world: World, t1: datetime, counts: Tick
         if after is None or placed_at + timedelta(seconds=round(after)) > t1:
             continue
         at = placed_at + timedelta(seconds=round(after))
-        _cancel(conn, order_id, at, "customer changed mind", cancel_fee(status, subtotal),
-                "customer")  # fmt: skip
+        fee = cancel_fee(status, subtotal)
+        reason = "customer changed mind"
+        transitions.cancel(conn, order_id, at=at, reason=reason, fee_minor=fee, actor="customer")
         counts.cancelled += 1
-
-
-def _cancel(conn: Connection, order_id: int, at: datetime, reason: str, fee: int, actor: str):
-    conn.execute(
-        update(Assignment)
-        .where(Assignment.order_id == order_id, Assignment.active)
-        .values(active=False)
-    )
-    conn.execute(
-        update(Order)
-        .where(Order.id == order_id)
-        .values(
-            status="cancelled",
-            cancelled_at=at,
-            cancel_reason=reason,
-            cancel_fee_minor=fee,
-            courier_id=None,
-            assigned_at=None,
-        )
-    )
-    _event(conn, [{"order_id": order_id, "status": "cancelled", "at": at, "actor": actor}])
 
 
 def _run_out_of_time(conn: Connection, t1: datetime, counts: TickCounts) -> None:
@@ -222,11 +183,47 @@ def _run_out_of_time(conn: Connection, t1: datetime, counts: TickCounts) -> None
             if assigned_at is not None
             else "no courier could reach it in time"
         )
-        _cancel(conn, order_id, promised_at + HARD_LATE, UNSERVED_PREFIX + why, 0, "dispatch")
+        at, reason = promised_at + HARD_LATE, UNSERVED_PREFIX + why
+        transitions.cancel(conn, order_id, at=at, reason=reason, fee_minor=0, actor="dispatch")
         counts.unserved += 1
 
 
 def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: TickCounts) -> None:
+    stops = _routes(conn, t0)
+    if not stops:
+        return
+    couriers = conn.execute(
+        select(Courier.id, Courier.last_lat, Courier.last_lon, Courier.vehicle_type).where(
+            Courier.id.in_(stops)
+        )
+    ).all()
+    positions = []
+    for courier_id, lat, lon, vehicle in sorted(couriers):
+        route = [stop for _, stop in sorted(stops[courier_id], key=lambda s: s[0])]
+        moved = _ride_route(world, courier_id, vehicle, Location(lat, lon), route, t0, t1)
+        positions.append(
+            {"cid": courier_id, "lat": round(moved.position.lat, 6),
+             "lon": round(moved.position.lon, 6)}
+        )  # fmt: skip
+        actor = f"courier:{courier_id}"
+        for done in moved.done:
+            at = draws.at_epoch(done.at_s)
+            if done.pickup:
+                transitions.pick_up(conn, done.order_id, courier_id, at=at, actor=actor)
+                counts.picked_up += 1
+            else:
+                transitions.deliver(conn, done.order_id, at=at, actor=actor)
+                counts.delivered += 1
+    conn.execute(
+        update(Courier)
+        .where(Courier.id == bindparam("cid"))
+        .values(last_lat=bindparam("lat"), last_lon=bindparam("lon")),
+        positions,
+    )
+
+
+def _routes(conn: Connection, t0: datetime) -> dict[int, list[tuple[tuple, Stop]]]:
+    """Each courier's stops, keyed for the order of the plan's ETAs."""
     rows = conn.execute(
         select(
             Assignment.courier_id,
@@ -242,79 +239,43 @@ def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: Ti
         )
         .join(Order, Order.id == Assignment.order_id)
         .join(Merchant, Merchant.id == Order.merchant_id)
-        .where(Assignment.active, Order.status.in_(("assigned", "picked_up")))
+        .where(Assignment.active, Order.status.in_(WITH_COURIER))
     ).all()
     stops: dict[int, list[tuple[tuple, Stop]]] = {}
     for r in rows:
         route = stops.setdefault(r.courier_id, [])
-        if r.status == "assigned":
+        if r.status == OrderStatus.ASSIGNED:
             ready = (r.ready_at or t0).timestamp()
             key = ((r.eta_pickup or t0).timestamp(), 0, r.id)
             route.append((key, Stop(r.id, True, Location(r.lat, r.lon), ready)))
         key = ((r.eta_dropoff or t0).timestamp(), 1, r.id)
         route.append((key, Stop(r.id, False, Location(r.dropoff_lat, r.dropoff_lon))))
-    if not stops:
-        return
-    couriers = conn.execute(
-        select(Courier.id, Courier.last_lat, Courier.last_lon, Courier.vehicle_type).where(
-            Courier.id.in_(stops)
-        )
-    ).all()
-    events, positions = [], []
-    for courier_id, lat, lon, vehicle in sorted(couriers):
-        route = [stop for _, stop in sorted(stops[courier_id], key=lambda s: s[0])]
-        picked = {s.order_id for s in route if s.pickup}
-        # A drop-off can only follow its pickup: the route is cut where that would break.
-        route = [s for i, s in enumerate(route) if s.pickup or _pickup_before(route, i, picked)]
+    return stops
 
-        def travel(a: Location, b: Location, vehicle: str = vehicle) -> float:
-            return float(world.travel.seconds([a], [b], vehicle, t0)[0, 0])
 
-        moved = ride(
-            Location(lat, lon), route, t0.timestamp(), t1.timestamp(), travel,
-            world.busy_until.get(courier_id),
-        )  # fmt: skip
-        if moved.busy_until_s is None:
-            world.busy_until.pop(courier_id, None)
-        else:
-            world.busy_until[courier_id] = moved.busy_until_s
-        positions.append(
-            {"cid": courier_id, "lat": round(moved.position.lat, 6),
-             "lon": round(moved.position.lon, 6)}
-        )  # fmt: skip
-        for done in moved.done:
-            at = draws.at_epoch(done.at_s)
-            if done.pickup:
-                conn.execute(
-                    update(Order)
-                    .where(Order.id == done.order_id)
-                    .values(status="picked_up", picked_up_at=at, courier_id=courier_id)
-                )
-                counts.picked_up += 1
-            else:
-                conn.execute(
-                    update(Order)
-                    .where(Order.id == done.order_id)
-                    .values(status="delivered", delivered_at=at)
-                )
-                conn.execute(
-                    update(Assignment)
-                    .where(Assignment.order_id == done.order_id, Assignment.active)
-                    .values(active=False)
-                )
-                counts.delivered += 1
-            status = "picked_up" if done.pickup else "delivered"
-            events.append(
-                {"order_id": done.order_id, "status": status, "at": at,
-                 "actor": f"courier:{courier_id}"}
-            )  # fmt: skip
-    conn.execute(
-        update(Courier)
-        .where(Courier.id == bindparam("cid"))
-        .values(last_lat=bindparam("lat"), last_lon=bindparam("lon")),
-        positions,
-    )
-    _event(conn, events)
+def _ride_route(
+    world: World,
+    courier_id: int,
+    vehicle: str,
+    start: Location,
+    route: list[Stop],
+    t0: datetime,
+    t1: datetime,
+) -> Ride:
+    picked = {s.order_id for s in route if s.pickup}
+    # A drop-off can only follow its pickup: the route is cut where that would break.
+    route = [s for i, s in enumerate(route) if s.pickup or _pickup_before(route, i, picked)]
+
+    def travel(a: Location, b: Location) -> float:
+        return float(world.travel.seconds([a], [b], vehicle, t0)[0, 0])
+
+    moved = ride(start, route, t0.timestamp(), t1.timestamp(), travel,
+                 world.busy_until.get(courier_id))  # fmt: skip
+    if moved.busy_until_s is None:
+        world.busy_until.pop(courier_id, None)
+    else:
+        world.busy_until[courier_id] = moved.busy_until_s
+    return moved
 
 
 def _pickup_before(route: list[Stop], index: int, picked: set[int]) -> bool:
@@ -334,15 +295,15 @@ def _end_shifts(conn: Connection, t1: datetime, counts: TickCounts) -> None:
         .where(
             or_(
                 Courier.shift_end <= t1,
-                Courier.shift_end.is_(None) & (Courier.status != "off_shift"),
+                Courier.shift_end.is_(None) & (Courier.status != CourierStatus.OFF_SHIFT),
             )
         )
     ).all()
     for courier_id, status, start, end in over:
-        values: dict = {"status": "off_shift"}
+        values: dict = {"status": CourierStatus.OFF_SHIFT}
         if end is not None:
             days = (t1 - end) // timedelta(days=1) + 1
             values["shift_start"] = start + timedelta(days=days)
             values["shift_end"] = end + timedelta(days=days)
         conn.execute(update(Courier).where(Courier.id == courier_id).values(**values))
-        counts.shifts_ended += status != "off_shift"
+        counts.shifts_ended += status != CourierStatus.OFF_SHIFT

@@ -56,7 +56,7 @@ if "dispatch_flash" in st.session_state:
 
 def forget() -> None:
     """Drop the proposal shown, and the hold its zone had in the store."""
-    from routing import proposals
+    from routing.service import proposals
 
     token = st.session_state.pop("proposal_token", None)
     st.session_state.pop("proposal", None)
@@ -65,8 +65,8 @@ def forget() -> None:
 
 
 if left.button("Propose a round", type="primary"):
-    from routing import proposals
-    from routing.dispatch import propose_round
+    from routing.service import proposals
+    from routing.service.dispatch import propose_round
 
     forget()
     zone_id = None if choice == "Whole city" else int(choice.split(" · ")[0])
@@ -117,7 +117,7 @@ if proposal is not None:
             st.warning("Left out: " + "; ".join(f"{u.order_id}: {u.detail}" for u in plan.unserved))
     if middle.button("Commit", disabled=not proposal.moves, help="Nothing to commit."
                      if not proposal.moves else None):  # fmt: skip
-        from routing.dispatch import PlanConflictError, commit_proposal
+        from routing.service.dispatch import PlanConflictError, commit_proposal
 
         try:
             result = commit_proposal(data.engine(url), proposal, actor="dashboard")

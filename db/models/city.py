@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from db.domain.rules import VEHICLES
+from db.domain.status import COURIER_STATUSES
 from db.models.base import Base, latitude, longitude, one_of
 
-VEHICLE_TYPES = ("bicycle", "ebike", "scooter", "car")
-COURIER_STATUSES = ("off_shift", "available", "busy")
+VEHICLE_TYPES = tuple(VEHICLES)
 LANGUAGES = ("en", "zh")
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, latitude, longitude, non_negative, one_of
 
-ORDER_STATUSES = ("placed", "confirmed", "assigned", "picked_up", "delivered", "cancelled")
-OPEN_STATUSES = ("placed", "confirmed", "assigned", "picked_up")
+from db.domain.status import OPEN as OPEN_STATUSES
+from db.domain.status import ORDER_STATUSES
 
 
 class Order(Base):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.problem import Instance, Node
+from routing.benchmarks.problem import Instance, Node
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "routing"
 

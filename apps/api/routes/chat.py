@@ -5,15 +5,17 @@ No ``from __future__ import annotations``: the request body model is built per s
 
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeAlias
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from agents.runtime import Turn
+from apps.api.chat import ChatSessions
 from apps.api.deps import JsonRoute, TrackedOrder
 from apps.api.errors import ErrorOut
-from apps.api.schemas import chat_in
+from apps.api.schemas import ChatIn, chat_in
 
 
 def sse(event: str, data: object) -> str:
@@ -30,7 +32,12 @@ def reply_events(turn: Turn) -> Iterator[str]:
 
 def build_router(max_chars: int) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["customer"], route_class=JsonRoute)
-    body_model = chat_in(max_chars)
+    # FastAPI reads the body's model from the annotation: this server's, with its length
+    # limit; the type checker sees the class it is made from.
+    if TYPE_CHECKING:
+        Body: TypeAlias = ChatIn
+    else:
+        Body = chat_in(max_chars)
 
     @router.post(
         "/chat/{token}",
@@ -49,9 +56,9 @@ def build_router(max_chars: int) -> APIRouter:
             429: {"model": ErrorOut},
         },
     )
-    async def chat(request: Request, claims: TrackedOrder, body: body_model) -> StreamingResponse:
+    async def chat(request: Request, claims: TrackedOrder, body: Body) -> StreamingResponse:
         """Send the customer's message; the agent's reply streams back as Server-Sent Events."""
-        sessions = request.app.state.chats
+        sessions: ChatSessions = request.app.state.chats
         where = (body.location.lat, body.location.lon) if body.location else None
         turn = await run_in_threadpool(sessions.turn, claims, body.message.strip(), where)
         return StreamingResponse(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from sqlalchemy import select
 
@@ -14,7 +16,7 @@ from db.queries import track_order
 from db.schemas import TrackOut
 
 router = APIRouter(prefix="/api", tags=["customer"])
-TOKEN_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
 
 @router.get(

@@ -223,7 +223,7 @@ def test_another_zones_round_does_not_overtake_a_plan(planned_engine: Engine) ->
     """A round committed in People's Square between the preview of a Wujiaochang plan and the
     yes touches none of its orders: the yes still commits it (plan versions are compared per
     zone)."""
-    from routing.dispatch import run_round
+    from routing.service.dispatch import run_round
 
     with Session(planned_engine) as s:
         dispatch_json.release(s, dispatch_json._assigned(s, 2)[0])
@@ -239,7 +239,7 @@ def test_another_zones_round_does_not_overtake_a_plan(planned_engine: Engine) ->
 def test_a_plan_overtaken_by_another_round_is_proposed_afresh(planned_engine: Engine) -> None:
     """When a city-wide round commits between the preview and the yes, the yes writes
     nothing, the plan is shown again as things stand, and only the next yes commits it."""
-    from routing.dispatch import run_round
+    from routing.service.dispatch import run_round
 
     with Session(planned_engine) as s:
         dispatch_json.release(s, dispatch_json._assigned(s, 4)[0])

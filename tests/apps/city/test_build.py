@@ -16,7 +16,7 @@ from apps.city.geography import LOCAL_TZ
 from apps.city.history import CIRCUITY, SPEED_KMH
 from apps.city.present import statuses
 from apps.city.scales import SCALES
-from routing.geo import haversine_km
+from routing.travel.distance import haversine_km
 
 NOW = datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
 

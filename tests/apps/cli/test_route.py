@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from apps.cli import app
-from routing.checker import check_solution
-from routing.readers import read_instance
+from routing.benchmarks.checker import check_solution
+from routing.benchmarks.readers import read_instance
 
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "routing"
 runner = CliRunner()

@@ -4,7 +4,7 @@ hand over for the service time; a leg cut by the tick's end goes on from where i
 from __future__ import annotations
 
 from apps.simulator.movement import SERVICE_S, Stop, ride
-from routing.travel import Location
+from routing.travel.providers import Location
 
 A, B, C = Location(31.20, 121.40), Location(31.21, 121.40), Location(31.22, 121.40)
 

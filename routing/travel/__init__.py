@@ -1,0 +1,1 @@
+"""Distances, travel-time providers and geocoders."""
