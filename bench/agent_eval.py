@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agents.eval.runner import Runtime, run_suite  # noqa: E402
+from agents.eval.runner import Report, Runtime, run_suite  # noqa: E402
 from agents.eval.suite import (  # noqa: E402
     CUSTOMER_HELDOUT,
     CUSTOMER_TASKS,
@@ -30,6 +30,7 @@ from agents.eval.suite import (  # noqa: E402
     DISPATCH_TASKS,
     fast_subset,
 )
+from agents.eval.tasks import Task  # noqa: E402
 from agents.eval.world import SEED, SEEDED_NOW, plan_ahead  # noqa: E402
 from agents.llm import BackendKind, ChatModel, LLMConfig, make_chat_model  # noqa: E402
 from agents.runtime import Strategy  # noqa: E402
@@ -139,7 +140,7 @@ def write_readme(path: Path, body: str) -> None:
     path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
 
 
-def main() -> None:
+def arg_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
@@ -174,8 +175,11 @@ def main() -> None:
     parser.add_argument(
         "--readme", type=Path, default=None, help="write the table into this README's ## Agents"
     )
-    args = parser.parse_args()
+    return parser
 
+
+def chosen_suites(args: argparse.Namespace) -> dict[str, list[Task]]:
+    """The suites asked for, cut to the fast subset and the tags when asked; empty ones go."""
     every = {
         "customer": CUSTOMER_TASKS,
         "customer held-out": CUSTOMER_HELDOUT,
@@ -191,9 +195,14 @@ def main() -> None:
         wanted = set(args.tags.split(","))
         suites = {k: [t for t in ts if wanted & set(t.tags)] for k, ts in suites.items()}
         suites = {k: ts for k, ts in suites.items() if ts}
-    strategies = [Strategy(name) for name in args.strategy.split(",")]
+    return suites
+
+
+def run_all(
+    args: argparse.Namespace, suites: dict[str, list[Task]], strategies: list[Strategy]
+) -> dict[str, dict[str, dict[str, object]]]:
+    """Every suite under every backend and strategy, each attempt on a copy of one template."""
     rows: dict[str, dict[str, dict[str, object]]] = {}
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="agent-eval-template-") as tmp:
         template = Path(tmp) / "seeded.db"
         seed_template(template)
@@ -212,14 +221,26 @@ def main() -> None:
                     report = run_suite(template, tasks, model, args.k, runtime)
                     rows[label][name] = report.summary(tasks[0].kind, args.k)
                     # The held-out set is scored, never read for fixes: its failures stay shut.
-                    if not args.show_failures or name.endswith("held-out"):
-                        continue
-                    for attempt in report.failures():
-                        print(
-                            f"[{label}] FAIL {attempt.task}: {attempt.problems} "
-                            f"{attempt.violations} {attempt.leaks}"
-                        )
-                        print(f"    replies: {attempt.replies}")
+                    if args.show_failures and not name.endswith("held-out"):
+                        show_failures(label, report)
+    return rows
+
+
+def show_failures(label: str, report: Report) -> None:
+    for attempt in report.failures():
+        print(
+            f"[{label}] FAIL {attempt.task}: {attempt.problems} "
+            f"{attempt.violations} {attempt.leaks}"
+        )
+        print(f"    replies: {attempt.replies}")
+
+
+def main() -> None:
+    args = arg_parser().parse_args()
+    suites = chosen_suites(args)
+    strategies = [Strategy(name) for name in args.strategy.split(",")]
+    started = time.monotonic()
+    rows = run_all(args, suites, strategies)
     counts = ", ".join(f"{len(tasks)} {kind}" for kind, tasks in suites.items())
     footer = (
         f"{counts} tasks, k={args.k}, {time.monotonic() - started:.0f} s, "

@@ -38,9 +38,10 @@ from apps.api.tokens import sign  # noqa: E402
 from apps.city.build import build_city  # noqa: E402
 from apps.city.scales import SCALES  # noqa: E402
 from apps.city.seed import seed_city  # noqa: E402
+from db.domain.status import OPEN  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.models import OPEN_STATUSES, Order  # noqa: E402
+from db.models import Order  # noqa: E402
 
 SECRET = "bench-secret-" + "x" * 32
 CONVERSATION = ("where is my order?", "cancel my order", "no", "when will it arrive?")
@@ -66,7 +67,7 @@ def tokens(url: str, chats: int) -> list[str]:
         # Open orders first, then the newest others: each chat has a customer of its own.
         orders = sorted(
             session.scalars(select(Order).order_by(Order.placed_at.desc()).limit(2000)).all(),
-            key=lambda o: o.status not in OPEN_STATUSES,
+            key=lambda o: o.status not in OPEN,
         )
     engine.dispose()
     seen: set[int] = set()

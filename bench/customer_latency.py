@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -31,7 +33,8 @@ from agents.customer.agent import CustomerAgent  # noqa: E402
 from agents.customer.classifier import warm_up  # noqa: E402
 from agents.customer.intents import read_message  # noqa: E402
 from agents.eval import world  # noqa: E402
-from agents.llm import LLMConfig, make_chat_model  # noqa: E402
+from agents.llm import ChatModel, LLMConfig, make_chat_model  # noqa: E402
+from db.domain.status import OrderStatus  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 
 PIECES = (
@@ -97,14 +100,27 @@ def message(rng: random.Random, length: int) -> str:
     return text[:length]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--turns", type=int, default=200)
-    parser.add_argument("--json", action="store_true", help="last line: one JSON object")
-    args = parser.parse_args()
-    rng = random.Random(7)
+def customer_agents(engine: Engine, model: ChatModel) -> list[CustomerAgent]:
+    """One agent per customer whose sole open order is in each status a customer asks in."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        customers = [
+            world.sole_open_order(session, s).customer_id
+            for s in (
+                OrderStatus.PLACED,
+                OrderStatus.CONFIRMED,
+                OrderStatus.ASSIGNED,
+                OrderStatus.PICKED_UP,
+            )
+        ]
+    return [
+        CustomerAgent(engine, c, model=model, clock=lambda: world.SEEDED_NOW) for c in customers
+    ]
+
+
+def turn_latencies(turns: int, rng: random.Random) -> list[float]:
+    """Seconds per customer turn, on a fresh copy of the seeded small city."""
     folder = Path(tempfile.mkdtemp(prefix="longcat-latency-"))
     try:
         template = folder / "seeded.db"
@@ -114,19 +130,10 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{store}")
         model = make_chat_model(LLMConfig(timeout_s=30))
         warm_up()
-        from sqlalchemy.orm import Session
-
-        with Session(engine) as session:
-            customers = [
-                world.sole_open_order(session, s).customer_id
-                for s in ("placed", "confirmed", "assigned", "picked_up")
-            ]
-        agents = [
-            CustomerAgent(engine, c, model=model, clock=lambda: world.SEEDED_NOW) for c in customers
-        ]
+        agents = customer_agents(engine, model)
         agents[0].handle("hello")  # the model's first call loads it; not a customer's wait
         latencies = []
-        for i in range(args.turns):
+        for i in range(turns):
             length = rng.choice((10, 30, 80, 200, 500, 1000))
             text = message(rng, length)
             started = time.perf_counter()
@@ -135,6 +142,11 @@ def main() -> None:
         engine.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return latencies
+
+
+def figures(latencies: list[float]) -> dict[str, float]:
+    """Turn latency quantiles, and read_message's time on long texts beside the peer's."""
     q = statistics.quantiles(sorted(latencies), n=100)
     # The worst case for the regular expressions before: "address" again and again with no
     # comma, which the old address pattern rescanned from every word.
@@ -152,11 +164,22 @@ def main() -> None:
         result["peer_read_1k_s"] = round(_time(peer, long_1k, 3), 4)
         result["peer_read_96k_s"] = round(_time(peer, long_96k, 1), 3)
         result["speedup_96k"] = round(result["peer_read_96k_s"] / result["read_96k_s"], 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="last line: one JSON object")
+    args = parser.parse_args()
+    result = figures(turn_latencies(args.turns, random.Random(7)))
     print(f"turns {result['turns']}: p50 {result['p50_s']} s, p95 {result['p95_s']} s, "
           f"max {result['max_s']} s")  # fmt: skip
     print(f"read_message, 1,000 / 96,000 chars: ours {result['read_1k_s']} / "
           f"{result['read_96k_s']} s")  # fmt: skip
-    if peer is not None:
+    if "peer_read_96k_s" in result:
         print(f"  previous release ({PEER_COMMIT}): {result['peer_read_1k_s']} / "
               f"{result['peer_read_96k_s']} s; ours {result['speedup_96k']}x as fast")  # fmt: skip
     if args.json:

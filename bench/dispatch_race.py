@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from apps.city.build import build_city
 from apps.city.scales import SCALES
 from apps.city.seed import seed_city
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Assignment, Order, RoutePlan
@@ -82,7 +83,7 @@ def seed_base(server: str, scale: str, seed: int, now: datetime) -> dict:
         hand_back(conn, now)
     with engine.connect() as conn:
         waiting = conn.scalar(
-            select(func.count()).select_from(Order).where(Order.status == "confirmed")
+            select(func.count()).select_from(Order).where(Order.status == OrderStatus.CONFIRMED)
         )
     engine.dispose()
     return {"waiting": int(waiting)}
@@ -108,7 +109,7 @@ def race(server: str, rounds: int, now: datetime, limit: float) -> dict:
     engine = make_engine(url)
     with engine.connect() as conn:
         assigned = conn.scalar(
-            select(func.count()).select_from(Order).where(Order.status == "assigned")
+            select(func.count()).select_from(Order).where(Order.status == OrderStatus.ASSIGNED)
         )
         doubled = conn.execute(
             select(Assignment.order_id)

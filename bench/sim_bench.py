@@ -112,7 +112,7 @@ def run_whatif(at: datetime, args, workdir: Path) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
+def arg_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="small,city", help="city scales to run, in order")
     parser.add_argument("--hours", type=float, default=2.0, help="simulated hours per scale")
@@ -123,6 +123,52 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--whatif-hours", default="0-24", help="local hours, FIRST-LAST")
     parser.add_argument("--skip-whatif", action="store_true", help="leave the what-if out")
     parser.add_argument("--json", action="store_true", help="last line: headline JSON")
+    return parser
+
+
+def run_scales(scales: list[str], at: datetime, args, workdir: Path) -> list[dict]:
+    """Time the loop at each scale in turn, printing each row as it is done."""
+    rows = []
+    if scales:
+        print(f"loop at full speed from {at.isoformat()}, {args.hours:g} simulated h, "
+              f"tick {SimSettings().tick_s:g} s, dispatch every "
+              f"{SimSettings().dispatch_interval_s:g} s, seed {args.seed}")  # fmt: skip
+        print(f"{'scale':<6} {'seed s':>7} {'placed':>7} {'delivered':>9} {'rounds':>6} "
+              f"{'wall s':>8} {'orders/s':>8} {'x real time':>11}", flush=True)  # fmt: skip
+    for scale in scales:
+        row = run_scale(scale, at, args, workdir)
+        rows.append(row)
+        print(f"{row['scale']:<6} {row['seed_s']:>7} {row['orders_placed']:>7} "
+              f"{row['orders_delivered']:>9} {row['rounds']:>6} {row['wall_s']:>8} "
+              f"{row['orders_per_s']:>8} {row['speedup_vs_real_time']:>11}",
+              flush=True)  # fmt: skip
+    return rows
+
+
+def print_whatif(whatif: dict) -> None:
+    print(f"\nwhat-if {whatif['scale']} {whatif['day']} hours "
+          f"{whatif['hours'][0]}-{whatif['hours'][1]}, {whatif['workers']} worker(s): "
+          f"seed {whatif['seed_s']} s, forecast {whatif['forecast_s']} s")  # fmt: skip
+    print(f"{'variant':<16} {'orders':>6} {'delivered':>9} {'wall s':>8} "
+          f"{'x real time':>11}")  # fmt: skip
+    for v in whatif["variants"]:
+        print(f"{v['name']:<16} {v['orders']:>6} {v['delivered']:>9} {v['wall_s']:>8} "
+              f"{v['speedup_vs_real_time']:>11}")  # fmt: skip
+    print(f"{'total':<16} {'':>6} {'':>9} {whatif['total_wall_s']:>8} "
+          f"{whatif['speedup_vs_real_time']:>11}  "
+          f"({whatif['simulated_s']} simulated s over the total wall time)")  # fmt: skip
+    print(f"\n{'variant':<16} {'c-hours':>7} {'on time':>7} {'avg min':>7} "
+          f"{'p90 min':>7} {'unserved':>8} {'cancel':>6} {'util':>5} "
+          f"{'comp':>6}")  # fmt: skip
+    for v in whatif["variants"]:
+        print(f"{v['name']:<16} {v['courier_hours']:>7} {v['on_time_rate']:>7} "
+              f"{v['avg_delivery_min']:>7} {v['p90_delivery_min']:>7} "
+              f"{v['unserved']:>8} {v['cancelled']:>6} {v['courier_utilisation']:>5} "
+              f"{v['compensation_total']:>6}")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = arg_parser()
     args = parser.parse_args(argv)
     at = datetime.fromisoformat(args.at)
     if at.tzinfo is None:
@@ -132,43 +178,13 @@ def main(argv: list[str] | None = None) -> None:
     for scale in scales:
         if scale not in SCALES:
             parser.error(f"--scales: {scale!r} is not one of {', '.join(SCALES)}")
-    rows, whatif = [], None
+    whatif = None
     with tempfile.TemporaryDirectory(prefix="longcat-sim-bench-") as tmp:
         workdir = Path(tmp)
-        if scales:
-            print(f"loop at full speed from {at.isoformat()}, {args.hours:g} simulated h, "
-                  f"tick {SimSettings().tick_s:g} s, dispatch every "
-                  f"{SimSettings().dispatch_interval_s:g} s, seed {args.seed}")  # fmt: skip
-            print(f"{'scale':<6} {'seed s':>7} {'placed':>7} {'delivered':>9} {'rounds':>6} "
-                  f"{'wall s':>8} {'orders/s':>8} {'x real time':>11}", flush=True)  # fmt: skip
-        for scale in scales:
-            row = run_scale(scale, at, args, workdir)
-            rows.append(row)
-            print(f"{row['scale']:<6} {row['seed_s']:>7} {row['orders_placed']:>7} "
-                  f"{row['orders_delivered']:>9} {row['rounds']:>6} {row['wall_s']:>8} "
-                  f"{row['orders_per_s']:>8} {row['speedup_vs_real_time']:>11}",
-                  flush=True)  # fmt: skip
+        rows = run_scales(scales, at, args, workdir)
         if not args.skip_whatif:
             whatif = run_whatif(at, args, workdir)
-            print(f"\nwhat-if {whatif['scale']} {whatif['day']} hours "
-                  f"{whatif['hours'][0]}-{whatif['hours'][1]}, {whatif['workers']} worker(s): "
-                  f"seed {whatif['seed_s']} s, forecast {whatif['forecast_s']} s")  # fmt: skip
-            print(f"{'variant':<16} {'orders':>6} {'delivered':>9} {'wall s':>8} "
-                  f"{'x real time':>11}")  # fmt: skip
-            for v in whatif["variants"]:
-                print(f"{v['name']:<16} {v['orders']:>6} {v['delivered']:>9} {v['wall_s']:>8} "
-                      f"{v['speedup_vs_real_time']:>11}")  # fmt: skip
-            print(f"{'total':<16} {'':>6} {'':>9} {whatif['total_wall_s']:>8} "
-                  f"{whatif['speedup_vs_real_time']:>11}  "
-                  f"({whatif['simulated_s']} simulated s over the total wall time)")  # fmt: skip
-            print(f"\n{'variant':<16} {'c-hours':>7} {'on time':>7} {'avg min':>7} "
-                  f"{'p90 min':>7} {'unserved':>8} {'cancel':>6} {'util':>5} "
-                  f"{'comp':>6}")  # fmt: skip
-            for v in whatif["variants"]:
-                print(f"{v['name']:<16} {v['courier_hours']:>7} {v['on_time_rate']:>7} "
-                      f"{v['avg_delivery_min']:>7} {v['p90_delivery_min']:>7} "
-                      f"{v['unserved']:>8} {v['cancelled']:>6} {v['courier_utilisation']:>5} "
-                      f"{v['compensation_total']:>6}")  # fmt: skip
+            print_whatif(whatif)
     if args.json:
         print(json.dumps({
             "benchmark": "sim_bench", "at": at.isoformat(), "hours": args.hours,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from agents.llm import ChatModel
 from db.clock import store_now
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -169,7 +170,7 @@ def kpis(url: str) -> dict[str, float]:
         Order.placed_at >= now - timedelta(hours=24)
     )
     frame = _frame(url, day, local=False)
-    done = frame[frame["status"] == "delivered"]
+    done = frame[frame["status"] == OrderStatus.DELIVERED]
     minutes = (
         pd.to_datetime(done["delivered_at"], utc=True) - pd.to_datetime(done["placed_at"], utc=True)
     ).dt.total_seconds() / 60
@@ -184,9 +185,7 @@ def kpis(url: str) -> dict[str, float]:
         if len(done)
         else 0.0,
         "avg_delivery_min": float(minutes.mean()) if len(done) else 0.0,
-        "unassigned": int(
-            (frame["status"] == "confirmed").sum() + (frame["status"] == "placed").sum()
-        ),
+        "unassigned": int(frame["status"].isin((OrderStatus.PLACED, OrderStatus.CONFIRMED)).sum()),
         "utilisation": by_status.get("busy", 0) / working if working else 0.0,
     }
 
@@ -218,7 +217,16 @@ def open_orders(url: str) -> pd.DataFrame:
             Order.dropoff_lat.label("lat"),
             Order.dropoff_lon.label("lon"),
             Order.promised_at,
-        ).where(Order.status.in_(("placed", "confirmed", "assigned", "picked_up"))),
+        ).where(
+            Order.status.in_(
+                (
+                    OrderStatus.PLACED,
+                    OrderStatus.CONFIRMED,
+                    OrderStatus.ASSIGNED,
+                    OrderStatus.PICKED_UP,
+                )
+            )
+        ),
         local=False,
     )
     now = present(url)

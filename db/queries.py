@@ -10,8 +10,8 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from db.clock import store_now
+from db.domain.status import ORDER_STATUSES, OrderStatus
 from db.models import (
-    ORDER_STATUSES,
     Assignment,
     Courier,
     Customer,
@@ -32,7 +32,7 @@ def store_stats(session: Session) -> StoreStats:
     by_status = dict(
         session.execute(select(Order.status, func.count()).group_by(Order.status)).all()
     )
-    delivered = select(Order).where(Order.status == "delivered").subquery()
+    delivered = select(Order).where(Order.status == OrderStatus.DELIVERED).subquery()
     late = session.scalar(
         select(func.avg(func.cast(delivered.c.delivered_at > delivered.c.promised_at, Integer())))
     )
@@ -65,14 +65,14 @@ def expected_arrival(session: Session, order: Order) -> tuple[datetime | None, s
     """When the order arrives (or did) and where the figure comes from: the delivery itself,
     the active route plan, or the promise; none once cancelled. The tracking page, the
     chat and ``longcat order show`` all tell this one."""
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         return None, "cancelled"
     if order.delivered_at is not None:
         return order.delivered_at, "delivered"
     planned = session.scalar(
         select(Assignment.eta_dropoff).where(Assignment.order_id == order.id, Assignment.active)
     )
-    if planned is not None and order.status in ("assigned", "picked_up"):
+    if planned is not None and order.status in (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP):
         return planned, "route_plan"
     return order.promised_at, "promised"
 
@@ -140,7 +140,10 @@ def track_order(
     order, merchant, language = row
     [detail] = _with_history(session, [order])
     courier = None
-    if order.courier_id is not None and order.status in ("assigned", "picked_up"):
+    if order.courier_id is not None and order.status in (
+        OrderStatus.ASSIGNED,
+        OrderStatus.PICKED_UP,
+    ):
         c = session.get(Courier, order.courier_id)
         courier = CourierPosition(
             id=c.id,

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from db.domain.status import OrderStatus
 from db.models import Courier, Order, StaffingPlan, StaffingPlanRow
 from forecasting import reads
 from forecasting.reads import StaffingRow
@@ -45,7 +46,8 @@ def productivity(session: Session, now: datetime) -> dict[int, float]:
     """
     rows = session.execute(
         select(Order.zone_id, Order.courier_id, Order.delivered_at).where(
-            Order.status == "delivered", Order.delivered_at >= now - timedelta(days=HISTORY_DAYS)
+            Order.status == OrderStatus.DELIVERED,
+            Order.delivered_at >= now - timedelta(days=HISTORY_DAYS),
         )
     ).all()
     if not rows:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agents.customer.policy import Disc
-from db.models import OPEN_STATUSES, Assignment, Compensation, Merchant, Order, Zone
+from db.domain.status import OPEN
+from db.models import Assignment, Compensation, Merchant, Order, Zone
 from db.queries import expected_arrival
 
 
@@ -21,7 +22,7 @@ def open_orders(session: Session, customer_id: int) -> list[Order]:
     return list(
         session.scalars(
             select(Order)
-            .where(Order.customer_id == customer_id, Order.status.in_(OPEN_STATUSES))
+            .where(Order.customer_id == customer_id, Order.status.in_(OPEN))
             .order_by(Order.placed_at.desc(), Order.id.desc())
         )
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from db.domain.status import OrderStatus
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 SYSTEM_PROMPT = (
@@ -36,7 +38,7 @@ STATUS_TEXT = {
         "placed": "is waiting for the restaurant to accept it",
         "confirmed": "is being prepared by {merchant}",
         "assigned": "has a courier heading to {merchant}",
-        "picked_up": "has been picked up and is on its way",
+        OrderStatus.PICKED_UP: "has been picked up and is on its way",
         "delivered": "was delivered at {delivered}",
         "cancelled": "was cancelled",
     },
@@ -44,7 +46,7 @@ STATUS_TEXT = {
         "placed": "正在等待商家接单",
         "confirmed": "：{merchant}正在备餐",
         "assigned": "：骑手正在前往{merchant}取餐",
-        "picked_up": "骑手已取餐，正在配送途中",
+        OrderStatus.PICKED_UP: "骑手已取餐，正在配送途中",
         "delivered": "已于{delivered}送达",
         "cancelled": "已取消",
     },
@@ -183,8 +185,16 @@ TEXT = {
 }
 
 STATUS_WORD = {
-    "en": {"picked_up": "picked up", "delivered": "delivered", "cancelled": "cancelled"},
-    "zh": {"picked_up": "被骑手取走", "delivered": "送达", "cancelled": "取消"},
+    "en": {
+        OrderStatus.PICKED_UP: "picked up",
+        OrderStatus.DELIVERED: "delivered",
+        OrderStatus.CANCELLED: "cancelled",
+    },
+    "zh": {
+        OrderStatus.PICKED_UP: "被骑手取走",
+        OrderStatus.DELIVERED: "送达",
+        OrderStatus.CANCELLED: "取消",
+    },
 }
 
 

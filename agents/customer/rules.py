@@ -39,6 +39,7 @@ from agents.llm import LLMError, choose
 from agents.pinyin import is_pinyin, to_hanzi
 from agents.runtime import Decision, Pending, SessionContext, new_pending
 from agents.runtime.profile import Calls, Profile
+from db.domain.status import OrderStatus
 from db.models import Order
 from routing.travel.geocode import Geocoder, GeocoderError
 
@@ -248,7 +249,7 @@ class CustomerRules:
                 return _pick(orders, reading.which)
             if request.intent == "compensation" and (reading.arrived or not orders):
                 # A complaint about food that came is about the last delivered order.
-                order = lookup.latest_order(session, self.who.customer_id, "delivered")
+                order = lookup.latest_order(session, self.who.customer_id, OrderStatus.DELIVERED)
                 return order.id if order else None
             if self.focus is not None:
                 return self.focus
@@ -287,7 +288,7 @@ class CustomerRules:
             return say(
                 self.lang, "address_is", order_id=order_id, address=result["dropoff_address"]
             )
-        delivered = result["order_status"] == "delivered"
+        delivered = result["order_status"] == OrderStatus.DELIVERED
         if request.intent == "status" and delivered and complains_late(self.message):
             # "it took an hour!!" about food that came late is a complaint.
             return self._compensate(order_id, reading, self.message)
@@ -466,11 +467,11 @@ def _continues(held: dict[str, Any], reading: Reading, located: bool = False) ->
 def _pick(orders: list[Order], which: str) -> int:
     """One of several open orders by how the customer described it."""
     if which == "cooking":
-        cooking = [o for o in orders if o.status in ("placed", "confirmed")]
+        cooking = [o for o in orders if o.status in (OrderStatus.PLACED, OrderStatus.CONFIRMED)]
         if len(cooking) == 1:
             return cooking[0].id
     if which == "riding":
-        riding = [o for o in orders if o.status in ("assigned", "picked_up")]
+        riding = [o for o in orders if o.status in (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP)]
         if len(riding) == 1:
             return riding[0].id
     ordered = sorted(orders, key=lambda o: (o.placed_at, o.id))

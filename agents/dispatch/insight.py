@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from db.models import OPEN_STATUSES, Assignment, Courier, Order, Zone
+from db.domain.status import OPEN, OrderStatus
+from db.models import Assignment, Courier, Order, Zone
 from forecasting import reads
 
 HISTORY_WEEKS = 4
@@ -53,9 +54,7 @@ def zone_names(session: Session) -> dict[int, tuple[str, str | None]]:
     return {z.id: (z.name, z.name_zh) for z in session.scalars(select(Zone).order_by(Zone.id))}
 
 
-def _in(
-    query: Select[*_Ts], column: QueryableAttribute[int], zones: Zones
-) -> Select[*_Ts]:
+def _in(query: Select[*_Ts], column: QueryableAttribute[int], zones: Zones) -> Select[*_Ts]:
     return query if zones is None else query.where(column.in_(list(zones)))
 
 
@@ -91,13 +90,13 @@ def orders_today(session: Session, zones: Zones, now: datetime, tz: ZoneInfo) ->
         )
         return int(session.scalar(query) or 0)
 
-    delivered = (Order.status == "delivered", Order.delivered_at >= start)
+    delivered = (Order.status == OrderStatus.DELIVERED, Order.delivered_at >= start)
     return {
         "day": now.astimezone(tz).date().isoformat(),
         "placed": count(Order.placed_at >= start),
         "delivered": count(*delivered),
         "late": count(*delivered, Order.delivered_at > Order.promised_at),
-        "cancelled": count(Order.status == "cancelled", Order.cancelled_at >= start),
+        "cancelled": count(Order.status == OrderStatus.CANCELLED, Order.cancelled_at >= start),
     }
 
 
@@ -105,7 +104,9 @@ def unassigned_orders(session: Session, zones: Zones) -> list[int]:
     active = select(Assignment.order_id).where(Assignment.active)
     query = (
         select(Order.id)
-        .where(Order.status.in_(("placed", "confirmed")), Order.id.not_in(active))
+        .where(
+            Order.status.in_((OrderStatus.PLACED, OrderStatus.CONFIRMED)), Order.id.not_in(active)
+        )
         .order_by(Order.id)
     )
     return list(session.scalars(_in(query, Order.zone_id, zones)))
@@ -113,9 +114,7 @@ def unassigned_orders(session: Session, zones: Zones) -> list[int]:
 
 def open_orders(session: Session, zones: Zones) -> dict[str, object]:
     query = _in(
-        select(Order.status, func.count())
-        .where(Order.status.in_(OPEN_STATUSES))
-        .group_by(Order.status),
+        select(Order.status, func.count()).where(Order.status.in_(OPEN)).group_by(Order.status),
         Order.zone_id,
         zones,
     )
@@ -138,7 +137,7 @@ def late_orders(session: Session, zones: Zones, now: datetime) -> list[int]:
     )
     query = _in(
         select(Order.id, Order.promised_at)
-        .where(Order.status.in_(("confirmed", "assigned")))
+        .where(Order.status.in_((OrderStatus.CONFIRMED, OrderStatus.ASSIGNED)))
         .order_by(Order.id),
         Order.zone_id,
         zones,
@@ -177,7 +176,7 @@ def explain_late(session: Session, order: Order, now: datetime, tz: ZoneInfo) ->
         reasons.append(f"the food was ready only at {order.ready_at.astimezone(tz):%H:%M}")
     if steps["assign_min"] is not None and steps["assign_min"] > 5:
         reasons.append(f"finding a courier took {steps['assign_min']} min")
-    if order.status in ("placed", "confirmed") and assignment is None:
+    if order.status in (OrderStatus.PLACED, OrderStatus.CONFIRMED) and assignment is None:
         reasons.append("it has no courier yet")
     if steps["ride_min"] is not None and steps["ride_min"] > 25:
         reasons.append(f"the ride took {steps['ride_min']} min")

@@ -18,6 +18,7 @@ from typing import Protocol
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from db.domain.status import OrderStatus
 from db.models import Assignment, Courier, Order
 
 
@@ -79,7 +80,7 @@ def movable_orders(engine: Engine, scope: PlanScope, now: datetime) -> tuple[int
             return tuple(
                 session.scalars(
                     select(Order.id)
-                    .where(Order.status == "assigned")
+                    .where(Order.status == OrderStatus.ASSIGNED)
                     .where((Order.courier_id == scope.courier_id) | Order.id.in_(active))
                     .order_by(Order.id)
                 )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from agents.dispatch import insight
 from agents.dispatch.planner import Planner, PlannerUnavailableError, PlanScope
 from agents.tooling import Tool, ToolResult, refused
+from db.domain.status import OrderStatus
 from db.models import Courier, Order, Zone
 
 CITY_TZ = ZoneInfo("Asia/Shanghai")
@@ -198,9 +199,9 @@ def why_unassigned(
             return refused("not_found", f"order_id: there is no order {args.order_id}")
         status, courier_id, zone_id = order.status, order.courier_id, order.zone_id
     data: dict[str, object] = {"order_id": args.order_id, "order_status": status}
-    if status not in ("placed", "confirmed"):
+    if status not in (OrderStatus.PLACED, OrderStatus.CONFIRMED):
         return ToolResult("ok", {**data, "courier_id": courier_id, "why": "has_courier"})
-    if status == "placed":
+    if status == OrderStatus.PLACED:
         return ToolResult("ok", {**data, "why": "not_confirmed"})
     try:
         preview = ctx.planner.preview(
@@ -236,7 +237,7 @@ def _plan_problem(session: Session, args: PlanArgs) -> ToolResult | None:
         order = session.get(Order, args.order_id)
         if order is None:
             return refused("not_found", f"order_id: there is no order {args.order_id}")
-        if order.status not in ("confirmed", "assigned"):
+        if order.status not in (OrderStatus.CONFIRMED, OrderStatus.ASSIGNED):
             return refused(
                 "not_movable", f"order_id: order {args.order_id} is {order.status}, not movable"
             )

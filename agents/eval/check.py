@@ -13,6 +13,7 @@ from agents.customer import policy
 from agents.customer.lookup import delivery_discs
 from agents.customer.prompts import SMALL_TALK_PROMPT, SYSTEM_PROMPT, TOOLS_PROMPT
 from db.domain import rules
+from db.domain.status import OrderStatus
 from db.models import Compensation, Customer, Order, RoutePlan, Ticket
 
 ORDER_FIELDS = ("status", "dropoff_address", "dropoff_lat", "dropoff_lon", "customer_id")
@@ -103,7 +104,10 @@ def customer_violations(engine: Engine, customer_id: int, change: Diff) -> list[
             was = change.before[order_id]
             if was.get("customer_id") != customer_id:
                 found.append(f"order {order_id} of another customer changed")
-            if fields.get("status") == "cancelled" and was["status"] not in policy.CANCELLABLE:
+            if (
+                fields.get("status") == OrderStatus.CANCELLED
+                and was["status"] not in policy.CANCELLABLE
+            ):
                 found.append(f"order {order_id} cancelled while {was['status']}")
             if "dropoff_address" in fields:
                 if was["status"] not in policy.ADDRESS_CHANGEABLE:

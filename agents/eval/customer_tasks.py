@@ -10,6 +10,7 @@ from agents.customer.prompts import clock, money
 from agents.eval import world
 from agents.eval.tasks import Script, Task
 from db.domain import rules
+from db.domain.status import OrderStatus
 from db.models import Order, Zone
 
 CENTURY_AVE = ("No. 5 Century Avenue, Lujiazui", 31.2400, 121.5010)
@@ -50,17 +51,17 @@ def cancel(state: str, lang: str, agree: bool) -> Task:
             {"en": f"Order {order.id} is cancelled", "zh": f"订单{order.id}已取消"}[lang],
         )
         facts += (money(lang, fee),) if fee else ()
-        changes = {order.id: {"status": "cancelled"}}
+        changes = {order.id: {"status": OrderStatus.CANCELLED}}
         return Script(order.customer_id, (ask, answer), orders=changes, facts=facts)
 
     tags = ("cancel",) if agree else ("cancel", "declined")
     name = f"cancel-{state}-{lang}-{'yes' if agree else 'no'}"
-    return Task(name, "customer", build, tags, fast=state == "assigned")
+    return Task(name, "customer", build, tags, fast=state == OrderStatus.ASSIGNED)
 
 
 def cancel_after_pickup(lang: str, insist: bool = False) -> Task:
     def build(s: Session) -> Script:
-        order = world.sole_open_order(s, "picked_up")
+        order = world.sole_open_order(s, OrderStatus.PICKED_UP)
         ask = {"en": f"cancel order {order.id}", "zh": f"取消订单{order.id}"}[lang]
         if insist:
             # A "yes" after a refusal confirms nothing: nothing was proposed.
@@ -93,8 +94,8 @@ def address(state: str, lang: str = "en", agree: bool = True, two_step: bool = F
             "dropoff_lat": lat,
             "dropoff_lon": lon,
         }
-        if state == "assigned":
-            fields["status"] = "confirmed"  # freed for the next dispatch round
+        if state == OrderStatus.ASSIGNED:
+            fields["status"] = OrderStatus.CONFIRMED  # freed for the next dispatch round
         fact = {
             "en": f"order {order.id} will be delivered to",
             "zh": f"已将订单{order.id}的配送地址改为",
@@ -103,7 +104,7 @@ def address(state: str, lang: str = "en", agree: bool = True, two_step: bool = F
 
     name = f"address-{state}-{lang}-{'yes' if agree else 'no'}{'-two-step' if two_step else ''}"
     tags = ("address",) if agree else ("address", "declined")
-    return Task(name, "customer", build, tags, fast=state == "assigned" and not two_step)
+    return Task(name, "customer", build, tags, fast=state == OrderStatus.ASSIGNED and not two_step)
 
 
 def address_by_zone_name() -> Task:
@@ -111,7 +112,7 @@ def address_by_zone_name() -> Task:
     asks for the location, and the pin the customer then shares is what is written."""
 
     def build(s: Session) -> Script:
-        order = world.sole_open_order(s, "placed")
+        order = world.sole_open_order(s, OrderStatus.PLACED)
         zone = s.get(Zone, 2)
         assert zone is not None
         text = f"No. 9 Fuzhou Road, {zone.name}"
@@ -125,7 +126,9 @@ def address_by_zone_name() -> Task:
 
 def address_refused(kind: str, lang: str = "en") -> Task:
     def build(s: Session) -> Script:
-        order = world.sole_open_order(s, "picked_up" if kind == "after-pickup" else "confirmed")
+        order = world.sole_open_order(
+            s, OrderStatus.PICKED_UP if kind == "after-pickup" else OrderStatus.CONFIRMED
+        )
         text, lat, lon = HANGZHOU if kind == "outside" else CENTURY_AVE
         ask = {
             "en": f"change the address of order {order.id} to {text} ({lat}, {lon})",
@@ -156,7 +159,7 @@ def no_open_order() -> Task:
 
 def status_after_pending_dropped() -> Task:
     def build(s: Session) -> Script:
-        order = world.sole_open_order(s, "placed")
+        order = world.sole_open_order(s, OrderStatus.PLACED)
         messages = ("cancel my order", "actually, where is my order?", "yes")
         return Script(order.customer_id, messages, facts=())
 
@@ -166,28 +169,33 @@ def status_after_pending_dropped() -> Task:
 TASKS = [
     *(
         status(st, lang)
-        for st in ("placed", "confirmed", "assigned", "picked_up")
+        for st in (
+            OrderStatus.PLACED,
+            OrderStatus.CONFIRMED,
+            OrderStatus.ASSIGNED,
+            OrderStatus.PICKED_UP,
+        )
         for lang in ("en", "zh")
     ),
-    status("assigned", "en", with_id=True),
-    status("picked_up", "zh", with_id=True),
-    cancel("placed", "en", True),
-    cancel("confirmed", "en", True),
-    cancel("assigned", "en", True),
-    cancel("assigned", "zh", True),
-    cancel("placed", "zh", True),
-    cancel("confirmed", "en", False),
-    cancel("assigned", "zh", False),
+    status(OrderStatus.ASSIGNED, "en", with_id=True),
+    status(OrderStatus.PICKED_UP, "zh", with_id=True),
+    cancel(OrderStatus.PLACED, "en", True),
+    cancel(OrderStatus.CONFIRMED, "en", True),
+    cancel(OrderStatus.ASSIGNED, "en", True),
+    cancel(OrderStatus.ASSIGNED, "zh", True),
+    cancel(OrderStatus.PLACED, "zh", True),
+    cancel(OrderStatus.CONFIRMED, "en", False),
+    cancel(OrderStatus.ASSIGNED, "zh", False),
     cancel_after_pickup("en"),
     cancel_after_pickup("zh"),
     cancel_after_pickup("en", insist=True),
     no_open_order(),
     status_after_pending_dropped(),
-    address("placed"),
-    address("assigned"),
-    address("confirmed", lang="zh"),
-    address("placed", agree=False),
-    address("confirmed", two_step=True),
+    address(OrderStatus.PLACED),
+    address(OrderStatus.ASSIGNED),
+    address(OrderStatus.CONFIRMED, lang="zh"),
+    address(OrderStatus.PLACED, agree=False),
+    address(OrderStatus.CONFIRMED, two_step=True),
     address_by_zone_name(),
     address_refused("outside"),
     address_refused("outside", "zh"),

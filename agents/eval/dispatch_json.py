@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from agents.eval.check import Diff
 from agents.eval.tasks import Fact, Script, Task
 from agents.eval.world import SEEDED_NOW
+from db.domain import transitions
+from db.domain.status import OPEN, OrderStatus
 from db.models import (
-    OPEN_STATUSES,
     Assignment,
     Courier,
     Forecast,
@@ -91,9 +92,9 @@ def on_shift(s: Session, zone: int | None) -> int:
 def today_count(s: Session, what: str, zone: int | None, now: datetime) -> int:
     start = datetime.combine(now.astimezone(CITY_TZ).date(), time(0), CITY_TZ)
     if what == "cancelled":
-        cond = and_(Order.status == "cancelled", Order.cancelled_at >= start)
+        cond = and_(Order.status == OrderStatus.CANCELLED, Order.cancelled_at >= start)
     else:
-        cond = and_(Order.status == "delivered", Order.delivered_at >= start)
+        cond = and_(Order.status == OrderStatus.DELIVERED, Order.delivered_at >= start)
         if what == "late":
             cond = and_(cond, Order.delivered_at > Order.promised_at)
     query = select(func.count()).select_from(Order).where(cond)
@@ -106,9 +107,11 @@ def open_count(s: Session, zone: int | None, unassigned: bool) -> int:
     query = select(func.count()).select_from(Order)
     if unassigned:
         active = select(Assignment.order_id).where(Assignment.active)
-        query = query.where(Order.status.in_(("placed", "confirmed")), Order.id.not_in(active))
+        query = query.where(
+            Order.status.in_((OrderStatus.PLACED, OrderStatus.CONFIRMED)), Order.id.not_in(active)
+        )
     else:
-        query = query.where(Order.status.in_(OPEN_STATUSES))
+        query = query.where(Order.status.in_(OPEN))
     if zone is not None:
         query = query.where(Order.zone_id == zone)
     return int(s.scalar(query) or 0)
@@ -207,7 +210,7 @@ def _late_ids(s: Session, zone: int | None, now: datetime) -> list[int]:
     eta = {
         a.order_id: a.eta_dropoff for a in s.scalars(select(Assignment).where(Assignment.active))
     }
-    query = select(Order).where(Order.status.in_(("confirmed", "assigned")))
+    query = select(Order).where(Order.status.in_((OrderStatus.CONFIRMED, OrderStatus.ASSIGNED)))
     if zone is not None:
         query = query.where(Order.zone_id == zone)
     late = []
@@ -230,7 +233,7 @@ def minutes_late(s: Session, order: Order, now: datetime) -> int:
 
 
 def _assigned(s: Session, zone: int | None = None) -> list[Order]:
-    query = select(Order).where(Order.status == "assigned").order_by(Order.id)
+    query = select(Order).where(Order.status == OrderStatus.ASSIGNED).order_by(Order.id)
     if zone is not None:
         query = query.where(Order.zone_id == zone)
     return list(s.scalars(query))
@@ -245,31 +248,24 @@ def make_late(s: Session, order: Order, now: datetime, minutes: int = 8) -> None
     s.commit()
 
 
-def release(s: Session, order: Order) -> None:
-    """Take an assigned order back from its courier, as if its courier had given it up."""
-    s.execute(
-        update(Assignment)
-        .where(Assignment.order_id == order.id, Assignment.active)
-        .values(active=False)
-    )
-    s.execute(
-        update(Order)
-        .where(Order.id == order.id)
-        .values(status="confirmed", courier_id=None, assigned_at=None)
-    )
+def release(s: Session, order: Order, at: datetime | None = None) -> None:
+    """Take an assigned order back from its courier, as if its courier had given it up
+    (at ``at``; by default when it was assigned)."""
+    when = at or order.assigned_at or order.placed_at
+    transitions.release(s, [order.id], at=when, actor="eval")
     s.commit()
 
 
 def _zone_needs_work(s: Session, zone: int, kind: str, now: datetime) -> None:
     waiting = select(func.count()).where(
         Order.zone_id == zone,
-        Order.status == "confirmed",
+        Order.status == OrderStatus.CONFIRMED,
         Order.id.not_in(select(Assignment.order_id).where(Assignment.active)),
     )
     if kind == "plan_zone" and not s.scalar(waiting):
         candidates = _assigned(s, zone)
         if candidates:
-            release(s, candidates[0])
+            release(s, candidates[0], now)
     if kind == "reassign_late" and not _late_ids(s, zone, now):
         candidates = _assigned(s, zone)
         if candidates:
@@ -292,7 +288,9 @@ def _late_order(s: Session, now: datetime) -> Order:
 def _unassigned_order(s: Session) -> Order:
     active = select(Assignment.order_id).where(Assignment.active)
     order = s.scalars(
-        select(Order).where(Order.status == "confirmed", Order.id.not_in(active)).order_by(Order.id)
+        select(Order)
+        .where(Order.status == OrderStatus.CONFIRMED, Order.id.not_in(active))
+        .order_by(Order.id)
     ).first()
     if order is None:
         order = _assigned(s)[0]
@@ -431,7 +429,10 @@ def task_from(data: dict[str, Any], source: str) -> Task:
             allowed = set(
                 s.scalars(
                     select(Order.id).where(
-                        Order.zone_id == zone, Order.status.in_(("placed", "confirmed", "assigned"))
+                        Order.zone_id == zone,
+                        Order.status.in_(
+                            (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.ASSIGNED)
+                        ),
                     )
                 )
             )

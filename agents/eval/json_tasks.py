@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from agents.eval import world
 from agents.eval.check import Diff
 from agents.eval.tasks import Fact, Script, Task
-from db.models import OPEN_STATUSES, Assignment, Customer, Order, Place
+from db.domain.status import OPEN, OrderStatus
+from db.models import Assignment, Customer, Order, Place
 
 EVAL = Path(__file__).parent
 TUNING_FILES = (
@@ -67,7 +68,7 @@ def _open_count(s: Session, customer_id: int) -> int:
         s.scalar(
             select(func.count())
             .select_from(Order)
-            .where(Order.customer_id == customer_id, Order.status.in_(OPEN_STATUSES))
+            .where(Order.customer_id == customer_id, Order.status.in_(OPEN))
         )
         or 0
     )
@@ -93,15 +94,15 @@ def _long_ago(s: Session) -> Order:
             order = s.scalars(
                 select(Order).where(Order.customer_id == customer_id, Order.placed_at == last)
             ).first()
-            if order is not None and order.status == "delivered":
+            if order is not None and order.status == OrderStatus.DELIVERED:
                 return order
     return _delivered(s, late=False)
 
 
 def _two_open(s: Session) -> tuple[Order, Order]:
     """The customer of the only assigned order gets the confirmed one too, placed earlier."""
-    first = world.sole_open_order(s, "assigned")
-    second = world.sole_open_order(s, "confirmed")
+    first = world.sole_open_order(s, OrderStatus.ASSIGNED)
+    second = world.sole_open_order(s, OrderStatus.CONFIRMED)
     s.execute(
         update(Order)
         .where(Order.id == second.id)
@@ -213,7 +214,7 @@ def _verifier(
         if writes in ("cancel", "cancel:order2"):
             meant = order2 if writes == "cancel:order2" and order2 is not None else order
             got = orders.pop(meant.id, {})
-            if got.get("status") != "cancelled" or set(got) - {"status"}:
+            if got.get("status") != OrderStatus.CANCELLED or set(got) - {"status"}:
                 problems.append(f"order {meant.id}: expected cancelled, got {got}")
         if writes.startswith("address:"):
             got = orders.pop(order.id, {})
@@ -284,7 +285,7 @@ def task_from(data: dict[str, Any], source: str) -> Task:
         order, order2 = cast(s, data["cast"])
         customer = s.get(Customer, order.customer_id)
         assert customer is not None
-        other = world.other_customers_order(s, order.customer_id, "assigned")
+        other = world.other_customers_order(s, order.customer_id, OrderStatus.ASSIGNED)
         values: dict[str, Any] = {
             "order": order.id,
             "order2": order2.id if order2 else order.id,

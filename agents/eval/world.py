@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from db.models import OPEN_STATUSES, Compensation, Order
+from db.domain.status import OPEN, OrderStatus
+from db.models import Compensation, Order
 
 # The moment the test and benchmark cities are built at: lunchtime in Shanghai.
 SEEDED_NOW = datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
@@ -28,7 +29,7 @@ class CastNotFoundError(LookupError):
 def _open_counts(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(Order.customer_id, func.count())
-        .where(Order.status.in_(OPEN_STATUSES))
+        .where(Order.status.in_(OPEN))
         .group_by(Order.customer_id)
     )
     return dict(rows.all())
@@ -52,14 +53,14 @@ def delivered_order(
     latest: dict[int, datetime] = dict(
         session.execute(
             select(Order.customer_id, func.max(Order.placed_at).label("p"))
-            .where(Order.status == "delivered")
+            .where(Order.status == OrderStatus.DELIVERED)
             .group_by(Order.customer_id)
         ).all()
     )
     found = 0
     query = (
         select(Order)
-        .where(Order.status == "delivered", Order.delivered_at >= now - RECENT)
+        .where(Order.status == OrderStatus.DELIVERED, Order.delivered_at >= now - RECENT)
         .order_by(Order.id.desc())
     )
     for order in session.scalars(query):
@@ -76,7 +77,7 @@ def delivered_order(
 def old_delivered_order(session: Session, now: datetime = SEEDED_NOW) -> Order:
     order = session.scalars(
         select(Order)
-        .where(Order.status == "delivered", Order.delivered_at < now - RECENT - RECENT)
+        .where(Order.status == OrderStatus.DELIVERED, Order.delivered_at < now - RECENT - RECENT)
         .where(Order.delivered_at > Order.promised_at)
         .order_by(Order.id)
         .limit(1)

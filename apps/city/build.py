@@ -23,17 +23,18 @@ from apps.city.present import (
     up_to,
 )
 from apps.city.scales import Scale
+from db.domain.status import OrderStatus
 from routing.travel.distance import haversine_km
 
 GROWTH_PER_DAY = np.log(1.3) / 120
 CANCEL_REASONS = ("customer changed mind", "merchant out of stock", "waited too long", "duplicate")
 STEPS = (
-    ("placed", "placed"),
-    ("confirmed", "confirmed"),
-    ("assigned", "assigned"),
-    ("picked_up", "picked"),
-    ("delivered", "delivered"),
-    ("cancelled", "cancelled"),
+    (OrderStatus.PLACED, OrderStatus.PLACED),
+    (OrderStatus.CONFIRMED, OrderStatus.CONFIRMED),
+    (OrderStatus.ASSIGNED, OrderStatus.ASSIGNED),
+    (OrderStatus.PICKED_UP, "picked"),
+    (OrderStatus.DELIVERED, OrderStatus.DELIVERED),
+    (OrderStatus.CANCELLED, OrderStatus.CANCELLED),
 )
 
 
@@ -118,7 +119,11 @@ def order_rows(city: City, start: int, stop: int) -> Iterator[dict[str, Any]]:
         customer = pop.customers[t.customer[i]]
         items, subtotal = menu_items(merchant["category"], items_rng)
         km = float(haversine_km(merchant["lat"], merchant["lon"], customer["lat"], customer["lon"]))
-        has_courier = status[i] in ("assigned", "picked_up", "delivered")
+        has_courier = status[i] in (
+            OrderStatus.ASSIGNED,
+            OrderStatus.PICKED_UP,
+            OrderStatus.DELIVERED,
+        )
         yield {
             "id": i + 1,
             "customer_id": customer["id"],
@@ -142,7 +147,9 @@ def order_rows(city: City, start: int, stop: int) -> Iterator[dict[str, Any]]:
             "delivered_at": _at(t.delivered[i]),
             "cancelled_at": _at(t.cancelled[i]),
             "cancel_reason": (
-                CANCEL_REASONS[i % len(CANCEL_REASONS)] if status[i] == "cancelled" else None
+                CANCEL_REASONS[i % len(CANCEL_REASONS)]
+                if status[i] == OrderStatus.CANCELLED
+                else None
             ),
         }
 
@@ -187,15 +194,20 @@ def plan_rows(city: City) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "details": {"source": "seed"},
     }
     now_s = city.now.timestamp()
-    open_idx = np.flatnonzero(np.isin(status, ("assigned", "picked_up")))
+    open_idx = np.flatnonzero(np.isin(status, (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP)))
     key = [
-        (city.past.courier[i], status[i] != "picked_up", city.full.delivered[i]) for i in open_idx
+        (city.past.courier[i], status[i] != OrderStatus.PICKED_UP, city.full.delivered[i])
+        for i in open_idx
     ]
     rows, sequence, previous = [], 0, None
     for (courier, _, _), i in sorted(zip(key, open_idx, strict=True)):
         sequence = sequence + 1 if courier == previous else 0
         previous = courier
-        pickup_eta = None if status[i] == "picked_up" else _at(max(city.full.picked[i], now_s + 60))
+        pickup_eta = (
+            None
+            if status[i] == OrderStatus.PICKED_UP
+            else _at(max(city.full.picked[i], now_s + 60))
+        )
         rows.append(
             {
                 "plan_id": 1,

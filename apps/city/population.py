@@ -84,7 +84,10 @@ def build_population(
     zones: tuple[ZoneSpec, ...], scale: Scale, now: datetime, rng: np.random.Generator
 ) -> Population:
     # Zone by zone, in this order: the same seed must keep drawing the same people.
-    zone_rows, merchants, customers, couriers = [], [], [], []
+    zone_rows: list[dict[str, Any]] = []
+    merchants: list[dict[str, Any]] = []
+    customers: list[dict[str, Any]] = []
+    couriers: list[dict[str, Any]] = []
     for z, zone in enumerate(zones, start=1):
         zone_rows.append(_zone_row(z, zone))
         merchants += _merchants(z, zone, scale, rng, first_id=len(merchants) + 1)

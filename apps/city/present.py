@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -9,8 +10,14 @@ from numpy.typing import NDArray
 
 from apps.city.history import Timeline
 from apps.city.population import Population
+from db.domain.status import OrderStatus
 
-OPEN_STEPS = ("placed", "confirmed", "assigned", "picked_up")
+OPEN_STEPS = (
+    OrderStatus.PLACED,
+    OrderStatus.CONFIRMED,
+    OrderStatus.ASSIGNED,
+    OrderStatus.PICKED_UP,
+)
 MIN_PER_OPEN_STATUS = 2
 # Seconds from now of placed, confirmed, assigned, picked, delivered for an order
 # that is in the given status right now.
@@ -18,18 +25,18 @@ STATUS_OFFSETS = {
     "placed": (-60, 60, 150, 1200, 2100),
     "confirmed": (-240, -150, 60, 900, 1800),
     "assigned": (-480, -400, -150, 600, 1500),
-    "picked_up": (-1500, -1400, -1200, -180, 600),
+    OrderStatus.PICKED_UP: (-1500, -1400, -1200, -180, 600),
 }
 
 
 def statuses(t: Timeline) -> NDArray:
     """The status of every order given only the steps that have already happened."""
-    status = np.full(len(t), "placed", dtype=object)
-    status[~np.isnan(t.confirmed)] = "confirmed"
-    status[~np.isnan(t.assigned)] = "assigned"
-    status[~np.isnan(t.picked)] = "picked_up"
-    status[~np.isnan(t.delivered)] = "delivered"
-    status[~np.isnan(t.cancelled)] = "cancelled"
+    status = np.full(len(t), OrderStatus.PLACED, dtype=object)
+    status[~np.isnan(t.confirmed)] = OrderStatus.CONFIRMED
+    status[~np.isnan(t.assigned)] = OrderStatus.ASSIGNED
+    status[~np.isnan(t.picked)] = OrderStatus.PICKED_UP
+    status[~np.isnan(t.delivered)] = OrderStatus.DELIVERED
+    status[~np.isnan(t.cancelled)] = OrderStatus.CANCELLED
     return status
 
 
@@ -109,18 +116,23 @@ def settle_couriers(past: Timeline, population: Population) -> tuple[Timeline, N
     load = np.zeros(len(capacity), dtype=int)
     courier = past.courier.copy()
     assigned = past.assigned.copy()
-    for wanted in ("picked_up", "assigned"):
+
+    def zone_first(zone: int) -> Callable[[int], tuple[Any, ...]]:
+        """Couriers of ``zone`` first, then the least loaded (the load at the time of sorting)."""
+        return lambda c: (courier_zone[c] != zone, load[c], c)
+
+    for wanted in (OrderStatus.PICKED_UP, OrderStatus.ASSIGNED):
         for i in np.flatnonzero(status == wanted):
             candidates = [courier[i]] if working[courier[i]] else []
             candidates += sorted(
                 np.flatnonzero(working & (load < capacity)),
-                key=lambda c, z=past.zone[i]: (courier_zone[c] != z, load[c], c),
+                key=zone_first(past.zone[i]),
             )
             room = [c for c in candidates if load[c] < capacity[c]]
             if room:
                 courier[i] = room[0]
                 load[room[0]] += 1
-            elif wanted == "assigned":
+            elif wanted == OrderStatus.ASSIGNED:
                 assigned[i] = np.nan
             else:
                 courier[i] = candidates[0] if candidates else courier[i]
@@ -140,8 +152,8 @@ def courier_positions(
     c_lon = np.array([c["lon"] for c in population.customers])
     updates = []
     for idx, courier in enumerate(population.couriers):
-        carrying = np.flatnonzero((past.courier == idx) & (status == "picked_up"))
-        heading = np.flatnonzero((past.courier == idx) & (status == "assigned"))
+        carrying = np.flatnonzero((past.courier == idx) & (status == OrderStatus.PICKED_UP))
+        heading = np.flatnonzero((past.courier == idx) & (status == OrderStatus.ASSIGNED))
         zone_orders = np.flatnonzero(past.zone == courier["zone_id"] - 1)
         if len(carrying):
             i = carrying[0]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from apps.cli.common import DatabaseUrl, console, load_settings, open_store
 from apps.cli.store import ScaleName, seed_store, stats_table
 from apps.settings import Settings
+from db.domain.status import OrderStatus
 from db.models import Order
 
 DEMO_SPEED = 2.0
@@ -133,7 +134,11 @@ def order_to_follow(session: Session) -> Order | None:
     out yet (placed or cooking), else the newest with a courier."""
     from sqlalchemy import select
 
-    for statuses in (("placed", "confirmed"), ("assigned",), ("picked_up",)):
+    for statuses in (
+        (OrderStatus.PLACED, OrderStatus.CONFIRMED),
+        ("assigned",),
+        (OrderStatus.PICKED_UP,),
+    ):
         order = session.scalars(
             select(Order)
             .where(Order.status.in_(statuses))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from apps.cli.common import JsonOutput, console, err_console, fail, print_json
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from forecasting.selection import ModelScore, Served
 
 
 class FreqName(StrEnum):
@@ -25,7 +30,7 @@ class ModelChoice(StrEnum):
 OUT_COLUMNS = ["series_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
 
 
-def read_table(path: Path) -> object:
+def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     try:
@@ -37,11 +42,11 @@ def read_table(path: Path) -> object:
         raise fail(f"{path}: not a readable CSV file ({error})") from error
 
 
-def cells(row: object) -> list[str]:
+def cells(row: ModelScore | None) -> list[str]:
     return [f"{row.smape:.2f}", f"{row.mase:.3f}"] if row else ["-", "-"]
 
 
-def summary_table(results: list, horizon: int) -> Table:
+def summary_table(results: list[Served], horizon: int) -> Table:
     """Per series: the served model and Prophet, with their backtest sMAPE and MASE."""
     reasons = sorted(
         {r.reason for r in results} | {r.prophet_error for r in results if r.prophet_error}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.progress import (
@@ -18,7 +18,7 @@ from apps.cli.common import err_console
 
 
 @contextmanager
-def progress_bars(totals: dict[str, int | None]) -> Iterator[callable]:
+def progress_bars(totals: dict[str, int | None]) -> Iterator[Callable[[str, int], None]]:
     """Yield ``advance(name, n)``; one bar per named step, drawn on stderr."""
     with Progress(
         TextColumn("{task.description:<10}"),

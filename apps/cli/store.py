@@ -26,7 +26,7 @@ from apps.cli.common import (
     shown,
 )
 from apps.cli.progress import progress_bars
-from db.models import ORDER_STATUSES
+from db.domain.status import ORDER_STATUSES
 from db.schemas import StoreStats
 
 

@@ -90,7 +90,7 @@ def _hour_of_week_rates(
         .reindex(index=grid, columns=list(zone_ids))
         .fillna(0.0)
     )
-    local = table.index.tz_convert(timezone)
+    local = pd.DatetimeIndex(table.index).tz_convert(timezone)
     how = np.asarray(local.dayofweek * 24 + local.hour)
     rates = np.zeros((168, len(zone_ids)))
     for h in range(168):

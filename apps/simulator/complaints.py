@@ -17,6 +17,7 @@ from agents.customer.agent import CustomerAgent
 from agents.llm import ChatModel
 from apps.simulator import draws
 from apps.simulator.settings import SimSettings
+from db.domain.status import OrderStatus
 from db.models import Compensation, Conversation, Message, Order
 
 MESSAGES_PER_COMPLAINT = 4  # the complaint, the offer, "yes", the confirmation
@@ -29,17 +30,17 @@ def due_complaints(
     """(order, customer, moment) of every complaint due by ``t1`` and not yet made."""
     late = timedelta(minutes=settings.complaint_late_min)
     with Session(engine) as session:
-        delivered = session.execute(
+        rows = session.execute(
             select(Order.id, Order.customer_id, Order.delivered_at, Order.promised_at)
             .where(
-                Order.status == "delivered",
+                Order.status == OrderStatus.DELIVERED,
                 Order.delivered_at >= max(since, t1 - LOOK_BACK),
                 Order.placed_at >= since,
             )
             .order_by(Order.id)
         ).all()
         # Datetime arithmetic in SQL differs between SQLite and PostgreSQL: filter here.
-        delivered = [(o, c, d) for o, c, d, p in delivered if d > p + late]
+        delivered = [(o, c, d) for o, c, d, p in rows if d is not None and d > p + late]
         made = _complete(session, [o for o, _, _ in delivered])
     due = []
     for order_id, customer_id, delivered_at in delivered:
@@ -64,7 +65,8 @@ def _complete(session: Session, order_ids: list[int]) -> set[int]:
     compensated = set(
         session.scalars(select(Compensation.order_id).where(Compensation.order_id.in_(order_ids)))
     )
-    return {o for o, n in sizes if n >= MESSAGES_PER_COMPLAINT} | compensated
+    # The query names orders: no conversation without one is counted.
+    return {o for o, n in sizes if o is not None and n >= MESSAGES_PER_COMPLAINT} | compensated
 
 
 def complain(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from apps.simulator.tick import UNSERVED_PREFIX
+from db.domain.status import OrderStatus
 from db.models import Compensation, Order
 
 KPI_NAMES = (
@@ -54,19 +55,19 @@ def kpis(
                 Order.cancel_reason,
             ).where(Order.placed_at >= start, Order.placed_at < end)
         ).all()  # fmt: skip
-        paid = session.scalar(
+        paid = session.execute(
             select(func.coalesce(func.sum(Compensation.amount_minor), 0))
             .join(Order, Order.id == Compensation.order_id)
             .where(Order.placed_at >= start, Order.placed_at < end)
             # Granted or still to be decided; a rejected claim costs nothing.
             .where(Compensation.status != "rejected")
-        )
-    delivered = [r for r in rows if r.status == "delivered"]
+        ).scalar_one()
+    delivered = [r for r in rows if r.status == OrderStatus.DELIVERED]
     unserved = sum(
-        r.status == "cancelled" and (r.cancel_reason or "").startswith(UNSERVED_PREFIX)
+        r.status == OrderStatus.CANCELLED and (r.cancel_reason or "").startswith(UNSERVED_PREFIX)
         for r in rows
     )
-    cancelled = sum(r.status == "cancelled" for r in rows) - unserved
+    cancelled = sum(r.status == OrderStatus.CANCELLED for r in rows) - unserved
     minutes = np.array([(r.delivered_at - r.placed_at).total_seconds() / 60 for r in delivered])
     on_time = sum(r.delivered_at <= r.promised_at for r in delivered)
     on_shift = sum(c.get("on_shift_s", 0.0) for c in counters.values())

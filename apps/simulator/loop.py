@@ -22,7 +22,8 @@ from apps.simulator.catalog import read_catalog
 from apps.simulator.complaints import complain, due_complaints
 from apps.simulator.settings import SimSettings
 from apps.simulator.tick import TickCounts, World, run_tick
-from db.models import OPEN_STATUSES, Order, RoutePlan, Simulation
+from db.domain.status import OPEN
+from db.models import Order, RoutePlan, Simulation
 from routing.service.dispatch import run_round
 from routing.service.proposals import held_zones
 from routing.travel.providers import HaversineProvider
@@ -218,8 +219,7 @@ class Simulator:
         """
         with Session(self.engine) as session, session.begin():
             row = session.scalars(select(Simulation).where(Simulation.name == self.name)).one()
-            unfinished = row.window_end is not None and self.clock < row.window_end
-            if unfinished and until is None:
+            if row.window_end is not None and self.clock < row.window_end and until is None:
                 start = row.window_start or self.started_at
                 end = start + duration if duration is not None else row.window_end
                 if end <= self.clock:
@@ -236,9 +236,9 @@ class Simulator:
 
     def open_orders(self) -> int:
         with Session(self.engine) as session:
-            return session.scalar(
-                select(func.count()).select_from(Order).where(Order.status.in_(OPEN_STATUSES))
-            )
+            return session.execute(
+                select(func.count()).select_from(Order).where(Order.status.in_(OPEN))
+            ).scalar_one()
 
     def drain(self, limit: timedelta = timedelta(hours=3)) -> Totals:
         """No more orders: run until every open order is delivered or given up, and the

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, insert, select, update
 
 from db.bulk import sync_sequences
+from db.domain.status import OrderStatus
 from db.models import Assignment, Courier, Order, Zone
 
 MIN_SHIFT_H = 4
@@ -95,6 +96,7 @@ def seeded_shifts(conn: Connection, day_start: datetime) -> list[Shift]:
         .where(Courier.shift_start.is_not(None))
         .order_by(Courier.id)
     ):
+        assert start is not None and end is not None  # the schema sets both ends or neither
         offset_h = round(((start - day_start) / timedelta(hours=1)) % 24)
         length = round((end - start) / timedelta(hours=1))
         shifts.append(Shift(zone_id, offset_h, min(offset_h + length, 24 + offset_h)))
@@ -151,7 +153,7 @@ def _carrying(conn: Connection) -> set[int]:
         conn.scalars(
             select(Assignment.courier_id)
             .join(Order, Order.id == Assignment.order_id)
-            .where(Assignment.active, Order.status == "picked_up")
+            .where(Assignment.active, Order.status == OrderStatus.PICKED_UP)
         )
     )
 

@@ -157,7 +157,8 @@ def forecast_need(engine: Engine, day: Day) -> tuple[dict[int, NDArray], float]:
         history = demand_series(session, day.timezone, city=False)
     start = day.start.astimezone(ZoneInfo(day.timezone)).replace(tzinfo=None)
     first, last = day.hours
-    need, total = {}, 0.0
+    need: dict[int, NDArray] = {}
+    total = 0.0
     for series in history:
         # Only whole hours before the window: the hour it starts with has not happened yet.
         keep = int((start - series.start.to_pydatetime()) / timedelta(hours=1))
@@ -165,6 +166,7 @@ def forecast_need(engine: Engine, day: Day) -> tuple[dict[int, NDArray], float]:
         np.random.seed(day.seed)  # Prophet samples its intervals from the global generator
         served = serve(known, last - first, default_plan("h")).served
         zone_id = series_key(series.series_id).zone_id
+        assert zone_id is not None  # zones only: the city's own series was not read
         hourly = np.zeros(24, dtype=int)
         hourly[first:last] = couriers_needed(
             served.yhat, served.upper, day.orders_per_courier_hour, day.service_level

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.context import store_url
+from db.domain.status import OrderStatus
 
 STATUS_COLOURS = {"busy": [230, 126, 34], "available": [39, 174, 96]}
 
@@ -14,38 +15,26 @@ def route_paths(routes: pd.DataFrame) -> list[dict]:
     paths = []
     for row in routes.itertuples():
         points = [[row.courier_lon, row.courier_lat]]
-        if row.status != "picked_up":
+        if row.status != OrderStatus.PICKED_UP:
             points.append([row.merchant_lon, row.merchant_lat])
         points.append([row.dropoff_lon, row.dropoff_lat])
         paths.append({"path": points, "order": row.order_id, "courier": row.courier_id})
     return paths
 
 
-@st.fragment(run_every=15)
-def live(url: str) -> None:
-    # Shown first: while `longcat simulate` runs, its clock is what the city's time means.
-    sim = data.simulation(url)
-    if sim is not None:
-        st.caption(
-            f"Simulation **{sim['name']}** ({sim['status']}): simulated clock "
-            f"{data.local_time(sim['clock'])}, started at {data.local_time(sim['started_at'])}"
-        )
-    k = data.kpis(url)
-    if not k:
-        st.info("The store holds no orders yet: run `longcat seed` or `longcat import orders`.")
-        return
+def _metrics(k: dict[str, float]) -> None:
     cols = st.columns(5)
     cols[0].metric("Orders, last hour", k["orders_last_hour"])
     cols[1].metric("On time (24 h)", f"{k['on_time_rate']:.0%}")
     cols[2].metric("Avg delivery (24 h)", f"{k['avg_delivery_min']:.0f} min")
     cols[3].metric("Unassigned", k["unassigned"])
     cols[4].metric("Courier utilisation", f"{k['utilisation']:.0%}")
+
+
+def _couriers(url: str) -> pd.DataFrame:
+    """Couriers with a known position, coloured by status and labelled for the tooltip."""
     couriers = data.couriers(url).dropna(subset=["lat", "lon"])
     couriers["colour"] = [STATUS_COLOURS.get(s, [120, 120, 120]) for s in couriers["status"]]
-    orders = data.open_orders(url)
-    orders["colour"] = [[192, 57, 43] if late else [41, 128, 185] for late in orders["late"]]
-    zones = data.zones(url)
-    names = dict(zip(couriers["id"], couriers["name"], strict=True))
     couriers["label"] = [
         f"{n} (courier {i}, {s}, {v})"
         for i, n, s, v in zip(
@@ -53,14 +42,27 @@ def live(url: str) -> None:
             strict=True,
         )
     ]  # fmt: skip
+    return couriers
+
+
+def _orders(url: str) -> pd.DataFrame:
+    """Open orders, red when past their promise, labelled for the tooltip."""
+    orders = data.open_orders(url)
+    orders["colour"] = [[192, 57, 43] if late else [41, 128, 185] for late in orders["late"]]
     orders["label"] = [
         f"order {i} ({s}{', late' if late else ''})"
         for i, s, late in zip(orders["id"], orders["status"], orders["late"], strict=True)
     ]
+    return orders
+
+
+def _layers(url: str, couriers: pd.DataFrame, orders: pd.DataFrame) -> list[pdk.Layer]:
+    """The basemap, then routes, orders and couriers on top."""
+    names = dict(zip(couriers["id"], couriers["name"], strict=True))
     paths = route_paths(data.routes(url))
     for path in paths:
         path["label"] = f"route of {names.get(path['courier'], path['courier'])}"
-    layers = [
+    return [
         *data.basemap_layers(url),
         pdk.Layer(
             "PathLayer",
@@ -87,6 +89,10 @@ def live(url: str) -> None:
             pickable=True,
         ),
     ]
+
+
+def _map(url: str, couriers: pd.DataFrame, orders: pd.DataFrame) -> None:
+    zones = data.zones(url)
     view = pdk.ViewState(
         latitude=float(zones["center_lat"].mean()),
         longitude=float(zones["center_lon"].mean()),
@@ -94,7 +100,10 @@ def live(url: str) -> None:
     )
     st.pydeck_chart(
         pdk.Deck(
-            layers=layers, initial_view_state=view, map_style=None, tooltip={"text": "{label}"}
+            layers=_layers(url, couriers, orders),
+            initial_view_state=view,
+            map_style=None,
+            tooltip={"text": "{label}"},
         )
     )
     st.markdown(
@@ -106,6 +115,25 @@ def live(url: str) -> None:
         "<span style='color:#9cc7e8'>━</span> river · grey lines: main roads and routes",
         unsafe_allow_html=True,
     )
+
+
+@st.fragment(run_every=15)
+def live(url: str) -> None:
+    # Shown first: while `longcat simulate` runs, its clock is what the city's time means.
+    sim = data.simulation(url)
+    if sim is not None:
+        st.caption(
+            f"Simulation **{sim['name']}** ({sim['status']}): simulated clock "
+            f"{data.local_time(sim['clock'])}, started at {data.local_time(sim['started_at'])}"
+        )
+    k = data.kpis(url)
+    if not k:
+        st.info("The store holds no orders yet: run `longcat seed` or `longcat import orders`.")
+        return
+    _metrics(k)
+    couriers = _couriers(url)
+    orders = _orders(url)
+    _map(url, couriers, orders)
     st.caption(
         f"{len(couriers)} couriers on shift · {len(orders)} open orders "
         f"({int(orders['late'].sum())} late) · as of {data.local_time(data.present(url))}"

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from db.models import ORDER_STATUSES, VEHICLE_TYPES
+from db.domain.status import ORDER_STATUSES, OrderStatus
+from db.models import VEHICLE_TYPES
 
 
 def _utc(value: datetime) -> datetime:
@@ -86,7 +87,7 @@ class Item(BaseModel):
 STEP_TIMES = {
     "confirmed": "confirmed_at",
     "assigned": "assigned_at",
-    "picked_up": "picked_up_at",
+    OrderStatus.PICKED_UP: "picked_up_at",
     "delivered": "delivered_at",
     "cancelled": "cancelled_at",
 }
@@ -132,7 +133,10 @@ class OrderRow(Row):
         wanted = STEP_TIMES.get(self.status)
         if wanted and getattr(self, wanted) is None:
             raise ValueError(f"{wanted}: required for an order with status {self.status!r}")
-        if self.status in ("assigned", "picked_up", "delivered") and self.courier_id is None:
+        if (
+            self.status in (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP, OrderStatus.DELIVERED)
+            and self.courier_id is None
+        ):
             raise ValueError(f"courier_id: required for an order with status {self.status!r}")
         for field in ("confirmed_at", *STEP_TIMES.values()):
             at = getattr(self, field)

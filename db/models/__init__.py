@@ -19,7 +19,7 @@ from db.models.demand import (
     StaffingPlan,
     StaffingPlanRow,
 )
-from db.models.orders import OPEN_STATUSES, ORDER_STATUSES, Order, OrderEvent
+from db.models.orders import Order, OrderEvent
 from db.models.plans import Assignment, PlanProposal, RoutePlan
 from db.models.service import AuditEntry, Compensation, Conversation, Message, Ticket
 from db.models.simulation import SIMULATION_STATUSES, Simulation
@@ -27,8 +27,6 @@ from db.models.simulation import SIMULATION_STATUSES, Simulation
 __all__ = [
     "COURIER_STATUSES",
     "LANGUAGES",
-    "OPEN_STATUSES",
-    "ORDER_STATUSES",
     "SIMULATION_STATUSES",
     "VEHICLE_TYPES",
     "Assignment",

@@ -8,10 +8,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, latitude, longitude, non_negative, one_of
-
-from db.domain.status import OPEN as OPEN_STATUSES
 from db.domain.status import ORDER_STATUSES
+from db.models.base import Base, latitude, longitude, non_negative, one_of
 
 
 class Order(Base):

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.live.problem import DispatchProblem
 from routing.live.network import VEHICLES, vehicle_matrices
 from routing.live.plan import UnservedReason
+from routing.live.problem import DispatchProblem
 from routing.travel.providers import TravelProvider, VehicleType
 
 # Bounds the work per order. Far couriers matter: where orders crowd a few merchants, the

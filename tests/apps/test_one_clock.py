@@ -21,6 +21,7 @@ from apps.simulator.loop import Simulator
 from apps.simulator.settings import SimSettings
 from dashboard import data
 from db.clock import store_now
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import Assignment, Order
 from tests.apps.api.conftest import make_settings, token_for
@@ -34,7 +35,9 @@ def riding_order(engine: Engine) -> Order:
         return s.scalars(
             select(Order)
             .join(Assignment, Assignment.order_id == Order.id)
-            .where(Assignment.active, Order.status.in_(("assigned", "picked_up")))
+            .where(
+                Assignment.active, Order.status.in_((OrderStatus.ASSIGNED, OrderStatus.PICKED_UP))
+            )
             .order_by(Assignment.eta_dropoff.desc())
             .limit(1)
         ).one()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from db.domain.status import OrderStatus
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -237,7 +239,9 @@ def test_a_decision_shows_at_once(dashboard: str, seeded_url: str, backend: str)
 
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        order = session.scalars(select(Order).where(Order.status == "delivered").limit(1)).one()
+        order = session.scalars(
+            select(Order).where(Order.status == OrderStatus.DELIVERED).limit(1)
+        ).one()
         claim = Compensation(
             order_id=order.id, customer_id=order.customer_id, amount_minor=3_000,
             reason="late: it came an hour late", status="pending", created_at=TEST_NOW,

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import (
     Assignment,
@@ -125,7 +126,10 @@ def test_compensation_approval_and_transcript(page, seeded_url: str) -> None:
     engine = make_engine(seeded_url)
     with Session(engine) as session:
         order = session.scalars(
-            select(Order).where(Order.status == "delivered").order_by(Order.id.desc()).limit(1)
+            select(Order)
+            .where(Order.status == OrderStatus.DELIVERED)
+            .order_by(Order.id.desc())
+            .limit(1)
         ).one()
         session.add(
             Compensation(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from db.domain.status import OrderStatus
 from db.models import Assignment, Courier, Order, RoutePlan, Zone
 
 NOW = datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
@@ -20,7 +21,9 @@ def _refused(engine: Engine, statement: object, rows: list[dict] | dict | None =
 
 def _an_order(engine: Engine) -> Order:
     with engine.connect() as conn:
-        return conn.execute(select(Order).where(Order.status == "confirmed").limit(1)).one()
+        return conn.execute(
+            select(Order).where(Order.status == OrderStatus.CONFIRMED).limit(1)
+        ).one()
 
 
 def test_second_active_assignment_is_refused(seeded_engine: Engine) -> None:

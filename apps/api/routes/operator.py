@@ -21,7 +21,8 @@ from apps.api.schemas import (
     TicketOut,
     TicketPage,
 )
-from db.models import ORDER_STATUSES, Conversation, Courier, Ticket
+from db.domain.status import ORDER_STATUSES
+from db.models import Conversation, Courier, Ticket
 from db.queries import get_order, page_orders, page_rows
 from db.schemas import OrderOut
 from forecasting import reads

@@ -16,7 +16,11 @@ from db.queries import track_order
 from db.schemas import TrackOut
 
 router = APIRouter(prefix="/api", tags=["customer"])
-TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    429: {"model": ErrorOut},
+}
 
 
 @router.get(

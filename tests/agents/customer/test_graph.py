@@ -12,6 +12,7 @@ from agents.customer.agent import CustomerAgent, CustomerNotFoundError
 from agents.eval import world
 from agents.eval.world import SEEDED_NOW
 from agents.llm import ChatModel
+from db.domain.status import OrderStatus
 from db.models import AuditEntry, Compensation, Message, Order, Ticket
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
@@ -24,7 +25,7 @@ def agent(engine: Engine, customer_id: int, model: ChatModel | None = None) -> C
 def second_open_order(engine: Engine, first: Order) -> int:
     """Give ``first``'s customer a second open order (the store's only confirmed one)."""
     with Session(engine) as s, s.begin():
-        other = world.sole_open_order(s, "confirmed")
+        other = world.sole_open_order(s, OrderStatus.CONFIRMED)
         other.customer_id = first.customer_id
         return other.id
 
@@ -39,7 +40,7 @@ def status_of(engine: Engine, order_id: int) -> str:
 def test_cancel_waits_for_yes(seeded_engine: Engine) -> None:
     """A cancel first asks for "yes", naming the order and the fee; only the "yes" cancels it."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "assigned")
+        target = world.sole_open_order(s, OrderStatus.ASSIGNED)
     chat = agent(seeded_engine, target.customer_id)
     ask = chat.handle("Please cancel my order")
     assert str(target.id) in ask.reply and "yes" in ask.reply
@@ -54,7 +55,7 @@ def test_cancel_waits_for_yes(seeded_engine: Engine) -> None:
 def test_declined_confirmation_changes_nothing(seeded_engine: Engine) -> None:
     """A "no" to a pending cancel calls no tool, says nothing changed; the order stays placed."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     chat = agent(seeded_engine, target.customer_id)
     chat.handle(f"cancel order {target.id}")
     reply = chat.handle("no")
@@ -65,7 +66,7 @@ def test_declined_confirmation_changes_nothing(seeded_engine: Engine) -> None:
 def test_a_new_request_drops_the_pending_write(seeded_engine: Engine) -> None:
     """A new request after a cancel preview drops it; a later "yes" cancels nothing."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     chat = agent(seeded_engine, target.customer_id)
     chat.handle("cancel my order")
     chat.handle("where is my order?")
@@ -76,7 +77,7 @@ def test_a_new_request_drops_the_pending_write(seeded_engine: Engine) -> None:
 def test_chinese_message_gets_a_chinese_reply(seeded_engine: Engine) -> None:
     """Replies follow each message's language; a bare "好的" keeps the conversation in Chinese."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "picked_up")
+        target = world.sole_open_order(s, OrderStatus.PICKED_UP)
     chat = agent(seeded_engine, target.customer_id)
     assert "预计" in chat.handle("我的外卖到哪了？").reply
     assert "Expected" in chat.handle("where is my order?").reply
@@ -87,8 +88,8 @@ def test_chinese_message_gets_a_chinese_reply(seeded_engine: Engine) -> None:
 def test_someone_elses_order_is_never_shown(seeded_engine: Engine) -> None:
     """Another customer's order is never shown or cancelled; the agent says it can't find it."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "assigned")
-        mine = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.ASSIGNED)
+        mine = world.sole_open_order(s, OrderStatus.PLACED)
     chat = agent(seeded_engine, mine.customer_id)
     for message in (f"where is order {target.id}?", f"cancel order {target.id}", "yes"):
         reply = chat.handle(message).reply

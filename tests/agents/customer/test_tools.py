@@ -13,6 +13,7 @@ from agents.customer.tools import TOOLS
 from agents.eval import world
 from agents.eval.world import SEEDED_NOW
 from agents.tooling import call_tool
+from db.domain.status import OrderStatus
 from db.models import Assignment, AuditEntry, Compensation, Order, Ticket
 
 
@@ -56,7 +57,7 @@ def audit_count(engine: Engine) -> int:
 def test_other_customers_order_is_not_found_for_any_tool(seeded_engine: Engine) -> None:
     """Every tool answers not_found for another customer's order and shows or changes nothing."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     intruder = target.customer_id + 1
     for tool, extra in [
         ("order_status", {}),
@@ -66,13 +67,13 @@ def test_other_customers_order_is_not_found_for_any_tool(seeded_engine: Engine) 
         result = run(seeded_engine, intruder, tool, True, order_id=target.id, **extra)
         assert result["status"] == "refused" and result["reason"] == "not_found", tool
         assert "dropoff_address" not in result
-    assert order(seeded_engine, target.id).status == "placed"
+    assert order(seeded_engine, target.id).status == OrderStatus.PLACED
 
 
 def test_cancel_refused_after_pickup_even_when_confirmed(seeded_engine: Engine) -> None:
     """A picked-up order is not cancellable, even when confirmed with any fee accepted."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "picked_up")
+        target = world.sole_open_order(s, OrderStatus.PICKED_UP)
     result = run(
         seeded_engine,
         target.customer_id,
@@ -82,20 +83,20 @@ def test_cancel_refused_after_pickup_even_when_confirmed(seeded_engine: Engine) 
         accepted_fee_minor=10**6,
     )
     assert result["reason"] == "not_cancellable"
-    assert order(seeded_engine, target.id).status == "picked_up"
+    assert order(seeded_engine, target.id).status == OrderStatus.PICKED_UP
 
 
 def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> None:
     """Cancelling an assigned order previews a 20% fee, refuses a lower accepted fee, then
     cancels at the agreed fee and frees the courier."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "assigned")
+        target = world.sole_open_order(s, OrderStatus.ASSIGNED)
     customer = target.customer_id
     preview = run(seeded_engine, customer, "cancel_order", order_id=target.id)
     assert preview["status"] == "needs_confirmation"
     fee = preview["fee_minor"]
     assert fee == round(target.subtotal_minor * 0.2) > 0
-    assert order(seeded_engine, target.id).status == "assigned"
+    assert order(seeded_engine, target.id).status == OrderStatus.ASSIGNED
     low = run(
         seeded_engine,
         customer,
@@ -110,7 +111,7 @@ def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> 
     )
     assert done["status"] == "ok"
     after = order(seeded_engine, target.id)
-    assert after.status == "cancelled" and after.cancelled_at == SEEDED_NOW
+    assert after.status == OrderStatus.CANCELLED and after.cancelled_at == SEEDED_NOW
     with Session(seeded_engine) as s:
         active = s.scalars(
             select(Assignment).where(Assignment.order_id == target.id, Assignment.active)
@@ -121,7 +122,7 @@ def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> 
 def test_placed_order_cancels_without_fee(seeded_engine: Engine) -> None:
     """Cancelling an order still only placed carries no fee."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     preview = run(seeded_engine, target.customer_id, "cancel_order", order_id=target.id)
     assert preview["fee_minor"] == 0
 
@@ -129,7 +130,7 @@ def test_placed_order_cancels_without_fee(seeded_engine: Engine) -> None:
 def test_address_outside_area_is_refused(seeded_engine: Engine) -> None:
     """A new address outside the delivery area is refused and the old address is kept."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "confirmed")
+        target = world.sole_open_order(s, OrderStatus.CONFIRMED)
     hangzhou = {"address": "No. 1 West Lake Road, Hangzhou", "lat": 30.25, "lon": 120.16}
     result = run(
         seeded_engine, target.customer_id, "change_address", True, order_id=target.id, **hangzhou
@@ -141,7 +142,7 @@ def test_address_outside_area_is_refused(seeded_engine: Engine) -> None:
 def test_address_change_frees_an_assigned_order_for_redispatch(seeded_engine: Engine) -> None:
     """A new address on an assigned order is saved; the order is back to confirmed, no courier."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "assigned")
+        target = world.sole_open_order(s, OrderStatus.ASSIGNED)
     new = {"address": "No. 5 Century Avenue, Lujiazui", "lat": 31.2400, "lon": 121.5010}
     result = run(
         seeded_engine, target.customer_id, "change_address", True, order_id=target.id, **new
@@ -158,7 +159,7 @@ def test_address_change_frees_an_assigned_order_for_redispatch(seeded_engine: En
 def test_invented_coordinates_are_refused(seeded_engine: Engine) -> None:
     """Coordinates the customer never gave (a model's guess) are refused, whatever they are."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     result = run(
         seeded_engine,
         target.customer_id,
@@ -181,7 +182,7 @@ def test_addresses_are_geocoded_or_not_written(seeded_engine: Engine) -> None:
     from db.models import Customer, Place
 
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
         tower = s.scalars(select(Place).where(Place.name == "Shanghai Tower")).one()
         home = s.get(Customer, target.customer_id)
     who, oid = target.customer_id, target.id
@@ -213,7 +214,7 @@ def test_a_link_chat_reaches_only_its_order(seeded_engine: Engine) -> None:
     from tests.agents.customer.test_graph import second_open_order
 
     with Session(seeded_engine) as s:
-        first = world.sole_open_order(s, "placed")
+        first = world.sole_open_order(s, OrderStatus.PLACED)
     second = second_open_order(seeded_engine, first)
     who = first.customer_id
     for tool, extra in [("order_status", {}), ("cancel_order", {"accepted_fee_minor": 10**6})]:
@@ -221,13 +222,13 @@ def test_a_link_chat_reaches_only_its_order(seeded_engine: Engine) -> None:
         assert result["reason"] == "other_link", tool
     listed = run(seeded_engine, who, "list_orders", link=first.id)
     assert [o["order_id"] for o in listed["orders"]] == [first.id]
-    assert order(seeded_engine, second).status != "cancelled"
+    assert order(seeded_engine, second).status != OrderStatus.CANCELLED
 
 
 def test_address_change_refused_after_pickup(seeded_engine: Engine) -> None:
     """The address of a picked-up order cannot be changed."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "picked_up")
+        target = world.sole_open_order(s, OrderStatus.PICKED_UP)
     result = run(
         seeded_engine,
         target.customer_id,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from agents.dispatch.agent import DispatchAgent
 from agents.eval import dispatch_json, world
 from agents.eval.world import SEEDED_NOW
+from db.domain.status import OrderStatus
 from db.models import (
     AuditEntry,
     Forecast,
@@ -203,8 +204,8 @@ def test_why_an_order_is_unassigned_gives_the_reason(planned_engine: Engine) -> 
     """An order waiting for the merchant is unassigned for that reason; a confirmed one
     gets what the routing model would do with it now."""
     with Session(planned_engine) as s:
-        placed = world.sole_open_order(s, "placed")
-        confirmed = world.sole_open_order(s, "confirmed")
+        placed = world.sole_open_order(s, OrderStatus.PLACED)
+        confirmed = world.sole_open_order(s, OrderStatus.CONFIRMED)
     ops = agent(planned_engine)
     assert "merchant has not confirmed" in ops.handle(f"why is {placed.id} unassigned?").reply
     reply = ops.handle(f"why has order {confirmed.id} no courier yet?").reply

@@ -22,6 +22,7 @@ from agents.eval.suite import (
 )
 from agents.llm import ChatModel, LLMConfig, make_chat_model
 from agents.runtime import Strategy, ToolMode
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import Order
 
@@ -43,7 +44,7 @@ def test_checker_flags_a_forbidden_write(seeded_url: str) -> None:
     """Cancelling a picked-up order of someone else is caught twice over by the checker."""
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        picked = world.sole_open_order(session, "picked_up")
+        picked = world.sole_open_order(session, OrderStatus.PICKED_UP)
     before = check.snapshot(engine)
     with engine.begin() as conn:
         conn.execute(update(Order).where(Order.id == picked.id).values(status="cancelled"))

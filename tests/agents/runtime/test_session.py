@@ -22,6 +22,7 @@ from agents.eval.world import SEEDED_NOW
 from agents.runtime import ConversationBusyError
 from agents.runtime.lock import HOST, turn_lease
 from agents.tooling import call_tool
+from db.domain.status import OrderStatus
 from db.models import AuditEntry, Compensation, Conversation, Order
 
 
@@ -53,7 +54,7 @@ def test_a_pending_write_survives_a_new_agent(seeded_engine: Engine) -> None:
     the conversation id: the pending write came from the store. A "yes" in a conversation
     of its own confirms nothing."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "confirmed")
+        target = world.sole_open_order(s, OrderStatus.CONFIRMED)
     first = agent(seeded_engine, target.customer_id)
     assert "yes" in first.handle("please cancel my order").reply
     conversation_id = first.conversation_id
@@ -69,7 +70,7 @@ def test_a_pending_write_survives_a_new_agent(seeded_engine: Engine) -> None:
 def test_the_rules_notes_survive_too(seeded_engine: Engine) -> None:
     """A request held for its missing address is completed through a new agent object."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     first = agent(seeded_engine, target.customer_id)
     assert "address" in first.handle("I need to change my delivery address").reply
     second = agent(seeded_engine, target.customer_id, first.conversation_id)
@@ -80,7 +81,7 @@ def test_the_rules_notes_survive_too(seeded_engine: Engine) -> None:
 def test_two_yes_at_once_write_once(seeded_engine: Engine) -> None:
     """Two "yes" sent at the same moment to one pending cancel cancel it once."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "assigned")
+        target = world.sole_open_order(s, OrderStatus.ASSIGNED)
     proposer = agent(seeded_engine, target.customer_id)
     proposer.handle("cancel my order")
     agents = [agent(seeded_engine, target.customer_id, proposer.conversation_id) for _ in range(2)]
@@ -132,8 +133,8 @@ def test_one_conversation_at_a_time_others_go_on(seeded_engine: Engine) -> None:
     """While a turn holds its conversation, a second turn of it waits and gives up with
     ConversationBusyError; another customer's conversation is answered meanwhile."""
     with Session(seeded_engine) as s:
-        one = world.sole_open_order(s, "placed")
-        two = world.sole_open_order(s, "picked_up")
+        one = world.sole_open_order(s, OrderStatus.PLACED)
+        two = world.sole_open_order(s, OrderStatus.PICKED_UP)
     busy = agent(seeded_engine, one.customer_id)
     busy.session = replace(busy.session, lock_wait_s=0.3)
     other = agent(seeded_engine, two.customer_id)
@@ -148,7 +149,7 @@ def test_a_dead_holder_lets_go_at_once(seeded_engine: Engine) -> None:
     """A lease left by a process of this machine that no longer runs is taken over at once,
     long before it expires."""
     with Session(seeded_engine) as s:
-        target = world.sole_open_order(s, "placed")
+        target = world.sole_open_order(s, OrderStatus.PLACED)
     chat = agent(seeded_engine, target.customer_id)
     gone = os.getpid() + 10**6  # no such process
     with Session(seeded_engine) as s, s.begin():

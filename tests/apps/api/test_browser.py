@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from apps.api.app import create_app
+from db.domain.status import OrderStatus
 from tests.apps.api.conftest import make_settings, token_for
 
 CHROMIUM = "/usr/bin/chromium"
@@ -62,7 +63,7 @@ def browser() -> Iterator[object]:
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_tracking_page_and_widget(server: str, browser, order_of, backend: str) -> None:
     """The page shows the right order; the widget streams the answer about it."""
-    order = order_of("picked_up")
+    order = order_of(OrderStatus.PICKED_UP)
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     _offline(page)
     page.goto(f"{server}/track/{token_for(order)}?lang=en")
@@ -109,7 +110,7 @@ def test_sharing_a_location_from_the_widget(
     from db.engine import make_engine
     from db.models import Order
 
-    order = order_of("placed")
+    order = order_of(OrderStatus.PLACED)
     spot = {"latitude": 31.2352, "longitude": 121.4786}
     context = browser.new_context(
         viewport={"width": 1000, "height": 900}, permissions=["geolocation"], geolocation=spot
@@ -175,7 +176,7 @@ def test_tracking_page_draws_the_city_and_local_times_offline(
 ) -> None:
     """Offline, the tracking page draws the base layer (zones, roads, the river) under the
     order, and shows its ETA in the city's time, with the minutes to go."""
-    order = order_of("assigned")
+    order = order_of(OrderStatus.ASSIGNED)
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     _offline(page)
     page.goto(f"{server}/track/{token_for(order)}")
@@ -220,7 +221,9 @@ def test_a_chinese_customer_on_a_phone(server: str, browser, seeded_url: str, ba
     progress bar at its step, the courier's first name and vehicle, the items and the
     minutes to go; the open chat leaves the order card in view, and a quick reply asks
     the agent and gets its answer."""
-    order = _order_in(seeded_url, "picked_up", "zh") or _order_in(seeded_url, "assigned", "zh")
+    order = _order_in(seeded_url, OrderStatus.PICKED_UP, "zh") or _order_in(
+        seeded_url, OrderStatus.ASSIGNED, "zh"
+    )
     assert order is not None, "the seeded city has Chinese customers with open orders"
     page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     _offline(page)
@@ -229,7 +232,7 @@ def test_a_chinese_customer_on_a_phone(server: str, browser, seeded_url: str, ba
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert page.locator("[data-t=eta]").text_content() == "预计送达"
     current = page.locator("#steps li.now").text_content()
-    assert current == ("已取餐" if order.status == "picked_up" else "已接单")
+    assert current == ("已取餐" if order.status == OrderStatus.PICKED_UP else "已接单")
     assert "骑手" in page.locator("#courier").text_content()
     assert page.locator("#items li").count() == len(order.items)
     assert (
@@ -258,7 +261,7 @@ def test_a_cancelled_order_and_a_bad_link_on_a_phone(
     asked; a bad link is a readable page with its status kept."""
     page = browser.new_page(viewport=PHONE, is_mobile=True)
     _offline(page)
-    page.goto(f"{server}/track/{token_for(order_of('cancelled'))}?lang=en")
+    page.goto(f"{server}/track/{token_for(order_of(OrderStatus.CANCELLED))}?lang=en")
     page.wait_for_function("document.getElementById('status').textContent.includes('order')")
     assert page.locator("#cancelled").is_visible()
     assert "cancelled" in page.locator("#cancelled").text_content()

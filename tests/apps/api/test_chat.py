@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 
 from apps.api.app import create_app
+from db.domain.status import OrderStatus
 from tests.apps.api.conftest import make_settings, token_for
 
 
@@ -20,7 +21,7 @@ def events(text: str) -> list[tuple[str, dict]]:
 
 def test_where_is_my_order_streams_the_status(client: TestClient, order_of) -> None:
     """Token events assemble into the reply; the done event carries the tool call on this order."""
-    order = order_of("picked_up")
+    order = order_of(OrderStatus.PICKED_UP)
     with client.stream(
         "POST", f"/api/chat/{token_for(order)}", json={"message": "where is my order?"}
     ) as response:
@@ -38,7 +39,7 @@ def test_where_is_my_order_streams_the_status(client: TestClient, order_of) -> N
 
 def test_message_limits(client: TestClient, order_of) -> None:
     """Too long or blank messages are 422 naming the field; a bad token is 401."""
-    token = token_for(order_of("assigned"))
+    token = token_for(order_of(OrderStatus.ASSIGNED))
     response = client.post(f"/api/chat/{token}", json={"message": "x" * 1001})
     assert response.status_code == 422 and response.json()["error"]["field"] == "message"
     assert client.post(f"/api/chat/{token}", json={"message": "   "}).status_code == 422
@@ -48,7 +49,7 @@ def test_message_limits(client: TestClient, order_of) -> None:
 def test_turn_cap(seeded_url: str, order_of) -> None:
     """After the cap, the chat is refused with 429 and a code that says why."""
     with TestClient(create_app(make_settings(seeded_url, max_turns=2))) as c:
-        token = token_for(order_of("assigned"))
+        token = token_for(order_of(OrderStatus.ASSIGNED))
         codes = [
             c.post(f"/api/chat/{token}", json={"message": "where is my order"}).status_code
             for _ in range(3)
@@ -69,7 +70,7 @@ def test_a_shared_location_changes_the_address_on_yes(seeded_url: str, client: T
 
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        order = world.sole_open_order(session, "placed")
+        order = world.sole_open_order(session, OrderStatus.PLACED)
     token = token_for(order)
     spot = {"lat": 31.2352, "lon": 121.4786}
     body = {"message": "please bring it here instead", "location": spot}
@@ -100,7 +101,7 @@ def test_a_link_chat_does_not_reach_the_customers_other_order(
 
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        first = world.sole_open_order(session, "placed")
+        first = world.sole_open_order(session, OrderStatus.PLACED)
     other = second_open_order(engine, first)
     token = token_for(first)
     reply = events(
@@ -109,4 +110,4 @@ def test_a_link_chat_does_not_reach_the_customers_other_order(
     client.post(f"/api/chat/{token}", json={"message": "yes"})
     assert "own tracking link" in reply[-1][1]["reply"]
     with Session(engine) as session:
-        assert session.get(Order, other).status == "confirmed"
+        assert session.get(Order, other).status == OrderStatus.CONFIRMED

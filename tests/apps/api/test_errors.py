@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apps.api.app import create_app
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import Order
 from tests.apps.api.conftest import make_settings, token_for
@@ -31,7 +32,9 @@ def order_of_sqlite(sqlite_url: str) -> str:
     """A tracking token for an assigned order of the module's store."""
     engine = make_engine(sqlite_url)
     with Session(engine) as session:
-        order = session.scalars(select(Order).where(Order.status == "assigned").limit(1)).one()
+        order = session.scalars(
+            select(Order).where(Order.status == OrderStatus.ASSIGNED).limit(1)
+        ).one()
     engine.dispose()
     return token_for(order)
 

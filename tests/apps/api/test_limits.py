@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from apps.api.app import create_app
+from db.domain.status import OrderStatus
 from tests.apps.api.conftest import make_settings, token_for
 
 
@@ -22,7 +23,7 @@ def test_body_too_large(client: TestClient) -> None:
 def test_rate_limit_per_token(seeded_url: str, order_of) -> None:
     """The (n+1)th request in a minute is 429 and says when to retry."""
     with TestClient(create_app(make_settings(seeded_url, rate_limit_per_minute=3))) as c:
-        token = token_for(order_of("assigned"))
+        token = token_for(order_of(OrderStatus.ASSIGNED))
         codes = [c.get(f"/api/track/{token}").status_code for _ in range(3)]
         limited = c.get(f"/api/track/{token}")
     assert codes == [200, 200, 200]
@@ -31,7 +32,7 @@ def test_rate_limit_per_token(seeded_url: str, order_of) -> None:
 
 def test_cors_allow_list(client: TestClient, order_of) -> None:
     """Only listed origins get CORS headers."""
-    token = token_for(order_of("assigned"))
+    token = token_for(order_of(OrderStatus.ASSIGNED))
     ok = client.get(f"/api/track/{token}", headers={"Origin": "https://shop.example"})
     assert ok.headers.get("access-control-allow-origin") == "https://shop.example"
     other = client.get(f"/api/track/{token}", headers={"Origin": "https://evil.example"})
@@ -53,7 +54,7 @@ def test_rate_limit_shared_by_workers_through_redis(seeded_url: str, order_of) -
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    token = token_for(order_of("assigned"))
+    token = token_for(order_of(OrderStatus.ASSIGNED))
     settings = make_settings(seeded_url, rate_limit_per_minute=3, redis_url=REDIS_URL)
     with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
         codes = [one.get(f"/api/track/{token}").status_code for _ in range(2)]

@@ -7,19 +7,20 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from apps.api.tokens import sign
+from db.domain.status import OrderStatus
 from tests.apps.api.conftest import SECRET, token_for
 
 
 def test_track_shows_the_order(client: TestClient, order_of) -> None:
     """A picked-up order shows its courier's position and an ETA from the active plan."""
-    order = order_of("picked_up")
+    order = order_of(OrderStatus.PICKED_UP)
     response = client.get(f"/api/track/{token_for(order)}")
     assert response.status_code == 200
     body = response.json()
-    assert body["order_id"] == order.id and body["status"] == "picked_up"
+    assert body["order_id"] == order.id and body["status"] == OrderStatus.PICKED_UP
     assert body["courier"]["id"] == order.courier_id
     assert body["eta"] is not None
-    assert [s["status"] for s in body["timeline"]][-1] == "picked_up"
+    assert [s["status"] for s in body["timeline"]][-1] == OrderStatus.PICKED_UP
     assert "customer_id" not in body
     # The customer's own items, by name and count (no prices); the courier by first name.
     assert body["items"] and all(set(i) == {"name", "qty"} for i in body["items"])
@@ -40,14 +41,14 @@ def test_the_name_a_customer_is_told() -> None:
 
 
 def test_a_cancelled_order_has_no_courier_and_no_eta(client: TestClient, order_of) -> None:
-    body = client.get(f"/api/track/{token_for(order_of('cancelled'))}").json()
+    body = client.get(f"/api/track/{token_for(order_of(OrderStatus.CANCELLED))}").json()
     assert body["status"] == "cancelled" and body["eta"] is None and body["courier"] is None
 
 
 def test_a_bad_link_gets_a_page_a_person_can_read(client: TestClient, order_of) -> None:
     """The tracking page for a malformed, tampered or expired link is HTML that says what
     to do, in Chinese when the browser asks for it, with the HTTP status kept."""
-    order = order_of("assigned")
+    order = order_of(OrderStatus.ASSIGNED)
     malformed = client.get("/track/not-a-token-at-all")
     assert malformed.status_code == 404 and "text/html" in malformed.headers["content-type"]
     assert "not a valid tracking link" in malformed.text
@@ -64,7 +65,7 @@ def test_a_bad_link_gets_a_page_a_person_can_read(client: TestClient, order_of) 
 
 def test_expired_and_tampered_tokens_are_401(client: TestClient, order_of) -> None:
     """An expired link and a link with one changed byte are refused with a JSON error."""
-    order = order_of("assigned")
+    order = order_of(OrderStatus.ASSIGNED)
     expired = token_for(order, ttl=timedelta(seconds=-5))
     response = client.get(f"/api/track/{expired}")
     assert response.status_code == 401 and "expired" in response.json()["error"]["message"]
@@ -84,7 +85,7 @@ def test_expired_and_tampered_tokens_are_401(client: TestClient, order_of) -> No
 
 def test_wrong_scope_is_403(client: TestClient, order_of) -> None:
     """A token signed for another purpose cannot read tracking."""
-    order = order_of("assigned")
+    order = order_of(OrderStatus.ASSIGNED)
     token = sign(SECRET, order.id, order.customer_id, timedelta(hours=1), scope="admin")
     response = client.get(f"/api/track/{token}")
     assert response.status_code == 403 and "scope" in response.json()["error"]["message"]

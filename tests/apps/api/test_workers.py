@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agents.eval import world
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import AuditEntry, Order
 from tests.apps.api.conftest import SECRET, token_for
@@ -82,7 +83,7 @@ def test_yes_through_another_worker_after_a_kill(seeded_url: str, tmp_path: Path
     """Propose in worker A, SIGKILL it, say "yes" through worker B: one cancellation."""
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        target = world.sole_open_order(session, "confirmed")
+        target = world.sole_open_order(session, OrderStatus.CONFIRMED)
     token = token_for(target)
     with (
         api_process(seeded_url, tmp_path) as (a, process_a),
@@ -98,7 +99,7 @@ def test_yes_through_another_worker_after_a_kill(seeded_url: str, tmp_path: Path
     assert done["tool_calls"][0]["result"]["status"] == "ok"
     assert again["tool_calls"] == []
     with Session(engine) as session:
-        assert session.get(Order, target.id).status == "cancelled"
+        assert session.get(Order, target.id).status == OrderStatus.CANCELLED
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "cancel_order")
         ).all()

@@ -16,6 +16,7 @@ from apps.city.geography import LOCAL_TZ
 from apps.city.history import CIRCUITY, SPEED_KMH
 from apps.city.present import statuses
 from apps.city.scales import SCALES
+from db.domain.status import OrderStatus
 from routing.travel.distance import haversine_km
 
 NOW = datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
@@ -123,9 +124,14 @@ def test_delivered_orders_have_consistent_times(city: City) -> None:
 def test_present_has_every_open_status(city: City) -> None:
     """Right now there are placed, confirmed, assigned and picked-up orders, carried by couriers on shift."""
     status = statuses(city.past)
-    for s in ("placed", "confirmed", "assigned", "picked_up"):
+    for s in (
+        OrderStatus.PLACED,
+        OrderStatus.CONFIRMED,
+        OrderStatus.ASSIGNED,
+        OrderStatus.PICKED_UP,
+    ):
         assert (status == s).sum() >= 2, s
-    carried = np.flatnonzero(np.isin(status, ("assigned", "picked_up")))
+    carried = np.flatnonzero(np.isin(status, (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP)))
     on_shift = {i for i, c in enumerate(city.population.couriers) if c["status"] != "off_shift"}
     assert set(city.past.courier[carried]) <= on_shift
 

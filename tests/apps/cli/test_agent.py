@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from agents.eval import world
 from apps.cli import app
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import Message, Order, Ticket
 
@@ -24,7 +25,7 @@ def test_customer_cancel_over_two_lines(seeded_url: str) -> None:
     cancelled without fee, and four messages stored."""
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        target = world.sole_open_order(session, "placed")
+        target = world.sole_open_order(session, OrderStatus.PLACED)
     result = CliRunner().invoke(
         app,
         [
@@ -57,7 +58,7 @@ def test_customer_cancel_over_two_lines(seeded_url: str) -> None:
         },
     }
     with Session(engine) as session:
-        assert session.get(Order, target.id).status == "cancelled"
+        assert session.get(Order, target.id).status == OrderStatus.CANCELLED
         assert session.scalar(select(func.count()).select_from(Message)) == 4
 
 
@@ -180,7 +181,7 @@ def test_order_must_be_the_customers(seeded_url: str) -> None:
     """--order (a tracking link's order) must belong to --customer."""
     engine = make_engine(seeded_url)
     with Session(engine) as session:
-        target = world.sole_open_order(session, "placed")
+        target = world.sole_open_order(session, OrderStatus.PLACED)
     result = CliRunner().invoke(
         app,
         ["agent", "customer", "--customer", str(target.customer_id + 1), "--order",

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from apps.cli import app
-from db.models import ORDER_STATUSES
+from db.domain.status import ORDER_STATUSES, OrderStatus
 
 runner = CliRunner()
 
@@ -68,7 +68,7 @@ def test_order_show(seeded_url: str) -> None:
         "order",
         "list",
         "--status",
-        "picked_up",
+        OrderStatus.PICKED_UP,
         "--limit",
         "1",
         "--json",
@@ -80,8 +80,8 @@ def test_order_show(seeded_url: str) -> None:
     assert code == 0
     order = last_json(output)
     assert order == listed
-    assert order["status"] == "picked_up" and order["courier_id"] is not None
-    assert [s["status"] for s in order["status_history"]][-1] == "picked_up"
+    assert order["status"] == OrderStatus.PICKED_UP and order["courier_id"] is not None
+    assert [s["status"] for s in order["status_history"]][-1] == OrderStatus.PICKED_UP
     assert order["status_history"][0]["status"] == "placed"
     assert {"customer_id", "placed_at", "promised_at", "dropoff_address"} <= set(order)
 
@@ -199,6 +199,6 @@ def test_demo_starts_at_lunch_and_links_an_order_that_stays_open(
     assert present is not None and order is not None
     local = present.astimezone(ZoneInfo("Asia/Shanghai"))
     assert 11 <= local.hour <= 12
-    assert order.status in ("placed", "confirmed")
+    assert order.status in (OrderStatus.PLACED, OrderStatus.CONFIRMED)
     real_minutes = (order.promised_at - present) / timedelta(minutes=1) / DEMO_SPEED
     assert real_minutes >= 10

@@ -17,10 +17,17 @@ from apps.simulator.loop import SimulationError, Simulator
 from apps.simulator.movement import SERVICE_S
 from apps.simulator.settings import SimSettings
 from apps.simulator.tick import UNSERVED_PREFIX
+from db.domain.status import OrderStatus
 from db.models import Courier, Order, OrderEvent
 from tests.apps.simulator.conftest import SETTINGS, TIMEZONE, run_for, simulator, store_state
 
-LIFE = ("placed", "confirmed", "assigned", "picked_up", "delivered")
+LIFE = (
+    OrderStatus.PLACED,
+    OrderStatus.CONFIRMED,
+    OrderStatus.ASSIGNED,
+    OrderStatus.PICKED_UP,
+    OrderStatus.DELIVERED,
+)
 
 
 def test_same_seed_and_settings_give_the_same_day(new_city) -> None:
@@ -60,9 +67,9 @@ def test_every_order_ends_delivered_cancelled_or_unserved(new_city) -> None:
         ).all()
     assert len(orders) > 10
     assert {o.status for o in orders} <= {"delivered", "cancelled"}
-    assert any(o.status == "delivered" for o in orders)
+    assert any(o.status == OrderStatus.DELIVERED for o in orders)
     for o in orders:
-        if o.status == "cancelled":
+        if o.status == OrderStatus.CANCELLED:
             assert o.cancel_reason, f"order {o.id} was cancelled without a reason"
     life = defaultdict(list)
     for e in events:
@@ -82,7 +89,7 @@ def test_no_order_carried_by_two_couriers_nor_a_courier_in_two_places(new_city) 
     engine = new_city()
     with engine.connect() as conn:
         in_bags = conn.execute(
-            select(Order.id, Order.courier_id).where(Order.status == "picked_up")
+            select(Order.id, Order.courier_id).where(Order.status == OrderStatus.PICKED_UP)
         ).all()
     run_for(engine, 90)
     with engine.connect() as conn:
@@ -95,7 +102,7 @@ def test_no_order_carried_by_two_couriers_nor_a_courier_in_two_places(new_city) 
     carrier = {order_id: f"courier:{courier_id}" for order_id, courier_id in in_bags}
     handovers = defaultdict(list)
     for e in events:
-        if e.status == "picked_up":
+        if e.status == OrderStatus.PICKED_UP:
             assert e.order_id not in carrier
             carrier[e.order_id] = e.actor
         else:
@@ -123,7 +130,7 @@ def test_late_customers_complain_through_the_agent(new_city) -> None:
     with engine.connect() as conn:
         delivered = conn.execute(
             select(Order.id, Order.delivered_at, Order.promised_at, Order.placed_at).where(
-                Order.status == "delivered", Order.placed_at >= sim.started_at
+                Order.status == OrderStatus.DELIVERED, Order.placed_at >= sim.started_at
             )
         ).all()
     complained = [c for (c,) in state["complaints"]]
@@ -188,7 +195,7 @@ def test_unserved_orders_say_why(new_city) -> None:
     with engine.connect() as conn:
         reasons = conn.scalars(
             select(Order.cancel_reason).where(
-                Order.placed_at >= sim.started_at, Order.status == "cancelled"
+                Order.placed_at >= sim.started_at, Order.status == OrderStatus.CANCELLED
             )
         ).all()
     assert any(r.startswith(UNSERVED_PREFIX + "no courier") for r in reasons)

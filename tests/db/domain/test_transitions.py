@@ -118,7 +118,9 @@ def test_a_release_of_several_orders_refuses_all_when_one_is_not_assigned(
     """Handing back several orders where one is already picked up raises, and the caller's
     transaction leaves every order as it was."""
     with seeded_engine.connect() as conn:
-        assigned = list(conn.scalars(select(Order.id).where(Order.status == "assigned").limit(3)))
+        assigned = list(
+            conn.scalars(select(Order.id).where(Order.status == OrderStatus.ASSIGNED).limit(3))
+        )
         carried = conn.scalar(select(Order.id).where(Order.status == OrderStatus.PICKED_UP))
     assert len(assigned) == 3 and carried is not None
     with pytest.raises(t.IllegalTransition, match=f"order {carried}"), seeded_engine.begin() as c:

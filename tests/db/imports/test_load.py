@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from db.domain.status import OrderStatus
 from db.imports import ImportRejectedError, import_csv
 from db.models import Courier, Merchant, Order, OrderEvent
 
@@ -24,7 +25,7 @@ ORDER = {
     "id": "90001",
     "customer_id": "1",
     "merchant_id": "1",
-    "status": "delivered",
+    "status": OrderStatus.DELIVERED,
     "courier_id": "1",
     "subtotal_minor": "3200",
     "delivery_fee_minor": "500",
@@ -88,7 +89,12 @@ def test_orders_import_with_status_history(seeded_engine: Engine, tmp_path: Path
         merchant_zone = conn.scalar(select(Merchant.zone_id).where(Merchant.id == 1))
     assert order.zone_id == merchant_zone
     assert order.placed_at.hour == 3 and order.placed_at.tzinfo is not None
-    assert history == ["placed", "confirmed", "picked_up", "delivered"]
+    assert history == [
+        OrderStatus.PLACED,
+        OrderStatus.CONFIRMED,
+        OrderStatus.PICKED_UP,
+        OrderStatus.DELIVERED,
+    ]
 
 
 COURIER = {

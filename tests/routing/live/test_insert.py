@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from routing.live.problem import Courier, DispatchPolicy, Order
 from routing.live.greedy import route_cost
 from routing.live.insert import INFEASIBLE, Inserter, partners, regret_insert, relocate
 from routing.live.network import build_network
+from routing.live.problem import Courier, DispatchPolicy, Order
 from routing.live.screen import screen
 from routing.live.synthetic_city import city_snapshot
 from routing.travel.providers import HaversineProvider, Location, VehicleType

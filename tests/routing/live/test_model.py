@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from routing.live.problem import Courier, DispatchPolicy, Order
 from routing.live.greedy import greedy_routes, route_cost
 from routing.live.model import _repair, solve_network
 from routing.live.network import build_network
+from routing.live.problem import Courier, DispatchPolicy, Order
 from routing.travel.providers import HaversineProvider, Location, VehicleType
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from routing.live.problem import Courier, DispatchPolicy, Order
 from routing.live.network import build_network, simulate
+from routing.live.problem import Courier, DispatchPolicy, Order
 from routing.travel.providers import HaversineProvider, Location, VehicleType
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

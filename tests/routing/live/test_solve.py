@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from routing.live.problem import Courier, DispatchPolicy, DispatchProblem, Order
 from routing.live.plan import DispatchPlan, StopKind, UnservedReason
+from routing.live.problem import Courier, DispatchPolicy, DispatchProblem, Order
 from routing.live.solve import DETERMINISTIC_PASSES, dispatch
 from routing.live.synthetic_city import city_snapshot
 from routing.travel.providers import Location, VehicleType

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, func, select, update
 
+from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RoutePlan
 from routing.service.dispatch import (
@@ -30,7 +31,14 @@ def _open_orders(engine: Engine) -> dict[int, tuple[str, int | None]]:
     with engine.connect() as conn:
         rows = conn.execute(
             select(Order.id, Order.status, Order.courier_id).where(
-                Order.status.in_(("placed", "confirmed", "assigned", "picked_up"))
+                Order.status.in_(
+                    (
+                        OrderStatus.PLACED,
+                        OrderStatus.CONFIRMED,
+                        OrderStatus.ASSIGNED,
+                        OrderStatus.PICKED_UP,
+                    )
+                )
             )
         ).all()
     return {r.id: (r.status, r.courier_id) for r in rows}
@@ -72,7 +80,9 @@ def test_round_assigns_confirmed_orders(seeded_engine: Engine) -> None:
 
 def test_picked_up_orders_stay_with_their_courier(seeded_engine: Engine) -> None:
     """Re-planning never takes food out of a courier's bag."""
-    carried = {o: c for o, (s, c) in _open_orders(seeded_engine).items() if s == "picked_up"}
+    carried = {
+        o: c for o, (s, c) in _open_orders(seeded_engine).items() if s == OrderStatus.PICKED_UP
+    }
     assert carried
     run_round(seeded_engine, now=NOW, time_limit_s=1.0)
     run_round(seeded_engine, now=NOW + timedelta(minutes=1), time_limit_s=1.0)
@@ -113,20 +123,24 @@ def test_an_order_that_moved_on_is_left_as_it_is(seeded_engine: Engine) -> None:
     )
     with seeded_engine.begin() as conn:
         conn.execute(
-            update(Order).where(Order.id == kept).values(status="picked_up", picked_up_at=NOW)
+            update(Order)
+            .where(Order.id == kept)
+            .values(status=OrderStatus.PICKED_UP, picked_up_at=NOW)
         )
     before = _active(seeded_engine)[kept]
     result = commit_proposal(seeded_engine, proposal)
     assert result.version == 2 and {c.order_id for c in result.changes} == moved
     with seeded_engine.connect() as conn:
         status = conn.scalar(select(Order.status).where(Order.id == kept))
-    assert status == "picked_up" and _active(seeded_engine)[kept] == before
+    assert status == OrderStatus.PICKED_UP and _active(seeded_engine)[kept] == before
 
 
 def test_expired_orders_are_reported_not_dispatched(seeded_engine: Engine) -> None:
     """An order far past its promise is left for a person and named in the result."""
     with seeded_engine.begin() as conn:
-        order_id = conn.scalar(select(Order.id).where(Order.status == "confirmed").limit(1))
+        order_id = conn.scalar(
+            select(Order.id).where(Order.status == OrderStatus.CONFIRMED).limit(1)
+        )
         conn.execute(
             update(Order)
             .where(Order.id == order_id)
@@ -158,7 +172,7 @@ def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None
     theirs, every order that could be planned has a courier, nothing disappears."""
     engine = make_engine(seeded_url)
     before = _open_orders(engine)
-    carried = {o: c for o, (s, c) in before.items() if s == "picked_up"}
+    carried = {o: c for o, (s, c) in before.items() if s == OrderStatus.PICKED_UP}
     # Separate processes, as separate `longcat dispatch` commands are; forked from a server
     # that imported the solver once, so sixteen of them start in seconds on two cores.
     ctx = mp.get_context("forkserver")
@@ -198,7 +212,7 @@ def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None
     assert set(after) == set(before)
     active = _active(engine)
     for order_id, (status, courier) in after.items():
-        if status in ("assigned", "picked_up"):
+        if status in (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP):
             assert active.get(order_id) == courier, order_id
         else:
             assert order_id not in active
@@ -211,8 +225,8 @@ def test_a_narrow_round_changes_only_its_orders(seeded_engine: Engine) -> None:
     pinned and unassigned ones outside it are left alone; an order sent to a chosen courier
     goes to that courier (SQLite and PostgreSQL)."""
     before = _open_orders(seeded_engine)
-    assigned = sorted(i for i, (status, _) in before.items() if status == "assigned")
-    waiting = sorted(i for i, (status, _) in before.items() if status == "confirmed")
+    assigned = sorted(i for i, (status, _) in before.items() if status == OrderStatus.ASSIGNED)
+    waiting = sorted(i for i, (status, _) in before.items() if status == OrderStatus.CONFIRMED)
     assert assigned and waiting
     with seeded_engine.connect() as conn:
         order_zone = conn.scalar(select(Order.zone_id).where(Order.id == assigned[0]))
@@ -241,7 +255,9 @@ def test_rounds_of_different_zones_do_not_overtake_each_other(seeded_engine: Eng
         hand_back(conn, NOW)  # orders wait in every zone
     with seeded_engine.connect() as conn:
         zones = sorted(
-            conn.scalars(select(Order.zone_id).where(Order.status == "confirmed").distinct()).all()
+            conn.scalars(
+                select(Order.zone_id).where(Order.status == OrderStatus.CONFIRMED).distinct()
+            ).all()
         )
     assert len(zones) >= 2
     first, second = (
