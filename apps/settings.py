@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from db.domain.rules import CITY_TIMEZONE
 from db.engine import default_database_url, normalize_url
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(UNSAFE_SECRET)
-    timezone: str = "Asia/Shanghai"  # the city's local time: days, peaks and holidays
+    timezone: str = CITY_TIMEZONE  # the city's local time: days, peaks and holidays
     # A fixed "now" for the dashboard and the API (replaying a seeded store at its moment);
     # unset: the store's own now (a live simulation's clock, else the wall clock).
     now: datetime | None = None

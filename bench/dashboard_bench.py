@@ -37,6 +37,7 @@ def prepare(url: str) -> None:
     from apps.city.geography import LOCAL_TZ
     from apps.city.scales import SCALES
     from apps.city.seed import seed_city
+    from db.domain.rules import CITY_TIMEZONE
     from db.engine import make_engine
     from db.migrate import upgrade
     from forecasting.jobs import RunSettings, execute_run, start_run
@@ -53,7 +54,7 @@ def prepare(url: str) -> None:
     ):
         execute_run(engine, run_id, client)
     tomorrow = (now.astimezone(LOCAL_TZ) + timedelta(days=1)).date()
-    make_plan(engine, tomorrow, "Asia/Shanghai", run_id=run_id, now=now)
+    make_plan(engine, tomorrow, CITY_TIMEZONE, run_id=run_id, now=now)
     engine.dispose()
 
 

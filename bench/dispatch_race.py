@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import time
 from datetime import datetime
 
@@ -31,6 +30,7 @@ from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Assignment, Order, RoutePlan
+from routing.processes import process_context
 from routing.service.dispatch import hand_back
 
 BASE = "longcat_race_base"
@@ -92,7 +92,7 @@ def seed_base(server: str, scale: str, seed: int, now: datetime) -> dict:
 def race(server: str, rounds: int, now: datetime, limit: float) -> dict:
     name = f"longcat_race_{rounds}"
     url = _copy(server, name)
-    ctx = mp.get_context("spawn")
+    ctx = process_context()
     start, results = ctx.Event(), ctx.Queue()
     procs = [
         ctx.Process(target=_racer, args=(url, now, limit, start, results)) for _ in range(rounds)

@@ -25,6 +25,7 @@ from forecasting import baselines, metrics, stats_models  # noqa: E402
 from forecasting.m4 import M4_HORIZON, M4_SEASON, M4Case, load_m4_hourly  # noqa: E402
 from forecasting.prophet_model import M4_HOURLY, PLAIN, prophet_forecast  # noqa: E402
 from forecasting.selection import default_plan, serve  # noqa: E402
+from routing.processes import process_context  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "forecasting"
 METHODS = ["naive2", "seasonal_naive", "prophet_default", "auto_ets", "mstl", "prophet", "served"]
@@ -111,7 +112,7 @@ def main() -> None:
         parser.error(f"unknown methods {sorted(unknown)}; choose from {METHODS}")
     cases = load_m4_hourly(args.data)[:: args.every][: args.series]
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+    with ProcessPoolExecutor(max_workers=args.workers, mp_context=process_context()) as pool:
         rows = []
         for i, row in enumerate(pool.map(evaluate, [(c, names) for c in cases]), 1):
             rows.append(row)

@@ -33,10 +33,11 @@ from apps.city.seed import seed_city  # noqa: E402
 from apps.simulator.loop import Simulator  # noqa: E402
 from apps.simulator.settings import SimSettings  # noqa: E402
 from apps.simulator.whatif import Day, Variant, compare, variant_named  # noqa: E402
+from db.domain.rules import CITY_TIMEZONE  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = CITY_TIMEZONE
 DEFAULT_AT = "2026-11-27T03:00:00+00:00"  # a Friday, 11:00 in Shanghai: the lunch peak
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Executable, func, select
 from sqlalchemy.orm import Session
 
 from agents.llm import ChatModel
@@ -71,7 +71,7 @@ def to_city(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _frame(url: str, query: object, local: bool = True) -> pd.DataFrame:
+def _frame(url: str, query: Executable, local: bool = True) -> pd.DataFrame:
     """A query's rows; ``local``: times in the city's zone for the screen."""
     with engine(url).connect() as conn:
         result = conn.execute(query)
@@ -125,10 +125,9 @@ def basemap_layers(url: str) -> list[Any]:
     from apps.city.basemap import outline, roads
     from dashboard.context import settings
 
-    shapes = [
-        outline(z.id, z.name, z.name_zh, z.center_lat, z.center_lon, z.radius_km)
-        for z in zones(url).itertuples()
-    ]
+    frame = zones(url)
+    columns = ("id", "name", "name_zh", "center_lat", "center_lon", "radius_km")
+    shapes = [outline(*zone) for zone in zip(*(frame[c] for c in columns), strict=True)]
     layers = []
     if settings().map_tiles_url:
         layers.append(

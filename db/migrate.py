@@ -61,6 +61,7 @@ def _upgrade_sqlite(engine: Engine) -> None:
     """
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
+        assert raw is not None  # a connection in use holds its DBAPI connection
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():

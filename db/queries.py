@@ -5,26 +5,33 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import ColumnElement, Integer, func, select
 from sqlalchemy.orm import Session
 
 from db.clock import store_now
 from db.domain.status import ORDER_STATUSES, OrderStatus
 from db.models import (
     Assignment,
+    Base,
+    Conversation,
     Courier,
     Customer,
     DemandObservation,
     Merchant,
     Order,
     OrderEvent,
+    Ticket,
     Zone,
 )
 from db.schemas import CourierPosition, OrderOut, StatusStep, StoreStats, TrackItem, TrackOut
 
+# The tables the operator API pages through by id.
+Paged = TypeVar("Paged", Courier, Ticket, Conversation)
 
-def _count(session: Session, model: type) -> int:
+
+def _count(session: Session, model: type[Base]) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
@@ -144,7 +151,7 @@ def track_order(
         OrderStatus.ASSIGNED,
         OrderStatus.PICKED_UP,
     ):
-        c = session.get(Courier, order.courier_id)
+        c = session.get_one(Courier, order.courier_id)
         courier = CourierPosition(
             id=c.id,
             name=c.name,
@@ -211,8 +218,13 @@ def page_orders(
 
 
 def page_rows(
-    session: Session, model: type, *, limit: int, offset: int, filters: Sequence[object] = ()
-) -> tuple[int, list[object]]:
+    session: Session,
+    model: type[Paged],
+    *,
+    limit: int,
+    offset: int,
+    filters: Sequence[ColumnElement[bool]] = (),
+) -> tuple[int, list[Paged]]:
     """One page of any table by id, and how many rows match in all."""
     total = session.scalar(select(func.count()).select_from(model).where(*filters)) or 0
     rows = session.scalars(

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from db.bulk import upsert
+from db.domain.rules import CITY_TIMEZONE
 from db.models import Forecast as ForecastRow
 from db.models import ForecastRun, ForecastSeries
 from forecasting.demand_store import demand_series, input_hash
@@ -43,7 +44,7 @@ class RunSettings:
     horizon: int = 48
     zones: tuple[int, ...] | None = None
     model: str = "auto"  # auto: best by backtest; prophet: Prophet served
-    timezone: str = "Asia/Shanghai"
+    timezone: str = CITY_TIMEZONE
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon <= 24 * 14:

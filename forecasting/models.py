@@ -30,11 +30,11 @@ class Combination:
     def combine(self, forecasts: Sequence[Forecast]) -> Forecast:
         first = forecasts[0]
         reduce = np.mean if self.how == "mean" else np.median
-        parts = [
+        yhat, lower, upper = (
             reduce([getattr(f, part) for f in forecasts], axis=0)
             for part in ("yhat", "lower", "upper")
-        ]
-        return Forecast(first.series_id, self.name, first.ds, *parts, first.level)
+        )
+        return Forecast(first.series_id, self.name, first.ds, yhat, lower, upper, first.level)
 
 
 def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelFn]:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from forecasting.errors import ModelError, SeriesError
 from forecasting.series import Forecast, Series
+
+if TYPE_CHECKING:
+    from prophet import Prophet
 
 Transform = Literal["none", "log1p", "sqrt"]
 # How the daily profile may differ between days: one for all, weekday/weekend, or per weekday.
@@ -127,7 +130,7 @@ def design(
 
 def build_model(
     series: Series, config: ProphetConfig, span_days: float, extra: list[str]
-) -> object:
+) -> Prophet:
     from prophet import Prophet
 
     if config.plain:
@@ -189,6 +192,7 @@ def prophet_forecast(
     model = build_model(series, config, span_days, extra)
     # Prophet retries a failed L-BFGS fit with Newton's method, which can take minutes on a
     # series the regressors fit exactly; a failure is reported instead, and others serve.
+    assert model.stan_backend is not None  # Prophet() loads its backend
     model.stan_backend.newton_fallback = False
     try:
         model.fit(frame)
@@ -204,5 +208,8 @@ def prophet_forecast(
     ]
     if non_negative:
         columns = [np.maximum(c, 0.0) for c in columns]
+    yhat, lower, upper = columns
     model_name = name or ("prophet_default" if config.plain else "prophet")
-    return Forecast(series.series_id, model_name, pd.DatetimeIndex(future["ds"]), *columns)
+    return Forecast(
+        series.series_id, model_name, pd.DatetimeIndex(future["ds"]), yhat, lower, upper
+    )

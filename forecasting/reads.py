@@ -77,7 +77,7 @@ def served_models(session: Session, run_id: str) -> dict[str, str]:
             ForecastSeries.served_model.is_not(None),
         )
     )
-    return {series_id: model for series_id, model in rows}
+    return {series_id: model for series_id, model in rows if model is not None}
 
 
 def served_forecast(

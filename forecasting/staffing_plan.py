@@ -6,8 +6,10 @@ the roster is each courier's shift, taken to repeat at the same local hours ever
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import SupportsInt, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -37,6 +39,12 @@ class StaffingResult:
     rows: list[StaffingRow]
 
 
+def _zone_id(key: Hashable) -> int:
+    """A zone id as a pandas group hands it back (typed as any scalar: pandas cannot know
+    the column holds integers)."""
+    return int(cast(SupportsInt, key))
+
+
 def productivity(session: Session, now: datetime) -> dict[int, float]:
     """What a courier delivers in a busy hour, per zone, over the last four weeks: orders
     per delivering courier in the zone's busiest quarter of hours.
@@ -60,7 +68,7 @@ def productivity(session: Session, now: datetime) -> dict[int, float]:
     rates = {}
     for zone_id, hours in per_hour.groupby("zone_id"):
         busy = hours[hours["orders"] >= hours["orders"].quantile(BUSY_QUANTILE)]
-        rates[int(zone_id)] = float(busy["orders"].sum() / busy["couriers"].sum())
+        rates[_zone_id(zone_id)] = float(busy["orders"].sum() / busy["couriers"].sum())
     return rates
 
 
@@ -69,6 +77,7 @@ def roster(session: Session, day: date, tz: ZoneInfo) -> dict[tuple[int, datetim
     start = datetime.combine(day, datetime.min.time(), tz)
     counts: dict[tuple[int, datetime], int] = {}
     for c in session.scalars(select(Courier).where(Courier.shift_start.is_not(None))):
+        assert c.shift_start is not None and c.shift_end is not None  # both ends, or neither
         local_start = c.shift_start.astimezone(tz)
         length = c.shift_end - c.shift_start
         for offset in (-1, 0):
@@ -146,7 +155,8 @@ def _plan_rows(
     """Need against the roster per zone and hour; a zone with no measured capacity plans
     with the median zone's."""
     rows = []
-    for zone_id, group in frame.groupby("zone_id"):
+    for key, group in frame.groupby("zone_id"):
+        zone_id = _zone_id(key)
         group = group.sort_values("ds")
         rate = orders_per_courier_hour or per_courier.get(zone_id)
         rate = rate or float(np.median(list(per_courier.values())))
@@ -155,10 +165,10 @@ def _plan_rows(
         )
         for ds, yhat, need in zip(group["ds"], group["yhat"], needed, strict=True):
             hour = pd.Timestamp(ds).to_pydatetime()
-            on_shift = supply.get((int(zone_id), hour), 0)
+            on_shift = supply.get((zone_id, hour), 0)
             rows.append(
                 StaffingRow(
-                    int(zone_id),
+                    zone_id,
                     hour,
                     round(float(yhat), 2),
                     int(need),

@@ -39,6 +39,7 @@ from agents.runtime import (
 from agents.runtime.profile import Calls
 from agents.runtime.state import AgentState
 from agents.tooling import Tool
+from db.domain.rules import CITY_TIMEZONE
 from db.models import Customer
 from routing.travel.geocode import Geocoder
 
@@ -67,6 +68,7 @@ def _identity(ctx: SessionContext) -> CustomerIdentity:
 class CustomerProfile:
     search: Geocoder | None = None  # a geocoding endpoint beside the places the store knows
     auto_approve_minor: int = 2_000  # a late payout up to this is granted without a person
+    timezone: str = CITY_TIMEZONE
     kind: str = "customer"
     model_tools: tuple[str, ...] = (
         "list_orders",
@@ -96,6 +98,7 @@ class CustomerProfile:
             link_order_id=identity.order_id,
             search=self.search,
             auto_approve_minor=self.auto_approve_minor,
+            timezone=self.timezone,
         )
 
     def rules(self, state: AgentState, ctx: SessionContext) -> Decision:
@@ -190,9 +193,6 @@ class CustomerProfile:
         return Decision(reply, tuple(calls.records), warnings=(error,), error=error)
 
 
-PROFILE = CustomerProfile()
-
-
 class CustomerAgent:
     """A conversation with one customer; ``conversation_id`` continues a stored one."""
 
@@ -209,6 +209,7 @@ class CustomerAgent:
         conversation_id: int | None = None,
         search: Geocoder | None = None,
         auto_approve_minor: int = 2_000,
+        timezone: str = CITY_TIMEZONE,
     ) -> None:
         with Session(engine) as session:
             customer = session.get(Customer, customer_id)
@@ -222,9 +223,7 @@ class CustomerAgent:
         self.conversation_id = conversation_id
         self.session = AgentSession(
             engine=engine,
-            profile=PROFILE
-            if search is None and auto_approve_minor == PROFILE.auto_approve_minor
-            else CustomerProfile(search, auto_approve_minor),
+            profile=CustomerProfile(search, auto_approve_minor, timezone),
             conversation_id=conversation_id,
             thread_id=thread_of(engine, conversation_id),
             identity=CustomerIdentity(customer_id, order_id),

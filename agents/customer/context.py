@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from db.domain.rules import CITY_TIMEZONE
 from routing.travel.geocode import Geocoder
 
 
@@ -25,6 +27,10 @@ class CustomerContext:
     link_order_id: int | None = None
     search: Geocoder | None = None
     auto_approve_minor: int = 2_000  # a late payout up to this is granted without a person
+    timezone: str = CITY_TIMEZONE  # the city's: every time a tool gives is in it
+
+    def local(self, moment: datetime) -> str:
+        return moment.astimezone(ZoneInfo(self.timezone)).isoformat()
 
     @property
     def actor(self) -> str:

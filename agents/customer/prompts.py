@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from db.domain.status import OrderStatus
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
 SYSTEM_PROMPT = (
     "You are LongCat's delivery support assistant. Classify the customer's latest message. "
     "status: where is the order or when it arrives. cancel: cancel an order. "
@@ -184,7 +182,7 @@ TEXT = {
     },
 }
 
-STATUS_WORD = {
+STATUS_WORD: dict[str, dict[str, str]] = {  # OrderStatus keys: a StrEnum is a str
     "en": {
         OrderStatus.PICKED_UP: "picked up",
         OrderStatus.DELIVERED: "delivered",
@@ -206,9 +204,11 @@ def money(language: str, minor: int) -> str:
     return f"¥{minor / 100:.2f}" if language == "en" else f"{minor / 100:.2f}元"
 
 
-def clock(value: str | datetime) -> str:
+def clock(value: str | datetime, timezone: ZoneInfo | None = None) -> str:
+    """Hours and minutes of a moment: in ``timezone``, or else in the moment's own offset
+    (the tools write times in the city's)."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(LOCAL_TZ).strftime("%H:%M")
+    return (moment.astimezone(timezone) if timezone else moment).strftime("%H:%M")
 
 
 def status_word(language: str, status: str) -> str:

@@ -92,17 +92,17 @@ def order_status(
         "order_status": order.status,
         "merchant": lookup.merchant_name(session, order),
         "dropoff_address": order.dropoff_address,
-        "promised_at": order.promised_at.isoformat(),
+        "promised_at": ctx.local(order.promised_at),
     }
     if order.status in OPEN:
         when, source = lookup.eta(session, order)
         data |= {
-            "eta": when.isoformat(),
+            "eta": ctx.local(when),
             "eta_source": source,
             "eta_minutes": max(0, round((when - ctx.now).total_seconds() / 60)),
         }
     elif order.status == OrderStatus.DELIVERED and order.delivered_at is not None:
-        data["delivered_at"] = order.delivered_at.isoformat()
+        data["delivered_at"] = ctx.local(order.delivered_at)
     return ToolResult("ok", data)
 
 
@@ -121,7 +121,7 @@ def list_orders(session: Session, ctx: CustomerContext, args: NoArgs, **_: objec
             "order_id": o.id,
             "order_status": o.status,
             "merchant": lookup.merchant_name(session, o),
-            "placed_at": o.placed_at.isoformat(),
+            "placed_at": ctx.local(o.placed_at),
         }
         for o in orders
     ]

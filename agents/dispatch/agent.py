@@ -32,6 +32,7 @@ from agents.runtime import (
 )
 from agents.runtime.state import AgentState
 from agents.tooling import Tool
+from db.domain.rules import CITY_TIMEZONE
 
 MAX_REPLY_CHARS = 1200
 TOOLS_PROMPT = (
@@ -50,7 +51,7 @@ def _operator(ctx: SessionContext) -> str:
 @dataclass(frozen=True)
 class DispatchProfile:
     planner: Planner = field(default_factory=RoutingPlanner)
-    timezone: str = "Asia/Shanghai"  # the city's: windows and times on screen
+    timezone: str = CITY_TIMEZONE  # the city's: windows and times on screen
     kind: str = "dispatch"
     model_tools: tuple[str, ...] = (*(t.name for t in READS), "preview_plan")
 
@@ -136,7 +137,7 @@ class DispatchAgent:
         strategy: Strategy = Strategy.rules,
         tool_mode: ToolMode = ToolMode.native,
         conversation_id: int | None = None,
-        timezone: str = "Asia/Shanghai",
+        timezone: str = CITY_TIMEZONE,
     ) -> None:
         if conversation_id is None:
             conversation_id = start_conversation(

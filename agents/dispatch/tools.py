@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from agents.dispatch import insight
 from agents.dispatch.planner import Planner, PlannerUnavailableError, PlanScope
 from agents.tooling import Tool, ToolResult, refused
+from db.domain.rules import CITY_TIMEZONE
 from db.domain.status import OrderStatus
 from db.models import Courier, Order, Zone
 
-CITY_TZ = ZoneInfo("Asia/Shanghai")
+CITY_TZ = ZoneInfo(CITY_TIMEZONE)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ refusals the policy requires and declined confirmations."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.orm import Session
 
 from agents.customer import lookup
@@ -10,11 +12,13 @@ from agents.customer.prompts import clock, money
 from agents.eval import world
 from agents.eval.tasks import Script, Task
 from db.domain import rules
+from db.domain.rules import CITY_TIMEZONE
 from db.domain.status import OrderStatus
 from db.models import Order, Zone
 
 CENTURY_AVE = ("No. 5 Century Avenue, Lujiazui", 31.2400, 121.5010)
 HANGZHOU = ("No. 1 West Lake Road, Hangzhou", 30.2500, 120.1600)
+CITY = ZoneInfo(CITY_TIMEZONE)  # the seeded city the tasks are drawn from
 YES = {"en": "yes", "zh": "是"}
 NO = {"en": "no", "zh": "不要"}
 DECLINED = {"en": "haven't changed anything", "zh": "没有做任何更改"}
@@ -22,7 +26,7 @@ DECLINED = {"en": "haven't changed anything", "zh": "没有做任何更改"}
 
 def _eta_fact(session: Session, order: Order, lang: str) -> str:
     when, _ = lookup.eta(session, order)
-    return f"Expected at {clock(when)}" if lang == "en" else f"预计{clock(when)}送达"
+    return f"Expected at {clock(when, CITY)}" if lang == "en" else f"预计{clock(when, CITY)}送达"
 
 
 def status(state: str, lang: str, with_id: bool = False) -> Task:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from agents.eval.check import Diff
 from agents.eval.tasks import Fact, Script, Task
 from agents.eval.world import SEEDED_NOW
 from db.domain import transitions
-from db.domain.status import OPEN, OrderStatus
+from db.domain.rules import CITY_TIMEZONE
+from db.domain.status import NOT_PICKED, OPEN, OrderStatus
 from db.models import (
     Assignment,
     Courier,
@@ -42,7 +44,7 @@ TUNING_FILES = (
     EVAL / "tuning" / "dispatch_probe2.json",
 )
 HELDOUT_FILES = (EVAL / "heldout" / "dispatch_heldout.json",)
-CITY_TZ = ZoneInfo("Asia/Shanghai")
+CITY_TZ = ZoneInfo(CITY_TIMEZONE)
 OPERATOR = "ops-eval"
 CITY_WORDS = ("city", "all zones", "every zone", "全市", "全城", "所有区", "各区")
 EXPLAINS_UNASSIGNED = (
@@ -391,101 +393,154 @@ def _zone_words(s: Session, zone: int | None) -> tuple[str, ...]:
     return tuple(n for n in (z.name, z.name_zh, f"zone {zone}", f"{zone}区") if n)
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """What a task asks about, read from its ``expect`` block."""
+
+    kind: str
+    params: dict[str, Any]
+    now: datetime
+
+    @property
+    def zone(self) -> int | None:
+        return self.params.get("zone")
+
+    @property
+    def day(self) -> date:
+        return _local_day(self.params.get("day"), self.now)
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        hours = self.params.get("hours")
+        return (int(hours[0]), int(hours[1])) if hours else None
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(CITY_TZ).date()
+
+
+@dataclass
+class _Case:
+    """The world of one task as the checks see it: the message's blanks, the facts a good
+    reply states, the orders a write may touch and the move it must make."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    allowed: set[int] = field(default_factory=set)
+    target: tuple[int, int] | None = None
+
+
+def _why_late(s: Session, ask: _Ask) -> _Case:
+    order = _late_order(s, ask.now)
+    late = minutes_late(s, order, ask.now)
+    return _Case({"late_order": order.id}, [str(order.id), numbers({late - 1, late, late + 1})])
+
+
+def _why_unassigned(s: Session, ask: _Ask) -> _Case:
+    order = _unassigned_order(s)
+    return _Case({"order": order.id}, [str(order.id), EXPLAINS_UNASSIGNED])
+
+
+def _move_order(s: Session, ask: _Ask) -> _Case:
+    order, courier = _move_pair(s)
+    values = {"order": order.id, "courier_name": courier.name, "courier": courier.id}
+    return _Case(values, allowed={order.id}, target=(order.id, courier.id))
+
+
+def _replan_courier(s: Session, ask: _Ask) -> _Case:
+    courier = _busy_courier(s)
+    allowed = {o.id for o in _assigned(s) if o.courier_id == courier.id}
+    return _Case({"courier": courier.id}, allowed=allowed)
+
+
+def _plan_zone(s: Session, ask: _Ask) -> _Case:
+    query = select(Order.id).where(Order.zone_id == ask.zone, Order.status.in_(NOT_PICKED))
+    return _Case(allowed=set(s.scalars(query)))
+
+
+def _reassign_late(s: Session, ask: _Ask) -> _Case:
+    return _Case(allowed=set(_late_ids(s, ask.zone, ask.now)))
+
+
+def _demand(s: Session, ask: _Ask) -> _Case:
+    assert ask.span is not None
+    total = window_demand(s, ask.zone, ask.day, ask.span, ask.now)
+    facts: list[Fact] = [number(total) if total is not None else ("no forecast", "没有预测")]
+    compare = ask.params.get("compare")
+    if compare == "today":
+        other = window_demand(s, ask.zone, ask.today, ask.span, ask.now)
+        facts.append(number(other) if other is not None else ("today", "今天"))
+    elif compare == "last_week":
+        hours = _hours(ask.day - timedelta(days=7), ask.span)
+        facts.append(number(_placed(s, ask.zone, hours[0], hours[-1] + timedelta(hours=1))))
+    return _Case(facts=facts)
+
+
+def _staffing(s: Session, ask: _Ask) -> _Case:
+    assert ask.span is not None
+    peak = peak_need(s, ask.zone, ask.day, ask.span)
+    facts: list[Fact] = [number(peak) if peak is not None else ("no staffing plan", "没有")]
+    if ask.params.get("compare") == "today":
+        today_peak = peak_need(s, ask.zone, ask.today, ask.span)
+        if today_peak is not None:
+            facts.append(number(today_peak))
+    return _Case(facts=facts)
+
+
+def _short_zones(s: Session, ask: _Ask) -> _Case:
+    found = short(s, ask.day, ask.span)
+    facts: list[Fact] = [_zone_words(s, zone_id) for zone_id in found]
+    return _Case(facts=facts or [("no zone", "none", "没有")])
+
+
+CASES: dict[str, Callable[[Session, _Ask], _Case]] = {
+    "why_late": _why_late,
+    "why_unassigned": _why_unassigned,
+    "move_order": _move_order,
+    "replan_courier": _replan_courier,
+    "plan_zone": _plan_zone,
+    "reassign_late": _reassign_late,
+    "couriers_on_shift": lambda s, ask: _Case(facts=[number(on_shift(s, ask.zone))]),
+    "orders_today": lambda s, ask: _Case(
+        facts=[number(today_count(s, ask.params["what"], ask.zone, ask.now))]
+    ),
+    "open_orders": lambda s, ask: _Case(
+        facts=[number(open_count(s, ask.zone, bool(ask.params.get("unassigned"))))]
+    ),
+    "demand": _demand,
+    "staffing": _staffing,
+    "short_zones": _short_zones,
+    "unclear": lambda s, ask: _Case(facts=[ASKS]),
+}
+WRITES = ("plan_zone", "reassign_late", "replan_courier", "move_order")
+NAMES_SCOPE = ("demand", "staffing", "couriers_on_shift", "orders_today", "open_orders",
+               "plan_zone", "reassign_late")  # fmt: skip
+
+
 def task_from(data: dict[str, Any], source: str) -> Task:
     expect = data["expect"]
     kind: str = expect["kind"]
+    if kind not in CASES:
+        raise ValueError(f"expect.kind: unknown kind {kind!r}")
     params: dict[str, Any] = dict(expect.get("params") or {})
 
     def build(s: Session) -> Script:
-        now = SEEDED_NOW
-        values: dict[str, Any] = {}
-        facts: list[Fact] = []
-        zone = params.get("zone")
-        day = _local_day(params.get("day"), now)
-        span = tuple(params["hours"]) if params.get("hours") else None
-        allowed: set[int] = set()
-        target: Any = None
-        if kind in ("plan_zone", "reassign_late") and zone is not None:
-            _zone_needs_work(s, zone, kind, now)
-        if kind == "why_late":
-            order = _late_order(s, now)
-            values["late_order"] = order.id
-            late = minutes_late(s, order, now)
-            facts += [str(order.id), numbers({late - 1, late, late + 1})]
-        elif kind == "why_unassigned":
-            order = _unassigned_order(s)
-            values["order"] = order.id
-            facts += [str(order.id), EXPLAINS_UNASSIGNED]
-        elif kind == "move_order":
-            order, courier = _move_pair(s)
-            values.update(order=order.id, courier_name=courier.name, courier=courier.id)
-            allowed = {order.id}
-            target = (order.id, courier.id)
-        elif kind == "replan_courier":
-            courier = _busy_courier(s)
-            values["courier"] = courier.id
-            allowed = {o.id for o in _assigned(s) if o.courier_id == courier.id}
-        elif kind == "plan_zone":
-            allowed = set(
-                s.scalars(
-                    select(Order.id).where(
-                        Order.zone_id == zone,
-                        Order.status.in_(
-                            (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.ASSIGNED)
-                        ),
-                    )
-                )
-            )
-        elif kind == "reassign_late":
-            allowed = set(_late_ids(s, zone, now))
-        elif kind == "couriers_on_shift":
-            facts.append(number(on_shift(s, zone)))
-        elif kind == "orders_today":
-            facts.append(number(today_count(s, params["what"], zone, now)))
-        elif kind == "open_orders":
-            facts.append(number(open_count(s, zone, bool(params.get("unassigned")))))
-        elif kind == "demand":
-            assert span is not None
-            total = window_demand(s, zone, day, span, now)
-            facts.append(number(total) if total is not None else ("no forecast", "没有预测"))
-            compare = params.get("compare")
-            if compare == "today":
-                other = window_demand(s, zone, now.astimezone(CITY_TZ).date(), span, now)
-                facts.append(number(other) if other is not None else ("today", "今天"))
-            elif compare == "last_week":
-                week_ago = day - timedelta(days=7)
-                hours = _hours(week_ago, span)
-                facts.append(number(_placed(s, zone, hours[0], hours[-1] + timedelta(hours=1))))
-        elif kind == "staffing":
-            assert span is not None
-            peak = peak_need(s, zone, day, span)
-            facts.append(number(peak) if peak is not None else ("no staffing plan", "没有"))
-            if params.get("compare") == "today":
-                today_peak = peak_need(s, zone, now.astimezone(CITY_TZ).date(), span)
-                if today_peak is not None:
-                    facts.append(number(today_peak))
-        elif kind == "short_zones":
-            found = short(s, day, span)
-            if not found:
-                facts.append(("no zone", "none", "没有"))
-            for zone_id in found:
-                facts.append(_zone_words(s, zone_id))
-        elif kind == "unclear":
-            facts.append(ASKS)
-        else:
-            raise ValueError(f"expect.kind: unknown kind {kind!r}")
+        ask = _Ask(kind, params, SEEDED_NOW)
+        if kind in ("plan_zone", "reassign_late") and ask.zone is not None:
+            _zone_needs_work(s, ask.zone, kind, ask.now)
+        case = CASES[kind](s, ask)
         if expect.get("scope_said"):
-            if kind in (
-                "demand", "staffing", "couriers_on_shift", "orders_today", "open_orders",
-                "plan_zone", "reassign_late",
-            ):  # fmt: skip
-                facts.append(_zone_words(s, zone))
-            if span is not None:
-                facts.append(f"{span[0]:02d}:00")
-        messages = tuple(_fill(m, values) for m in data["messages"])
-        writes = kind in ("plan_zone", "reassign_late", "replan_courier", "move_order")
-        verify = _plan_verifier(s, kind, params, allowed, target) if writes else _reads_verifier(s)
-        return Script(OPERATOR, messages, facts=tuple(facts), verify=verify)
+            if kind in NAMES_SCOPE:
+                case.facts.append(_zone_words(s, ask.zone))
+            if ask.span is not None:
+                case.facts.append(f"{ask.span[0]:02d}:00")
+        messages = tuple(_fill(m, case.values) for m in data["messages"])
+        verify = (
+            _plan_verifier(s, kind, params, case.allowed, case.target)
+            if kind in WRITES
+            else _reads_verifier(s)
+        )
+        return Script(OPERATOR, messages, facts=tuple(case.facts), verify=verify)
 
     return Task(f"{source}:{data['name']}", "dispatch", build, (source, kind))
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from agents.eval import world
 from agents.eval.check import Diff
 from agents.eval.tasks import Fact, Script, Task
+from db.domain.rules import CITY_TIMEZONE
 from db.domain.status import OPEN, OrderStatus
 from db.models import Assignment, Customer, Order, Place
 
@@ -36,7 +37,7 @@ TUNING_FILES = (
     EVAL / "tuning" / "customer_probe4.json",
 )
 HELDOUT_FILES = (EVAL / "heldout" / "customer_heldout.json",)
-CITY_TZ = ZoneInfo("Asia/Shanghai")
+CITY_TZ = ZoneInfo(CITY_TIMEZONE)
 OUTSIDE = "No. 1 West Lake Road, Hangzhou"
 PLACED_OUT_BY_M = 60  # a drop-off this close to the place meant counts as that place
 FEE_SHARE = 0.20

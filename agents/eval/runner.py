@@ -26,6 +26,7 @@ from agents.eval.world import SEEDED_NOW
 from agents.language import is_yes
 from agents.llm import ChatModel
 from agents.runtime import Strategy, ToolMode
+from db.domain.rules import CITY_TIMEZONE
 from db.engine import make_engine
 from db.models import Order
 
@@ -187,7 +188,7 @@ def run_task(
             model=model,
             clock=clock,
             # The seeded city's zones hold a handful of orders: half a second solves them.
-            planner=RoutingPlanner(time_limit_s=PLAN_SECONDS, timezone="Asia/Shanghai"),
+            planner=RoutingPlanner(time_limit_s=PLAN_SECONDS, timezone=CITY_TIMEZONE),
             strategy=runtime.strategy,
             tool_mode=runtime.tool_mode,
         )

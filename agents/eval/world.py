@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from db.domain.rules import CITY_TIMEZONE
 from db.domain.status import OPEN, OrderStatus
 from db.models import Compensation, Order
 
@@ -106,7 +107,7 @@ def where(session: Session, test: Callable[[Order], bool], status: str) -> Order
     raise CastNotFoundError(f"no {status} order matching the task's condition")
 
 
-def plan_ahead(engine: Engine, now: datetime = SEEDED_NOW, timezone: str = "Asia/Shanghai") -> str:
+def plan_ahead(engine: Engine, now: datetime = SEEDED_NOW, timezone: str = CITY_TIMEZONE) -> str:
     """What an operator has at lunchtime: a forecast run made now and the staffing plans
     for today (its remaining hours) and tomorrow. Returns the run id."""
     from distributed import Client, LocalCluster

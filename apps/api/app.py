@@ -39,6 +39,7 @@ def create_app(
             tool_mode,
             settings.geocoder(),
             settings.compensation_auto_approve_minor,
+            settings.timezone,
         )
         from agents.customer.classifier import warm_up
 
@@ -63,6 +64,12 @@ def create_app(
             "5XX": {"model": errors.ErrorOut, "description": "Server fault; it is logged."},
         },
     )
+    _install(app, settings)
+    return app
+
+
+def _install(app: FastAPI, settings: Settings) -> None:
+    """The limits, error shapes, routes, static files and docs, on the new app."""
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.redis_url)
     errors.install(app)
@@ -80,7 +87,6 @@ def create_app(
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     docs.install(app)
-    return app
 
 
 def chat_model(settings: Settings) -> ChatModel:

@@ -21,6 +21,7 @@ from agents.runtime import ConversationBusyError, Strategy, ToolMode, Turn
 from apps.api.errors import ApiError
 from apps.api.tokens import TrackToken
 from db.clock import store_clock
+from db.domain.rules import CITY_TIMEZONE
 from db.models import Customer
 from routing.travel.geocode import Geocoder
 
@@ -32,6 +33,7 @@ class ChatSettings:
     tool_mode: ToolMode
     search: Geocoder | None = None
     auto_approve_minor: int = 2_000
+    timezone: str = CITY_TIMEZONE  # the city's: times in replies
 
 
 class ChatSessions:
@@ -101,6 +103,7 @@ class ChatSessions:
             conversation_id=conversation_id,
             search=self.settings.search,
             auto_approve_minor=self.settings.auto_approve_minor,
+            timezone=self.settings.timezone,
         )
         try:
             return agent.handle(message, location)

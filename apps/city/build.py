@@ -28,13 +28,14 @@ from routing.travel.distance import haversine_km
 
 GROWTH_PER_DAY = np.log(1.3) / 120
 CANCEL_REASONS = ("customer changed mind", "merchant out of stock", "waited too long", "duplicate")
+# Each status, and the field of the timeline that says when the order reached it.
 STEPS = (
-    (OrderStatus.PLACED, OrderStatus.PLACED),
-    (OrderStatus.CONFIRMED, OrderStatus.CONFIRMED),
-    (OrderStatus.ASSIGNED, OrderStatus.ASSIGNED),
+    (OrderStatus.PLACED, "placed"),
+    (OrderStatus.CONFIRMED, "confirmed"),
+    (OrderStatus.ASSIGNED, "assigned"),
     (OrderStatus.PICKED_UP, "picked"),
-    (OrderStatus.DELIVERED, OrderStatus.DELIVERED),
-    (OrderStatus.CANCELLED, OrderStatus.CANCELLED),
+    (OrderStatus.DELIVERED, "delivered"),
+    (OrderStatus.CANCELLED, "cancelled"),
 )
 
 

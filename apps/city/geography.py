@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
+from db.domain.rules import CITY_TIMEZONE
+
 CITY_NAME = "Shanghai"
 COUNTRY_CODE = "CN"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = ZoneInfo(CITY_TIMEZONE)
 CURRENCY = "CNY"
 
 

@@ -7,6 +7,7 @@ a city-scale history of a quarter of a million orders is drawn in a second.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -14,17 +15,20 @@ from numpy.typing import NDArray
 
 from apps.city.demand import DemandModel
 from apps.city.population import Population
+from db.domain.rules import VEHICLES
 from routing.travel.distance import haversine_km
 
 CIRCUITY = 1.3
-SPEED_KMH = {"bicycle": 13.0, "ebike": 19.0, "scooter": 23.0, "car": 20.0}
+SPEED_KMH = {name: vehicle.speed_kmh for name, vehicle in VEHICLES.items()}
 QUOTE_SPEED_KMH = 18.0
 CANCEL_SHARE = 0.035
 RAIN_SLOWDOWN = 0.8
 PEAK_SLOWDOWN = 0.9
 
+_Seconds = TypeVar("_Seconds", float, NDArray[np.float64])  # one order's, or many at once
 
-def promise_offset_s(prep_s, trip_km):
+
+def promise_offset_s(prep_s: _Seconds, trip_km: _Seconds) -> _Seconds:
     """Seconds from placing to the promised time: the quote rounded up to five minutes."""
     quote = prep_s + 240 + trip_km / QUOTE_SPEED_KMH * 3600 + 540
     return np.ceil(quote / 300) * 300

@@ -17,6 +17,7 @@ from apps.city.geography import (
     street_address,
 )
 from apps.city.scales import Scale
+from db.domain import rules
 
 MENUS: dict[str, tuple[tuple[str, int], ...]] = {
     "noodles": (("Beef noodle soup", 3200), ("Scallion oil noodles", 1800), ("Wonton soup", 2200)),
@@ -29,9 +30,8 @@ MENUS: dict[str, tuple[tuple[str, int], ...]] = {
     "hotpot": (("Spicy hotpot set", 8800), ("Beef slices", 4200), ("Vegetable platter", 2600)),
 }
 CATEGORIES = tuple(MENUS)
-VEHICLES = ("bicycle", "ebike", "scooter", "car")
+VEHICLES = tuple(rules.VEHICLES)
 VEHICLE_WEIGHTS = (0.1, 0.65, 0.2, 0.05)
-VEHICLE_CAPACITY = {"bicycle": 3, "ebike": 5, "scooter": 6, "car": 10}
 # Shift templates in local hours; ends past 24 run into the next day.
 SHIFTS = ((7, 15), (10, 14), (11, 20), (16, 22), (17, 23), (20, 28), (22, 31), (9, 18))
 SHIFT_WEIGHTS = (0.12, 0.16, 0.18, 0.14, 0.14, 0.12, 0.06, 0.08)
@@ -168,7 +168,7 @@ def _couriers(
                 "zone_id": z,
                 "name": person_name(rng, "zh"),
                 "vehicle_type": vehicle,
-                "capacity": VEHICLE_CAPACITY[vehicle],
+                "capacity": rules.VEHICLES[vehicle].bag,
                 "shift_start": start,
                 "shift_end": end,
                 "status": "available" if start <= now < end else "off_shift",

@@ -10,21 +10,16 @@ from numpy.typing import NDArray
 
 from apps.city.history import Timeline
 from apps.city.population import Population
-from db.domain.status import OrderStatus
+from db.domain.status import OPEN, OrderStatus
 
-OPEN_STEPS = (
-    OrderStatus.PLACED,
-    OrderStatus.CONFIRMED,
-    OrderStatus.ASSIGNED,
-    OrderStatus.PICKED_UP,
-)
+OPEN_STEPS = OPEN
 MIN_PER_OPEN_STATUS = 2
 # Seconds from now of placed, confirmed, assigned, picked, delivered for an order
 # that is in the given status right now.
 STATUS_OFFSETS = {
-    "placed": (-60, 60, 150, 1200, 2100),
-    "confirmed": (-240, -150, 60, 900, 1800),
-    "assigned": (-480, -400, -150, 600, 1500),
+    OrderStatus.PLACED: (-60, 60, 150, 1200, 2100),
+    OrderStatus.CONFIRMED: (-240, -150, 60, 900, 1800),
+    OrderStatus.ASSIGNED: (-480, -400, -150, 600, 1500),
     OrderStatus.PICKED_UP: (-1500, -1400, -1200, -180, 600),
 }
 

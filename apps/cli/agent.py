@@ -180,6 +180,7 @@ def customer(
             order_id=order_id,
             search=load_settings(database_url).geocoder(),
             auto_approve_minor=load_settings(database_url).compensation_auto_approve_minor,
+            timezone=load_settings(database_url).timezone,
         )
     except CustomerNotFoundError as exc:
         raise fail(str(exc)) from exc

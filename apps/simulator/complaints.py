@@ -17,6 +17,7 @@ from agents.customer.agent import CustomerAgent
 from agents.llm import ChatModel
 from apps.simulator import draws
 from apps.simulator.settings import SimSettings
+from db.domain.rules import CITY_TIMEZONE
 from db.domain.status import OrderStatus
 from db.models import Compensation, Conversation, Message, Order
 
@@ -75,6 +76,7 @@ def complain(
     customer_id: int,
     moment: datetime,
     model: ChatModel | None = None,
+    timezone: str = CITY_TIMEZONE,
 ) -> int:
     """One complaint conversation; returns the compensation granted, in fen (0 if none)."""
     with Session(engine) as session, session.begin():
@@ -82,7 +84,7 @@ def complain(
         session.execute(delete(Message).where(Message.conversation_id.in_(unfinished)))
         session.execute(delete(Conversation).where(Conversation.order_id == order_id))
     clock: Callable[[], datetime] = lambda: moment  # noqa: E731
-    agent = CustomerAgent(engine, customer_id, model=model, clock=clock)
+    agent = CustomerAgent(engine, customer_id, model=model, clock=clock, timezone=timezone)
     with Session(engine) as session, session.begin():
         session.execute(
             update(Conversation)

@@ -141,7 +141,7 @@ class Simulator:
             self.engine, self.settings, self.started_at, t1
         ):
             totals.compensation_minor += complain(
-                self.engine, order_id, customer_id, moment, self.model
+                self.engine, order_id, customer_id, moment, self.model, self.timezone
             )
             totals.complaints += 1
         totals.ticks += 1

@@ -7,7 +7,6 @@ never touched and every variant starts from the same world.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 import time
 import uuid
@@ -28,6 +27,8 @@ from apps.simulator import roster
 from apps.simulator.kpis import Kpis, kpis
 from apps.simulator.loop import Simulator
 from apps.simulator.settings import SimSettings
+from db.domain.rules import CITY_TIMEZONE
+from routing.processes import process_context
 
 ROSTERS = ("forecast", "flat", "seeded")
 FINISH_UP_H = 1  # every roster's last shifts run on this long to finish the window's orders
@@ -64,7 +65,7 @@ class Day:
     day: date
     scale: str = "small"
     seed: int = 7
-    timezone: str = "Asia/Shanghai"
+    timezone: str = CITY_TIMEZONE
     orders_per_courier_hour: float = 2.5  # what a courier delivers in a busy hour
     service_level: float = 0.9
     tick_s: float = 30.0
@@ -237,8 +238,7 @@ def compare(
             if on_done:
                 on_done(outcomes[-1])
         return prepared, outcomes
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=context) as pool:
+    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=process_context()) as pool:
         futures = [pool.submit(run_variant, prepared, v, workdir) for v in todo]
         outcomes = []
         for future in futures:

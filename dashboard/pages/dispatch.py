@@ -1,5 +1,9 @@
 """Dispatch: propose a round, preview the routes and the changes, then commit or discard."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -7,13 +11,17 @@ import streamlit as st
 from dashboard import data
 from dashboard.context import settings, store_url
 
+if TYPE_CHECKING:
+    from routing.service.dispatch import Proposal
 
-def proposal_map(proposal: object) -> pdk.Deck:
+
+def proposal_map(proposal: Proposal) -> pdk.Deck:
     """The proposed routes: each courier from where it is through its stops in order."""
-    problem = proposal.snapshot.problem
+    problem, plan = proposal.snapshot.problem, proposal.plan
+    assert problem is not None and plan is not None  # only a solved round is drawn
     orders = {o.id: o for o in problem.orders}
     paths = []
-    for route in proposal.plan.routes:
+    for route in plan.routes:
         start = problem.courier(route.courier_id).position
         points = [[start.lon, start.lat]]
         for stop in route.stops:
@@ -71,21 +79,21 @@ if left.button("Propose a round", type="primary"):
     forget()
     zone_id = None if choice == "Whole city" else int(choice.split(" · ")[0])
     with st.spinner("Solving…"):
-        proposal = propose_round(
+        proposed = propose_round(
             data.engine(url),
             now=data.present(url).to_pydatetime(),
             zone_id=zone_id,
             time_limit_s=budget,
             timezone=settings().timezone,
         )
-    st.session_state["proposal"] = proposal
-    if proposal.changes:
+    st.session_state["proposal"] = proposed
+    if proposed.changes:
         # Kept in the store: while it is open, the live city's own rounds leave its zone
         # alone, so this commit is not overtaken.
         st.session_state["proposal_token"] = proposals.save(
-            data.engine(url), proposal, actor="dashboard"
+            data.engine(url), proposed, actor="dashboard"
         )
-proposal = st.session_state.get("proposal")
+proposal: Proposal | None = st.session_state.get("proposal")
 if proposal is not None:
     if proposal.plan is None:
         st.info("Nothing to dispatch: no open order or no courier on shift here.")

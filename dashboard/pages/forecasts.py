@@ -38,26 +38,26 @@ else:
 if st.button("Start a batch run (48 h, every zone)"):
     from distributed import Client, LocalCluster
 
-    from forecasting.jobs import RunSettings, execute_run, start_run
+    from forecasting.jobs import Outcome, RunSettings, execute_run, start_run
 
     engine = data.engine(url)
     run_settings = RunSettings(horizon=48, timezone=data.city_tz().key)
     new_run = start_run(engine, run_settings, data.present(url).to_pydatetime())
     bar = st.progress(0.0, text="forecasting…")
     total = len(data.ledger(url, new_run))
-    done = []
+    done: list[Outcome] = []
+
+    def advance(outcome: Outcome) -> None:
+        done.append(outcome)
+        bar.progress(len(done) / total, text=outcome.series_id)
+
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         Client(cluster) as client,
     ):
-        execute_run(
-            engine,
-            new_run,
-            client,
-            lambda o: (done.append(o), bar.progress(len(done) / total, text=o.series_id)),
-        )
+        execute_run(engine, new_run, client, advance)
     data.refresh()
     # Drawn again from the top, so the page shows the run it just made.
     st.session_state["forecast_flash"] = f"Run {new_run} finished."

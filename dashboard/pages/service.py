@@ -1,5 +1,7 @@
 """Customer service: escalated tickets to answer, compensations to approve or reject."""
 
+from typing import Any
+
 import streamlit as st
 from sqlalchemy import update
 
@@ -13,7 +15,13 @@ if "service_flash" in st.session_state:
     st.success(st.session_state.pop("service_flash"))
 
 
-def decide(model: type, row_id: int, values: dict, action: str, said: str) -> None:
+def decide(
+    model: type[Ticket] | type[Compensation],
+    row_id: int,
+    values: dict[str, Any],
+    action: str,
+    said: str,
+) -> None:
     """One transaction: the change and its audit entry; then the page is drawn again, so
     the tables show the decision."""
     now = data.present(url).to_pydatetime()

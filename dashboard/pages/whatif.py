@@ -13,7 +13,7 @@ from dashboard import data
 from dashboard.context import settings
 
 # Each choice is one change to the baseline, as `longcat whatif` makes them.
-CHOICES = {
+CHOICES: dict[str, dict[str, str | float]] = {
     "flat roster": {"roster": "flat"},
     "forecast roster": {"roster": "forecast"},
     "seeded roster": {"roster": "seeded"},
@@ -68,13 +68,13 @@ if run:
     variants = [c for c in chosen if CHOICES[c] != {"roster": baseline_roster}]
     try:
         with st.spinner(f"Replaying the baseline and {len(variants)} variant(s)…"):
-            result = data.whatif(
-                day, tuple(hours), scale, int(seed), timezone, baseline_roster,
+            replayed = data.whatif(
+                day, (hours[0], hours[1]), scale, int(seed), timezone, baseline_roster,
                 tuple((c, tuple(CHOICES[c].items())) for c in variants),
             )  # fmt: skip
         # Kept apart from the cache so a rerun (or an edited form) still shows what was run.
         st.session_state["whatif_result"] = {
-            **result,
+            **replayed,
             "asked": f"{day}, {hours[0]}-{hours[1]} h, {scale} city, seed {seed}, "
             f"baseline on the {baseline_roster} roster",
         }
@@ -92,10 +92,11 @@ if result is not None:
         st.markdown(verdict(outcomes[0], other))
     table = pd.DataFrame({o["name"]: [o[k] for k in ROWS] for o in outcomes}, index=list(ROWS))
     # One dtype per column, so each row gets its own format: counts, shares, minutes.
+    # pandas-stubs type ``subset`` too narrowly: a (rows, columns) IndexSlice is documented.
     shown = (
         table.style.format("{:.1f}", na_rep="–")
-        .format("{:.0f}", subset=pd.IndexSlice[COUNTS, :])
-        .format("{:.1%}", subset=pd.IndexSlice[RATES, :], na_rep="–")
+        .format("{:.0f}", subset=pd.IndexSlice[COUNTS, :])  # type: ignore[arg-type]
+        .format("{:.1%}", subset=pd.IndexSlice[RATES, :], na_rep="–")  # type: ignore[arg-type]
     )
     # Tall enough for every row: a cut table hides the figures at its bottom.
     st.dataframe(shown, key="whatif_kpis", height=36 * (len(ROWS) + 1) + 4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -44,3 +46,20 @@ ALLOWED_FROM: dict[str, tuple[OrderStatus, ...]] = {
     "release": (OrderStatus.ASSIGNED,),
     "redispatch": NOT_PICKED,
 }
+
+# The column that records when an order reached each status.
+STATUS_TIME: dict[OrderStatus, str] = {
+    OrderStatus.PLACED: "placed_at",
+    OrderStatus.CONFIRMED: "confirmed_at",
+    OrderStatus.ASSIGNED: "assigned_at",
+    OrderStatus.PICKED_UP: "picked_up_at",
+    OrderStatus.DELIVERED: "delivered_at",
+    OrderStatus.CANCELLED: "cancelled_at",
+}
+
+
+def history(times: Mapping[str, datetime | None]) -> list[tuple[OrderStatus, datetime]]:
+    """The status history an order's times tell (a row with ``placed_at`` and the rest),
+    oldest first: how imported and seeded orders get theirs."""
+    steps = [(status, times.get(column)) for status, column in STATUS_TIME.items()]
+    return sorted(((s, at) for s, at in steps if at is not None), key=lambda step: step[1])

@@ -7,7 +7,7 @@ writes are upserts keyed on ``id``, so importing the same file twice changes not
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, Table, delete, select
 
 from db.bulk import chunks, sync_sequences, upsert
-from db.imports.rows import STEP_TIMES, CourierRow, CustomerRow, MerchantRow, OrderRow
-from db.models import Courier, Customer, Merchant, Order, OrderEvent, Zone
+from db.domain.status import history
+from db.imports.rows import CourierRow, CustomerRow, MerchantRow, OrderRow
+from db.models import Base, Courier, Customer, Merchant, Order, OrderEvent, Zone
 
 MAX_REPORTED = 50
 
@@ -42,11 +43,16 @@ class ImportRejectedError(ValueError):
         super().__init__(f"{path}: {total} bad row(s), nothing imported:\n{shown}{more}")
 
 
+ImportRow = MerchantRow | CustomerRow | CourierRow | OrderRow
+# The models a row may name by id.
+Referenced = type[Zone] | type[Customer] | type[Merchant] | type[Courier]
+
+
 @dataclass(frozen=True)
 class Kind:
-    schema: type[BaseModel]
-    model: type
-    references: dict[str, type] = field(default_factory=dict)
+    schema: type[ImportRow]
+    model: type[Base]
+    references: dict[str, Referenced] = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {
@@ -99,10 +105,8 @@ def _order_extras(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str
     conn.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(ids)))
     events = []
     for r in rows:
-        steps = [("placed", r["placed_at"])] + [(s, r[f]) for s, f in STEP_TIMES.items() if r[f]]
         events += [
-            {"order_id": r["id"], "status": s, "at": at, "actor": "import"}
-            for s, at in sorted(steps, key=lambda x: x[1])
+            {"order_id": r["id"], "status": s, "at": at, "actor": "import"} for s, at in history(r)
         ]
     return events
 
@@ -132,7 +136,7 @@ def import_csv(
                 if row_errors:
                     bad += 1
                     errors.extend(row_errors[: max(0, MAX_REPORTED - len(errors))])
-                elif not bad:
+                elif not bad and row is not None:  # a row without errors is there
                     yield row.model_dump()
                 if progress:
                     progress(1)
@@ -153,7 +157,7 @@ def import_csv(
 
 def _validate(
     spec: Kind, raw: dict[str, Any], line: int, known: dict[str, set[int]], seen: set[int]
-) -> tuple[Any, list[RowError]]:
+) -> tuple[ImportRow | None, list[RowError]]:
     """The validated row, or the reasons it is refused."""
     if None in raw:
         return None, [RowError(line, "(row)", "more fields than the header has columns")]
@@ -172,7 +176,7 @@ def _validate(
     return row, found
 
 
-def _check_header(path: Path, header: list[str] | None, schema: type[BaseModel]) -> None:
+def _check_header(path: Path, header: Sequence[str] | None, schema: type[BaseModel]) -> None:
     if not header:
         raise ImportRejectedError(path, [RowError(1, "(header)", "the file is empty")], 1)
     fields = schema.model_fields

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from db.domain.status import ORDER_STATUSES, OrderStatus
+from db.domain.status import ORDER_STATUSES, STATUS_TIME, OrderStatus
 from db.models import VEHICLE_TYPES
 
 
@@ -84,13 +84,7 @@ class Item(BaseModel):
     price_minor: Money
 
 
-STEP_TIMES = {
-    "confirmed": "confirmed_at",
-    "assigned": "assigned_at",
-    OrderStatus.PICKED_UP: "picked_up_at",
-    "delivered": "delivered_at",
-    "cancelled": "cancelled_at",
-}
+STEP_TIMES = {s: column for s, column in STATUS_TIME.items() if s != OrderStatus.PLACED}
 
 
 class OrderRow(Row):

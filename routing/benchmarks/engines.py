@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
-import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from routing.benchmarks.checker import check_solution
 from routing.benchmarks.ortools_vrp import solve_ortools
 from routing.benchmarks.problem import Instance
 from routing.benchmarks.solution import SearchParams, Solution, SolverError
+from routing.processes import process_context
 
 ENGINES = ("portfolio", "ortools", "pyvrp", "vroom")
 # Process start and result transfer eat into the partner's budget; it stops this much early.
@@ -54,7 +56,7 @@ def solve_portfolio(instance: Instance, time_limit_s: float) -> Solution:
         partner = _peer("pyvrp")
     except EngineUnavailableError:
         return solve_ortools(instance, SearchParams(time_limit_s=time_limit_s))
-    context = multiprocessing.get_context("fork")
+    context = process_context()
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
         target=_run_partner, args=(partner, instance, time_limit_s - PARTNER_MARGIN_S, send)
@@ -85,7 +87,12 @@ def _own(instance: Instance, time_limit_s: float) -> Solution | str:
         return str(exc)  # the partner may still have a plan
 
 
-def _run_partner(partner, instance: Instance, time_limit_s: float, send) -> None:
+def _run_partner(
+    partner: Callable[[Instance, float], Solution],
+    instance: Instance,
+    time_limit_s: float,
+    send: Connection,
+) -> None:
     try:
         send.send(partner(instance, max(time_limit_s, 0.1)))
     except SolverError as exc:
@@ -94,7 +101,7 @@ def _run_partner(partner, instance: Instance, time_limit_s: float, send) -> None
         send.close()
 
 
-def _collect(receive, worker, deadline: float) -> Solution | str:
+def _collect(receive: Connection, worker: BaseProcess, deadline: float) -> Solution | str:
     if receive.poll(max(deadline - time.monotonic(), 0.0)):
         try:
             return receive.recv()

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from routing.benchmarks.checker import solution_cost
 from routing.benchmarks.problem import Family, Instance
 from routing.benchmarks.solution import Routes, SearchParams, Solution, SolverError
+
+if TYPE_CHECKING:  # OR-Tools ships no types for these: they are Any to the checker
+    from ortools.constraint_solver.pywrapcp import (
+        Assignment,
+        RoutingDimension,
+        RoutingIndexManager,
+        RoutingModel,
+    )
+    from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 
 # Integer scale of one unit of distance or time: Solomon counts tenths (DIMACS), Li & Lim
 # keeps three decimals so that the double-precision objective survives the rounding.
@@ -100,7 +110,13 @@ def solve_ortools(instance: Instance, params: SearchParams | None = None) -> Sol
     return Solution(instance.name, instance.family, routes, cost, "ortools", elapsed)
 
 
-def _remove_impossible_arcs(model, manager, ready, due, transit) -> None:
+def _remove_impossible_arcs(
+    model: RoutingModel,
+    manager: RoutingIndexManager,
+    ready: np.ndarray,
+    due: np.ndarray,
+    transit: np.ndarray,
+) -> None:
     # An arc i->j that cannot respect j's window even when leaving i at its earliest is
     # never used; removing it up front keeps the local search off dead moves.
     n = len(ready)
@@ -116,7 +132,12 @@ def _remove_impossible_arcs(model, manager, ready, due, transit) -> None:
             )
 
 
-def _add_pairs(instance: Instance, model, manager, clock) -> None:
+def _add_pairs(
+    instance: Instance,
+    model: RoutingModel,
+    manager: RoutingIndexManager,
+    clock: RoutingDimension,
+) -> None:
     solver = model.solver()
     for pickup, delivery in instance.pairs:
         p, d = manager.NodeToIndex(pickup), manager.NodeToIndex(delivery)
@@ -125,7 +146,7 @@ def _add_pairs(instance: Instance, model, manager, clock) -> None:
         solver.Add(clock.CumulVar(p) <= clock.CumulVar(d))
 
 
-def _search_parameters(family: Family, params: SearchParams):
+def _search_parameters(family: Family, params: SearchParams) -> RoutingSearchParameters:
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     search = pywrapcp.DefaultRoutingSearchParameters()
@@ -144,7 +165,9 @@ def _search_parameters(family: Family, params: SearchParams):
     return search
 
 
-def _routes(model, manager, assignment, vehicles: int) -> Routes:
+def _routes(
+    model: RoutingModel, manager: RoutingIndexManager, assignment: Assignment, vehicles: int
+) -> Routes:
     routes = []
     for v in range(vehicles):
         index = assignment.Value(model.NextVar(model.Start(v)))

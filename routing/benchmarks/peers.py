@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from routing.benchmarks.checker import solution_cost
-from routing.benchmarks.ortools_vrp import scale_instance
+from routing.benchmarks.ortools_vrp import Scaled, scale_instance
 from routing.benchmarks.problem import Family, Instance
 from routing.benchmarks.solution import Routes, Solution, SolverError
 
+if TYPE_CHECKING:
+    import numpy as np
+    from vroom import ShipmentStep, TimeWindow  # VROOM ships no types: Any to the checker
 
-def _fixed_cost(instance: Instance, scaled_cost) -> int:
+
+def _fixed_cost(instance: Instance, scaled_cost: np.ndarray) -> int:
     # Large enough that no saving in distance pays for one more vehicle.
     return int(scaled_cost.max()) * len(instance.nodes) * 2
 
@@ -124,11 +130,11 @@ def solve_vroom(instance: Instance, time_limit_s: float) -> Solution:
     return _solution(instance, tuple(tuple(r) for r in routes.values()), "vroom", started)
 
 
-def _window(vroom, s, node: int):
+def _window(vroom: ModuleType, s: Scaled, node: int) -> TimeWindow:
     return vroom.TimeWindow(int(s.ready[node]), int(s.due[node]))
 
 
-def _step(vroom, s, node: int):
+def _step(vroom: ModuleType, s: Scaled, node: int) -> ShipmentStep:
     return vroom.ShipmentStep(
         node,
         location=node,

@@ -8,6 +8,7 @@ cluster borders differently, so an order near a border gets both neighbourhoods 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ class Cluster:
 
 def clusters(
     problem: DispatchProblem,
-    candidates,
+    candidates: Sequence[np.ndarray],
     max_orders: int,
     routes: dict[int, list[int]] | None = None,
     pass_no: int = 0,

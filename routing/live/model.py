@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from routing.live.greedy import greedy_routes, route_cost
 from routing.live.network import Network
+
+if TYPE_CHECKING:  # OR-Tools ships no types for these: they are Any to the checker
+    from ortools.constraint_solver.pywrapcp import (
+        RoutingDimension,
+        RoutingIndexManager,
+        RoutingModel,
+    )
 
 # Insertion looks at a fifth of the nodes nearest each one: the full scan is quadratic.
 INSERTION_NEIGHBORS_RATIO = 0.2
@@ -23,7 +31,7 @@ def solve_network(
     deadline: float,
     deterministic: bool = False,
     start: list[list[int]] | None = None,
-):
+) -> list[list[int]]:
     """Best routes (node lists per courier) found by the deadline (a time.monotonic() value).
 
     Starts from the start routes (an earlier plan) with the orders they lack inserted
@@ -73,7 +81,13 @@ def solve_network(
     return greedy_routes(net, candidates, routes, repair_by)
 
 
-def _add_orders(net: Network, model, manager, clock, candidates) -> None:
+def _add_orders(
+    net: Network,
+    model: RoutingModel,
+    manager: RoutingIndexManager,
+    clock: RoutingDimension,
+    candidates: list[np.ndarray],
+) -> None:
     solver = model.solver()
     policy = net.policy
     for k, o in enumerate(net.orders):
@@ -100,12 +114,12 @@ def _add_orders(net: Network, model, manager, clock, candidates) -> None:
 
 def _search(
     net: Network,
-    model,
-    manager,
+    model: RoutingModel,
+    manager: RoutingIndexManager,
     start: list[list[int]],
     time_limit_s: float,
     deterministic: bool = False,
-):
+) -> list[list[int]]:
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     search = pywrapcp.DefaultRoutingSearchParameters()
@@ -136,7 +150,7 @@ def _search(
     )
     if found is None:
         return [[] for _ in net.couriers]
-    routes = []
+    routes: list[list[int]] = []
     for v in range(len(net.couriers)):
         index, route = found.Value(model.NextVar(model.Start(v))), []
         while not model.IsEnd(index):
@@ -158,13 +172,13 @@ def _repair(net: Network, v: int, route: list[int]) -> list[int]:
             return route
         options = [[n for n in route if net.node_order[n] != k] for k in picked]
         costs = [route_cost(net, v, option) for option in options]
-        feasible = [i for i, c in enumerate(costs) if c is not None]
+        feasible = {i: c for i, c in enumerate(costs) if c is not None}
         # One removal that fixes the route, the cheapest; else drop the last order picked up.
-        route = options[min(feasible, key=lambda i: costs[i])] if feasible else options[-1]
+        route = options[min(feasible, key=feasible.__getitem__)] if feasible else options[-1]
     return route
 
 
-def _cost(net: Network, routes) -> float:
+def _cost(net: Network, routes: list[list[int]]) -> float:
     """Dropped orders first, then travel and priced lateness, as the model weighs them."""
     total = 0.0
     for v, route in enumerate(routes):

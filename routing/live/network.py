@@ -100,10 +100,14 @@ def build_network(
     matrices = vehicle_matrices(travel, points, points, kinds, now)
     matrices[:, c, :] = 0  # open routes: the end is a point nobody travels from ...
     matrices[:, :, c] = 0  # ... and reaching it is free
+
+    def nodes(values: list[int]) -> NDArray[np.int64]:
+        return np.array(values, dtype=np.int64)
+
     return Network(
         couriers, orders, policy,
-        *(np.array(a, dtype=np.int64) for a in (pickup, dropoff, node_order, service, ready,
-                                                latest, promised, demand)),
+        nodes(pickup), nodes(dropoff), nodes(node_order), nodes(service), nodes(ready),
+        nodes(latest), nodes(promised), nodes(demand),
         kinds, matrices,
     )  # fmt: skip
 

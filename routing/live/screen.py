@@ -12,8 +12,8 @@ import numpy as np
 
 from routing.live.network import VEHICLES, vehicle_matrices
 from routing.live.plan import UnservedReason
-from routing.live.problem import DispatchProblem
-from routing.travel.providers import TravelProvider, VehicleType
+from routing.live.problem import DispatchProblem, Order
+from routing.travel.providers import Location, TravelProvider, VehicleType
 
 # Bounds the work per order. Far couriers matter: where orders crowd a few merchants, the
 # couriers nearest them are soon full, and the plan is better for looking further.
@@ -76,7 +76,15 @@ def screen(problem: DispatchProblem, travel: TravelProvider) -> Screen:
     return Screen(tuple(candidates), tuple(reasons))
 
 
-def _carried_ok(travel, problem, position, order, vehicle, free: float, shift: float) -> bool:
+def _carried_ok(
+    travel: TravelProvider,
+    problem: DispatchProblem,
+    position: Location,
+    order: Order,
+    vehicle: VehicleType,
+    free: float,
+    shift: float,
+) -> bool:
     to_customer = travel.seconds([position], [order.customer], vehicle, problem.now)[0, 0]
     return bool(free + to_customer + order.dropoff_service_s <= shift)
 

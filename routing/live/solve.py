@@ -10,19 +10,20 @@ on either side of one pass's border share a cluster in another, until the time i
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
 from dataclasses import dataclass, replace
+from multiprocessing.pool import Pool
 
 import numpy as np
 
 from routing.live.cluster import Cluster, balance, clusters
 from routing.live.greedy import greedy_routes
 from routing.live.model import solve_network
-from routing.live.network import build_network, simulate
+from routing.live.network import Network, build_network, simulate
 from routing.live.plan import CourierRoute, DispatchPlan, Stop, StopKind, Unserved, UnservedReason
 from routing.live.problem import DispatchProblem
 from routing.live.screen import screen
+from routing.processes import process_context
 from routing.travel.providers import HaversineProvider, TravelProvider
 
 MAX_CLUSTER_ORDERS = 25
@@ -90,7 +91,7 @@ def dispatch(
     many = len(problem.orders) > max_cluster_orders
     base = _Job(problem, travel, found.candidates, (), {}, 0.0)
     routes: Routes = {}
-    pool = _pool_context().Pool(workers) if workers > 1 and many else None
+    pool = process_context().Pool(workers) if workers > 1 and many else None
     try:
         # One cluster draws its first plan inside its own search.
         if many:
@@ -104,7 +105,9 @@ def dispatch(
     return _plan(problem, routes, found.reasons, started, counts)
 
 
-def _construct(pool, base: _Job, workers: int, end: float, deterministic: bool) -> Routes:
+def _construct(
+    pool: Pool | None, base: _Job, workers: int, end: float, deterministic: bool
+) -> Routes:
     """The first plan: insertion and relocation, over clusters large enough that each order
     chooses among many couriers. An unfinished plan is finished by the passes' own insertion."""
     groups = clusters(base.problem, base.candidates, CONSTRUCT_ORDERS)
@@ -113,7 +116,7 @@ def _construct(pool, base: _Job, workers: int, end: float, deterministic: bool) 
 
 
 def _passes(
-    pool,
+    pool: Pool | None,
     base: _Job,
     routes: Routes,
     max_cluster_orders: int,
@@ -148,7 +151,7 @@ def _passes(
     return routes, (first_clusters, passes)
 
 
-def _run(pool, groups: list[Cluster], workers: int, job: _Job) -> Routes:
+def _run(pool: Pool | None, groups: list[Cluster], workers: int, job: _Job) -> Routes:
     """The job's routes updated with the solution of every cluster, shared among workers."""
     bins = balance(groups, workers)
     jobs = [replace(job, clusters=tuple(b)) for b in bins]
@@ -156,14 +159,6 @@ def _run(pool, groups: list[Cluster], workers: int, job: _Job) -> Routes:
         pool.map(_solve_clusters, jobs) if pool and len(jobs) > 1 else map(_solve_clusters, jobs)
     )
     return {**job.routes, **{v: stops for part in parts for v, stops in part.items()}}
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a clean server process: forking the caller itself deadlocks when
-    one of its threads (a web server's, a Dask client's) holds a lock at that moment."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["routing.live.model", "routing.live.network"])
-    return context
 
 
 def _solve_clusters(job: _Job) -> Routes:
@@ -185,7 +180,12 @@ def _solve_clusters(job: _Job) -> Routes:
     return out
 
 
-def _cluster_network(problem: DispatchProblem, travel: TravelProvider, candidates, group):
+def _cluster_network(
+    problem: DispatchProblem,
+    travel: TravelProvider,
+    candidates: tuple[np.ndarray, ...],
+    group: Cluster,
+) -> tuple[Network, list[np.ndarray]]:
     """The cluster's network, and each order's candidates in the cluster's courier numbers."""
     local = {v: i for i, v in enumerate(group.couriers)}
     net = build_network(tuple(problem.couriers[v] for v in group.couriers),
@@ -196,7 +196,7 @@ def _cluster_network(problem: DispatchProblem, travel: TravelProvider, candidate
     return net, cands
 
 
-def _visits(net, group: Cluster, plan: list[list[int]]) -> Routes:
+def _visits(net: Network, group: Cluster, plan: list[list[int]]) -> Routes:
     out: Routes = {}
     for i, v in enumerate(group.couriers):
         visits, _ = simulate(net, i, plan[i])
@@ -209,7 +209,7 @@ def _visits(net, group: Cluster, plan: list[list[int]]) -> Routes:
     return out
 
 
-def _start_routes(net, group: Cluster, routes: Routes) -> list[list[int]] | None:
+def _start_routes(net: Network, group: Cluster, routes: Routes) -> list[list[int]] | None:
     """The pass before's routes of the cluster's couriers, in the cluster's node numbers."""
     if not routes:
         return None
@@ -221,8 +221,15 @@ def _start_routes(net, group: Cluster, routes: Routes) -> list[list[int]] | None
     ]  # fmt: skip
 
 
-def _plan(problem: DispatchProblem, routes: Routes, reasons, started: float, counts):
-    out, placed = [], set()
+def _plan(
+    problem: DispatchProblem,
+    routes: Routes,
+    reasons: tuple[UnservedReason | None, ...],
+    started: float,
+    counts: tuple[int, int],
+) -> DispatchPlan:
+    out: list[CourierRoute] = []
+    placed: set[str] = set()
     late_total = 0.0
     for v, courier in enumerate(problem.couriers):
         stops = []

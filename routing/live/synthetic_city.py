@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from db.domain.rules import VEHICLES
 from routing.live.problem import Courier, DispatchProblem, Order
 from routing.travel.providers import Location, VehicleType
 
 CENTRE = (31.2304, 121.4737)
 KM_LAT = 1 / 111.0  # degrees of latitude per km
 KM_LON = 1 / 95.0  # degrees of longitude per km at Shanghai's latitude
-BAGS = {VehicleType.BICYCLE: 3, VehicleType.EBIKE: 4, VehicleType.SCOOTER: 5, VehicleType.CAR: 8}
+BAGS = {VehicleType(name): vehicle.bag for name, vehicle in VEHICLES.items()}
 
 
 def _near(rng: np.random.Generator, lat: float, lon: float, km: float) -> Location:

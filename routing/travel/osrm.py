@@ -36,7 +36,9 @@ class OsrmTableProvider:
     profiles: Mapping[VehicleType, str] = field(default_factory=lambda: DEFAULT_PROFILES)
     timeout_s: float = 10.0
 
-    def url(self, origins: Sequence[Location], destinations: Sequence[Location], profile: str):
+    def url(
+        self, origins: Sequence[Location], destinations: Sequence[Location], profile: str
+    ) -> str:
         points = [*origins, *destinations]
         coords = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
         sources = ";".join(str(i) for i in range(len(origins)))

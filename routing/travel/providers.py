@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
+from db.domain.rules import VEHICLES
 from routing.travel.distance import haversine_matrix_km
 
 
@@ -62,12 +63,8 @@ class TravelProvider(Protocol):
         ...
 
 
-# Typical city speeds in km/h; cars are slowed most by traffic, so they gain least over bikes.
 DEFAULT_SPEEDS_KMH: Mapping[VehicleType, float] = {
-    VehicleType.BICYCLE: 14.0,
-    VehicleType.EBIKE: 20.0,
-    VehicleType.SCOOTER: 24.0,
-    VehicleType.CAR: 26.0,
+    VehicleType(name): vehicle.speed_kmh for name, vehicle in VEHICLES.items()
 }
 # Share of free-flow speed by local hour: morning and evening rush are slowest.
 DEFAULT_HOUR_FACTORS: tuple[float, ...] = (

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from db.engine import make_engine
 from db.models import AuditEntry, Zone
+from routing.processes import process_context
 
 WORKERS = 6
 WRITES = 25
@@ -49,7 +50,7 @@ def test_concurrent_writers_lose_nothing(store_url: str, engine: Engine) -> None
                 "radius_km": 1.0,
             },
         )
-    ctx = mp.get_context("spawn")
+    ctx = process_context()
     start = ctx.Event()
     procs = [ctx.Process(target=_writer, args=(store_url, w, start)) for w in range(WORKERS)]
     for p in procs:

@@ -242,86 +242,75 @@ def test_address_change_refused_after_pickup(seeded_engine: Engine) -> None:
     assert result["reason"] == "not_changeable"
 
 
-def test_compensation_rules(seeded_engine: Engine) -> None:
-    """Compensation needs a complaint naming this order and a late delivery, is capped at ¥1 a
-    minute late up to half the order, and is granted once; one row is written."""
-    with Session(seeded_engine) as s:
-        late = world.delivered_order(s, late=True, min_late=5)
-        on_time = world.delivered_order(s, late=False)
-    complaint = f"order {late.id} arrived late"
-    customer = late.customer_id
-    no_complaint = run(
-        seeded_engine, customer, "request_compensation", True, order_id=late.id, reason="late"
-    )
-    assert no_complaint["reason"] == "no_complaint"
-    other = run(
-        seeded_engine,
-        customer,
+def late_order(engine: Engine) -> Order:
+    with Session(engine) as s:
+        return world.delivered_order(s, late=True, min_late=5)
+
+
+def compensate(
+    engine: Engine, delivered: Order, confirmed: bool = True, **arguments: Any
+) -> dict[str, Any]:
+    """Ask for compensation for lateness on ``delivered``, as its customer."""
+    return run(
+        engine,
+        delivered.customer_id,
         "request_compensation",
-        True,
-        complaint="order 12345 arrived late",
-        order_id=late.id,
+        confirmed,
+        order_id=delivered.id,
         reason="late",
+        **arguments,
     )
+
+
+def compensations(engine: Engine) -> list[tuple[int, int]]:
+    with Session(engine) as s:
+        return [(c.order_id, c.amount_minor) for c in s.scalars(select(Compensation))]
+
+
+def test_compensation_needs_a_complaint_naming_the_order(seeded_engine: Engine) -> None:
+    """Without a complaint, or with one about another order, compensation is refused and
+    nothing is written."""
+    late = late_order(seeded_engine)
+    assert compensate(seeded_engine, late)["reason"] == "no_complaint"
+    other = compensate(seeded_engine, late, complaint="order 12345 arrived late")
     assert other["reason"] == "not_complained_about"
-    preview = run(
-        seeded_engine,
-        customer,
-        "request_compensation",
-        complaint=complaint,
-        order_id=late.id,
-        reason="late",
-    )
+    assert compensations(seeded_engine) == []
+
+
+def test_compensation_is_capped(seeded_engine: Engine) -> None:
+    """The cap is ¥1 a minute late up to half the order; a cent over it is refused."""
+    late = late_order(seeded_engine)
+    complaint = f"order {late.id} arrived late"
+    preview = compensate(seeded_engine, late, confirmed=False, complaint=complaint)
     cap = preview["cap_minor"]
     assert cap == min(
         preview["minutes_late"] * 100, (late.subtotal_minor + late.delivery_fee_minor) // 2
     )
-    over = run(
-        seeded_engine,
-        customer,
-        "request_compensation",
-        True,
-        complaint=complaint,
-        order_id=late.id,
-        reason="late",
-        amount_minor=cap + 1,
-    )
+    over = compensate(seeded_engine, late, complaint=complaint, amount_minor=cap + 1)
     assert over["reason"] == "over_cap"
-    ok = run(
-        seeded_engine,
-        customer,
-        "request_compensation",
-        True,
-        complaint=complaint,
-        order_id=late.id,
-        reason="late",
-        amount_minor=cap,
-    )
+    assert compensations(seeded_engine) == []
+
+
+def test_compensation_is_granted_once(seeded_engine: Engine) -> None:
+    """The cap is approved on a confirmed request; a second request for the same order is
+    refused, and exactly one row is written."""
+    late = late_order(seeded_engine)
+    complaint = f"order {late.id} arrived late"
+    cap = compensate(seeded_engine, late, confirmed=False, complaint=complaint)["cap_minor"]
+    ok = compensate(seeded_engine, late, complaint=complaint, amount_minor=cap)
     assert ok["status"] == "ok" and ok["compensation_status"] == "approved"
-    again = run(
-        seeded_engine,
-        customer,
-        "request_compensation",
-        True,
-        complaint=complaint,
-        order_id=late.id,
-        reason="late",
-        amount_minor=1,
-    )
+    again = compensate(seeded_engine, late, complaint=complaint, amount_minor=1)
     assert again["reason"] == "already_compensated"
-    not_late = run(
-        seeded_engine,
-        on_time.customer_id,
-        "request_compensation",
-        True,
-        complaint="it was late",
-        order_id=on_time.id,
-        reason="late",
-    )
-    assert not_late["reason"] == "not_late"
+    assert compensations(seeded_engine) == [(late.id, cap)]
+
+
+def test_compensation_needs_a_late_delivery(seeded_engine: Engine) -> None:
+    """An order delivered on time is not compensated, however the customer complains."""
     with Session(seeded_engine) as s:
-        rows = s.scalars(select(Compensation)).all()
-    assert [(c.order_id, c.amount_minor) for c in rows] == [(late.id, cap)]
+        on_time = world.delivered_order(s, late=False)
+    not_late = compensate(seeded_engine, on_time, complaint="it was late")
+    assert not_late["reason"] == "not_late"
+    assert compensations(seeded_engine) == []
 
 
 def test_hostile_arguments_are_refused_not_raised(seeded_engine: Engine) -> None:
@@ -393,3 +382,35 @@ def test_wrong_items_are_capped_by_the_items_concerned(seeded_engine: Engine) ->
         reason="wrong_items",
     )  # fmt: skip
     assert unnamed["cap_minor"] == max(i["price_minor"] for i in items) < done.subtotal_minor
+
+
+def test_times_are_given_in_the_configured_city_zone(seeded_engine: Engine) -> None:
+    """A deployment in another zone (LONGCAT_TIMEZONE) hears its own local times: the tool
+    gives the promise and the ETA with that zone's offset, and the reply's clock reads them
+    as they are, not as Shanghai time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from agents.customer.prompts import clock
+
+    with Session(seeded_engine) as s:
+        target = world.sole_open_order(s, OrderStatus.ASSIGNED)
+    new_york = ZoneInfo("America/New_York")
+    context = CustomerContext(target.customer_id, SEEDED_NOW, timezone="America/New_York")
+    record = call_tool(
+        seeded_engine,
+        TOOLS["order_status"],
+        {"order_id": target.id},
+        context=context,
+        actor=context.actor,
+        now=SEEDED_NOW,
+        confirmed=False,
+    )
+    promised = datetime.fromisoformat(record.result["promised_at"])
+    assert promised.utcoffset() == target.promised_at.astimezone(new_york).utcoffset()
+    assert promised == target.promised_at
+    eta = record.result["eta"]
+    assert clock(eta) == datetime.fromisoformat(eta).astimezone(new_york).strftime("%H:%M")
+    assert clock(eta) != datetime.fromisoformat(eta).astimezone(ZoneInfo("Asia/Shanghai")).strftime(
+        "%H:%M"
+    )

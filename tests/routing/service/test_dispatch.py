@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select, update
 from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.models import Assignment, AuditEntry, Courier, Order, OrderEvent, RoutePlan
+from routing.processes import process_context
 from routing.service.dispatch import (
     PlanConflictError,
     commit_proposal,
@@ -175,8 +176,7 @@ def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None
     carried = {o: c for o, (s, c) in before.items() if s == OrderStatus.PICKED_UP}
     # Separate processes, as separate `longcat dispatch` commands are; forked from a server
     # that imported the solver once, so sixteen of them start in seconds on two cores.
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["routing.service.dispatch", "db.engine"])
+    ctx = process_context()
     start, results = ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=_racer, args=(seeded_url, start, results)) for _ in range(RACERS)]
     for p in procs:
