@@ -58,8 +58,9 @@ def items_concerned(items: Iterable[dict[str, object]], complaint: str) -> int:
     prices = []
     named = 0
     for item in items:
-        price = int(item.get("price_minor", 0) or 0) * int(item.get("qty", 1) or 1)
-        prices.append(int(item.get("price_minor", 0) or 0))
+        each = int(str(item.get("price_minor", 0) or 0))
+        price = each * int(str(item.get("qty", 1) or 1))
+        prices.append(each)
         name = str(item.get("name", "")).casefold()
         words = [w for w in name.split() if len(w) >= 4]
         if name and (name in said or any(w in said for w in words)):

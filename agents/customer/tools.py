@@ -223,7 +223,7 @@ def _complaint_problem(ctx: CustomerContext, args: CompensationArgs) -> ToolResu
         return refused(
             "no_complaint", f"compensation needs the customer's own complaint ({args.reason})"
         )
-    mentioned = {int(m) for m in _ORDER_REF.findall(ctx.complaint)}
+    mentioned = {int(m) for m in _ORDER_REF.findall(said)}
     if mentioned and args.order_id not in mentioned:
         return refused("not_complained_about", f"the complaint is not about order {args.order_id}")
     return None

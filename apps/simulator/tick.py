@@ -18,7 +18,7 @@ from db.domain.rules import HARD_LATE, UNSERVED_PREFIX, cancel_fee
 from db.domain.status import NOT_PICKED, WITH_COURIER, CourierStatus, OrderStatus
 from db.models import Assignment, Courier, DemandObservation, Merchant, Order
 from routing.service.dispatch import settle_plans_and_couriers
-from routing.travel.providers import HaversineProvider, Location
+from routing.travel.providers import HaversineProvider, Location, VehicleType
 
 __all__ = ["UNSERVED_PREFIX", "TickCounts", "World"]
 
@@ -75,9 +75,10 @@ def run_tick(conn: Connection, world: World, t0: datetime, t1: datetime) -> Tick
     settle_plans_and_couriers(conn)
     on_shift = Courier.status != CourierStatus.OFF_SHIFT
     conn.execute(update(Courier).where(on_shift).values(last_seen_at=t1))
-    counts.on_shift = conn.scalar(select(func.count()).select_from(Courier).where(on_shift))
-    counts.busy = conn.scalar(
-        select(func.count(Assignment.courier_id.distinct())).where(Assignment.active)
+    counts.on_shift = conn.scalar(select(func.count()).select_from(Courier).where(on_shift)) or 0
+    counts.busy = (
+        conn.scalar(select(func.count(Assignment.courier_id.distinct())).where(Assignment.active))
+        or 0
     )
     return counts
 
@@ -199,6 +200,7 @@ def _ride(conn: Connection, world: World, t0: datetime, t1: datetime, counts: Ti
     ).all()
     positions = []
     for courier_id, lat, lon, vehicle in sorted(couriers):
+        assert lat is not None and lon is not None  # riders are placed when their shift starts
         route = [stop for _, stop in sorted(stops[courier_id], key=lambda s: s[0])]
         moved = _ride_route(world, courier_id, vehicle, Location(lat, lon), route, t0, t1)
         positions.append(
@@ -266,8 +268,10 @@ def _ride_route(
     # A drop-off can only follow its pickup: the route is cut where that would break.
     route = [s for i, s in enumerate(route) if s.pickup or _pickup_before(route, i, picked)]
 
+    kind = VehicleType(vehicle)
+
     def travel(a: Location, b: Location) -> float:
-        return float(world.travel.seconds([a], [b], vehicle, t0)[0, 0])
+        return float(world.travel.seconds([a], [b], kind, t0)[0, 0])
 
     moved = ride(start, route, t0.timestamp(), t1.timestamp(), travel,
                  world.busy_until.get(courier_id))  # fmt: skip
@@ -301,7 +305,7 @@ def _end_shifts(conn: Connection, t1: datetime, counts: TickCounts) -> None:
     ).all()
     for courier_id, status, start, end in over:
         values: dict = {"status": CourierStatus.OFF_SHIFT}
-        if end is not None:
+        if start is not None and end is not None:
             days = (t1 - end) // timedelta(days=1) + 1
             values["shift_start"] = start + timedelta(days=days)
             values["shift_end"] = end + timedelta(days=days)

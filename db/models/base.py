@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, MetaData
+from sqlalchemy import JSON, CheckConstraint, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from db.types import UTCDateTime
@@ -21,6 +21,7 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    __table__: ClassVar[Table]  # declarative models here map Tables (the base says FromClause)
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar = {
         datetime: UTCDateTime(),

@@ -154,7 +154,9 @@ def commit_proposal(engine: Engine, proposal: Proposal, actor: str = "dispatch")
                     f"plan version {newest} was committed after this round read version "
                     f"{snapshot.base_version}"
                 )
-            version = conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0))) + 1
+            version = (
+                int(conn.scalar(select(func.coalesce(func.max(RoutePlan.version), 0))) or 0) + 1
+            )
             stale = _check_orders_unchanged(conn, snapshot, changes)
             plan_id = _insert_plan(conn, proposal, version, actor)
             _write_routes(conn, plan, plan_id, now, stale)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Row, func, or_, select
+from sqlalchemy import Connection, Row, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from db.domain.rules import HARD_LATE
@@ -18,7 +18,7 @@ from db.models import Assignment, Courier, Merchant, Order, RoutePlan
 from routing.live.problem import Courier as LiveCourier
 from routing.live.problem import DispatchPolicy, DispatchProblem
 from routing.live.problem import Order as LiveOrder
-from routing.travel.providers import Location
+from routing.travel.providers import Location, VehicleType
 
 DISPATCHABLE = (OrderStatus.CONFIRMED, *WITH_COURIER)
 
@@ -129,7 +129,7 @@ def _couriers(
             select(Courier)
             .where(or_(working, Courier.id.in_(carriers or {-1})))
             .where(Courier.last_lat.is_not(None))
-            .where(Courier.zone_id == zone_id if zone_id is not None else True)
+            .where(Courier.zone_id == zone_id if zone_id is not None else true())
             .order_by(Courier.id)
         )
     )
@@ -185,6 +185,7 @@ def _order(
 
 
 def _courier(c: Courier, now: datetime, carrying: bool) -> LiveCourier:
+    assert c.last_lat is not None and c.last_lon is not None  # the query keeps placed ones only
     shift_end = _seconds(c.shift_end, now) if c.shift_end else None
     if carrying:
         # A courier with food in the bag finishes the delivery even past the shift's end.
@@ -192,7 +193,7 @@ def _courier(c: Courier, now: datetime, carrying: bool) -> LiveCourier:
     return LiveCourier(
         id=str(c.id),
         position=Location(c.last_lat, c.last_lon),
-        vehicle=c.vehicle_type,
+        vehicle=VehicleType(c.vehicle_type),
         capacity=c.capacity,
         shift_end_s=shift_end,
     )
