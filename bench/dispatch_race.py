@@ -29,9 +29,9 @@ from apps.city.seed import seed_city
 from db.domain.status import OrderStatus
 from db.engine import make_engine
 from db.migrate import upgrade
-from db.models import Assignment, Order, RoutePlan
+from db.models import Order, RoutePlan
 from routing.processes import process_context
-from routing.service.dispatch import hand_back
+from routing.service.dispatch import doubly_assigned, hand_back
 
 BASE = "longcat_race_base"
 
@@ -111,12 +111,7 @@ def race(server: str, rounds: int, now: datetime, limit: float) -> dict:
         assigned = conn.scalar(
             select(func.count()).select_from(Order).where(Order.status == OrderStatus.ASSIGNED)
         )
-        doubled = conn.execute(
-            select(Assignment.order_id)
-            .where(Assignment.active)
-            .group_by(Assignment.order_id)
-            .having(func.count() > 1)
-        ).all()
+        doubled = doubly_assigned(conn)
         versions = conn.scalar(
             select(func.count()).select_from(RoutePlan).where(RoutePlan.created_by == "race")
         )

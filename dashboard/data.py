@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -39,6 +39,9 @@ from db.models import (
 )
 from forecasting import reads
 
+if TYPE_CHECKING:
+    from forecasting.jobs import RunSettings
+
 LIVE_TTL = 10
 HISTORY_TTL = 300
 
@@ -54,6 +57,14 @@ def city_tz() -> ZoneInfo:
     from dashboard.context import settings
 
     return ZoneInfo(settings().timezone)
+
+
+def batch_run_settings() -> RunSettings:
+    """The page's batch run: 48 hours of every zone, on the city's days (the CLI's
+    ``longcat forecast run`` default)."""
+    from forecasting.jobs import RunSettings
+
+    return RunSettings(horizon=48, timezone=city_tz().key)
 
 
 def to_city(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ from forecasting.demand_store import demand_series, input_hash
 from forecasting.errors import ForecastingError
 from forecasting.selection import default_plan, serve
 from forecasting.series import Forecast, Series
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 _GLOBAL_RNG = threading.Lock()
 FORECAST_KEY = ("run_id", "series_id", "model", "ds")
@@ -71,7 +75,7 @@ class Outcome:
 class Submitter(Protocol):
     """The part of a Dask ``Client`` the job uses."""
 
-    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def _rows(forecast: Forecast, timezone: str) -> list[dict[str, Any]]:
@@ -260,3 +264,22 @@ def _write(engine: Engine, run_id: str, outcome: Outcome) -> None:
                 metrics=outcome.metrics,
             )
         )
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Client]:
+    """A client of the cluster at ``scheduler``, or of a local cluster of ``workers``
+    processes (one thread each: Prophet's Stan fits do not share a process well)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler, timeout="20s") as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client

@@ -19,6 +19,8 @@ from db.models import Compensation, Order, Ticket
 from routing.travel.geocode import GeocoderError
 
 NOT_FOUND = "no order {id} on this customer's account"
+CANCEL_RULE = "only orders not yet picked up can be cancelled"
+ADDRESS_RULE = "the address can change only before pickup"
 OTHER_LINK = "order {id} is not the order of this tracking page; use that order's own link"
 _COMPLAINT = {
     "late": re.compile(
@@ -128,18 +130,22 @@ def list_orders(session: Session, ctx: CustomerContext, args: NoArgs, **_: objec
     return ToolResult("ok", {"orders": rows})
 
 
+def _unless(order: Order, allowed: tuple[str, ...], code: str, rule: str) -> ToolResult | None:
+    """A refusal naming the order's status and the rule, unless the status allows the change."""
+    if order.status in allowed:
+        return None
+    return refused(code, f"order {order.id} is {order.status}; {rule}", order_status=order.status)
+
+
 def cancel_order(
     session: Session, ctx: CustomerContext, args: CancelArgs, *, confirmed: bool
 ) -> ToolResult:
     order = _owned(session, ctx, args.order_id)
     if isinstance(order, ToolResult):
         return order
-    if order.status not in policy.CANCELLABLE:
-        return refused(
-            "not_cancellable",
-            f"order {order.id} is {order.status}; only orders not yet picked up can be cancelled",
-            order_status=order.status,
-        )
+    wrong = _unless(order, policy.CANCELLABLE, "not_cancellable", CANCEL_RULE)
+    if wrong is not None:
+        return wrong
     fee = rules.cancel_fee(order.status, order.subtotal_minor)
     terms = {"order_id": order.id, "fee_minor": fee, "currency": order.currency}
     if not confirmed:
@@ -159,12 +165,9 @@ def change_address(
     order = _owned(session, ctx, args.order_id)
     if isinstance(order, ToolResult):
         return order
-    if order.status not in policy.ADDRESS_CHANGEABLE:
-        return refused(
-            "not_changeable",
-            f"order {order.id} is {order.status}; the address can change only before pickup",
-            order_status=order.status,
-        )
+    wrong = _unless(order, policy.ADDRESS_CHANGEABLE, "not_changeable", ADDRESS_RULE)
+    if wrong is not None:
+        return wrong
     spot = _where(session, ctx, args)
     if isinstance(spot, ToolResult):
         return spot

@@ -201,6 +201,8 @@ def run_task(
         replies.append(turn.reply)
         for call in turn.tool_calls:
             if call.name in WRITE_TOOLS and call.result.get("status") == "ok" and not yes(message):
+                if call.name == "hand_over" and turn.error is not None:
+                    continue  # the model failed (a timeout): a person is told, by design
                 unconfirmed.append(f"{call.name} written without the user's yes")
     return score(engine, task, script, before, replies, latencies, unconfirmed)
 

@@ -166,6 +166,7 @@ def customer(
     from agents.customer.classifier import warm_up
 
     engine = open_store(database_url)
+    settings = load_settings(database_url)
     _check_order(engine, customer_id, order_id)
     chat, chosen, mode = _runtime(strategy, tool_calls, no_model, model, base_url, timeout)
     warm_up()
@@ -174,17 +175,17 @@ def customer(
             engine,
             customer_id,
             model=chat,
-            clock=_clock(engine, now, load_settings(database_url).timezone),
+            clock=_clock(engine, now, settings.timezone),
             strategy=chosen,
             tool_mode=mode,
             order_id=order_id,
-            search=load_settings(database_url).geocoder(),
-            auto_approve_minor=load_settings(database_url).compensation_auto_approve_minor,
-            timezone=load_settings(database_url).timezone,
+            search=settings.geocoder(),
+            auto_approve_minor=settings.compensation_auto_approve_minor,
+            timezone=settings.timezone,
         )
     except CustomerNotFoundError as exc:
         raise fail(str(exc)) from exc
-    _converse(agent, json, load_settings(database_url).max_message_chars)
+    _converse(agent, json, settings.max_message_chars)
 
 
 def dispatch(

@@ -42,19 +42,6 @@ def parse_hours(value: str) -> int:
     return int(match.group(1)) * (24 if match.group(2) == "d" else 1)
 
 
-def _client(scheduler: str | None, workers: int, stack: ExitStack) -> Any:
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        return stack.enter_context(Client(scheduler, timeout="20s"))
-    cluster = stack.enter_context(
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-    )
-    return stack.enter_context(Client(cluster))
-
-
 Horizon = Annotated[str, typer.Option(help="How far ahead: 48h, 2d, ...")]
 Zones = Annotated[list[int] | None, typer.Option("--zones", help="Only these zone ids (repeat).")]
 Model = Annotated[str, typer.Option(help="auto: best by backtest; prophet: Prophet.")]
@@ -150,10 +137,10 @@ def _start_or_resume(
 
 def _execute(engine: Engine, run_id: str, scheduler: str | None, workers: int) -> list[Any]:
     """Run the forecast on the cluster, a progress bar on stderr ticking per series."""
-    from forecasting.jobs import execute_run
+    from forecasting.jobs import dask_client, execute_run
 
     with ExitStack() as stack:
-        client = _client(scheduler, workers, stack)
+        client = stack.enter_context(dask_client(scheduler, workers))
         progress = stack.enter_context(
             Progress(
                 TextColumn("{task.description}"),

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import re
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
-from apps.cli.common import JsonOutput, console, err_console, fail, load_settings, print_json
+from apps.cli.common import (
+    JsonOutput,
+    city_day,
+    console,
+    err_console,
+    fail,
+    load_settings,
+    print_json,
+)
 from apps.cli.simulate import duration_s
 
 if TYPE_CHECKING:
@@ -24,7 +33,9 @@ ROWS = ["courier_hours", "orders", "delivered", "cancelled", "unserved", "on_tim
         "avg_delivery_min", "p90_delivery_min", "courier_utilisation", "compensation_total",
         "wall_s"]  # fmt: skip
 
-DayOption = Annotated[str, typer.Option("--date", help="The local day to replay, YYYY-MM-DD.")]
+DayOption = Annotated[
+    str, typer.Option("--date", help="The city's day to replay: YYYY-MM-DD, today or tomorrow.")
+]
 Couriers = Annotated[
     list[str] | None,
     typer.Option(help="A variant with more or fewer couriers: +10%, -20%. Repeatable."),
@@ -95,11 +106,8 @@ def whatif(
     """
     from apps.simulator.whatif import Day, WhatIfError
 
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise fail(f"date: {day!r} is not a date like 2026-11-27") from None
     timezone = load_settings(None).timezone
+    when = city_day(day, datetime.now(UTC), ZoneInfo(timezone), "--date")
     window = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", hours)
     if window is None:
         raise fail(f"hours: {hours!r} is not a window like 11-14")

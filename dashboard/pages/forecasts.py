@@ -36,13 +36,10 @@ else:
         st.subheader("Backtest: Prophet against the baselines")
         st.dataframe(table, hide_index=True, key="backtest")
 if st.button("Start a batch run (48 h, every zone)"):
-    from distributed import Client, LocalCluster
-
-    from forecasting.jobs import Outcome, RunSettings, execute_run, start_run
+    from forecasting.jobs import Outcome, dask_client, execute_run, start_run
 
     engine = data.engine(url)
-    run_settings = RunSettings(horizon=48, timezone=data.city_tz().key)
-    new_run = start_run(engine, run_settings, data.present(url).to_pydatetime())
+    new_run = start_run(engine, data.batch_run_settings(), data.present(url).to_pydatetime())
     bar = st.progress(0.0, text="forecasting…")
     total = len(data.ledger(url, new_run))
     done: list[Outcome] = []
@@ -51,12 +48,7 @@ if st.button("Start a batch run (48 h, every zone)"):
         done.append(outcome)
         bar.progress(len(done) / total, text=outcome.series_id)
 
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_client() as client:
         execute_run(engine, new_run, client, advance)
     data.refresh()
     # Drawn again from the top, so the page shows the run it just made.

@@ -345,6 +345,18 @@ def hand_back(conn: Connection, now: datetime, order_ids: Iterable[int] | None =
     settle_plans_and_couriers(conn)
 
 
+def doubly_assigned(conn: Connection) -> list[int]:
+    """Orders with more than one active assignment: what the compare-and-set rules out."""
+    return list(
+        conn.scalars(
+            select(Assignment.order_id)
+            .where(Assignment.active)
+            .group_by(Assignment.order_id)
+            .having(func.count() > 1)
+        )
+    )
+
+
 def settle_plans_and_couriers(conn: Connection) -> None:
     """Plans without active assignments are superseded; couriers with work are busy."""
     live_plans = select(Assignment.plan_id).where(Assignment.active).distinct()

@@ -17,6 +17,7 @@ from routing.processes import process_context
 from routing.service.dispatch import (
     PlanConflictError,
     commit_proposal,
+    doubly_assigned,
     hand_back,
     propose_round,
     run_round,
@@ -201,12 +202,7 @@ def test_racing_dispatchers_never_double_assign_or_lose(seeded_url: str) -> None
     again = run_round(engine, now=NOW, time_limit_s=0.5)
     assert again.version is None and again.note.startswith("nothing left")
     with engine.connect() as conn:
-        doubled = conn.execute(
-            select(Assignment.order_id)
-            .where(Assignment.active)
-            .group_by(Assignment.order_id)
-            .having(func.count() > 1)
-        ).all()
+        doubled = doubly_assigned(conn)
     assert doubled == []
     after = _open_orders(engine)
     assert set(after) == set(before)
