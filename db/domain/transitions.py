@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, insert, select, update
+from sqlalchemy import Connection, case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.bulk import sync_sequences
-from db.domain.status import ALLOWED_FROM, OrderStatus
+from db.bulk import sync_sequences, upsert
+from db.domain.status import ALLOWED_FROM, OrderStatus, history
 from db.models import Assignment, Order, OrderEvent
 
 Db = Connection | Session
@@ -44,6 +44,22 @@ def place(db: Db, rows: list[dict[str, Any]], *, actor: str) -> None:
         [{"order_id": r["id"], "status": OrderStatus.PLACED, "at": r["placed_at"], "actor": actor}
          for r in rows],
     )  # fmt: skip
+
+
+def record(db: Connection, rows: list[dict[str, Any]], *, actor: str) -> None:
+    """Orders as a record states them (a CSV import): each row written as given, by id, so
+    importing the same file twice changes nothing, with the status history its times tell
+    in place of the one before."""
+    if not rows:
+        return
+    db.execute(delete(OrderEvent).where(OrderEvent.order_id.in_([r["id"] for r in rows])))
+    upsert(db, Order.__table__, rows, keys=["id"])
+    events = [
+        {"order_id": r["id"], "status": status, "at": at, "actor": actor}
+        for r in rows
+        for status, at in history(r)
+    ]
+    db.execute(insert(OrderEvent), events)
 
 
 def confirm(db: Db, order_id: int, *, at: datetime, ready_at: datetime, actor: str) -> None:

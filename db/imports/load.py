@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, Engine, Table, delete, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from db.bulk import chunks, sync_sequences, upsert
-from db.domain.status import history
+from db.domain import transitions
 from db.imports.rows import CourierRow, CustomerRow, MerchantRow, OrderRow
-from db.models import Base, Courier, Customer, Merchant, Order, OrderEvent, Zone
+from db.models import Base, Courier, Customer, Merchant, Order, Zone
 
 MAX_REPORTED = 50
 
@@ -89,8 +89,8 @@ def count_rows(path: Path) -> int:
         return max(sum(1 for _ in f) - 1, 0)
 
 
-def _order_extras(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Orders take their zone from the merchant and get a status history from their times."""
+def _complete_orders(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Orders take their zone from the merchant."""
     zone_of = dict(
         conn.execute(
             select(Merchant.id, Merchant.zone_id).where(
@@ -101,14 +101,6 @@ def _order_extras(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str
     for r in rows:
         r["zone_id"] = zone_of[r["merchant_id"]]
         r["items"] = [i.model_dump() if isinstance(i, BaseModel) else i for i in r["items"]]
-    ids = [r["id"] for r in rows]
-    conn.execute(delete(OrderEvent).where(OrderEvent.order_id.in_(ids)))
-    events = []
-    for r in rows:
-        events += [
-            {"order_id": r["id"], "status": s, "at": at, "actor": "import"} for s, at in history(r)
-        ]
-    return events
 
 
 def import_csv(
@@ -144,10 +136,11 @@ def import_csv(
         for batch in chunks(valid_rows()):
             if bad:
                 continue
-            events = _order_extras(conn, batch) if kind == "orders" else []
-            upsert(conn, table, batch, keys=["id"])
-            if events:
-                conn.execute(OrderEvent.__table__.insert(), events)
+            if kind == "orders":
+                _complete_orders(conn, batch)
+                transitions.record(conn, batch, actor="import")
+            else:
+                upsert(conn, table, batch, keys=["id"])
             written += len(batch)
         if bad:
             raise ImportRejectedError(path, errors, bad)
