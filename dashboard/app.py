@@ -15,6 +15,7 @@ st.set_page_config(
 navigation = st.navigation(
     [
         st.Page(PAGES / "live.py", title="Live operations", icon=":material/map:", default=True),
+        st.Page(PAGES / "orders.py", title="Orders", icon=":material/receipt_long:"),
         st.Page(PAGES / "dispatch.py", title="Dispatch", icon=":material/route:"),
         st.Page(PAGES / "forecasts.py", title="Forecasts", icon=":material/monitoring:"),
         st.Page(PAGES / "supply.py", title="Demand against supply", icon=":material/grid_on:"),

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, Executable, func, select
+from sqlalchemy import Engine, Executable, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from agents.llm import ChatModel
 from db.clock import store_now
-from db.domain.status import OrderStatus
+from db.domain.status import OPEN, OrderStatus
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -28,11 +28,13 @@ from db.models import (
     Compensation,
     Conversation,
     Courier,
+    Customer,
     DemandObservation,
     ForecastSeries,
     Merchant,
     Message,
     Order,
+    OrderEvent,
     Simulation,
     Ticket,
     Zone,
@@ -207,6 +209,7 @@ def couriers(url: str) -> pd.DataFrame:
         select(
             Courier.id,
             Courier.name,
+            Courier.zone_id,
             Courier.status,
             Courier.vehicle_type,
             Courier.last_lat.label("lat"),
@@ -227,21 +230,93 @@ def open_orders(url: str) -> pd.DataFrame:
             Order.dropoff_lat.label("lat"),
             Order.dropoff_lon.label("lon"),
             Order.promised_at,
-        ).where(
-            Order.status.in_(
-                (
-                    OrderStatus.PLACED,
-                    OrderStatus.CONFIRMED,
-                    OrderStatus.ASSIGNED,
-                    OrderStatus.PICKED_UP,
-                )
-            )
-        ),
+        ).where(Order.status.in_(OPEN)),
         local=False,
     )
     now = present(url)
     frame["late"] = pd.to_datetime(frame["promised_at"], utc=True) < now
     return to_city(frame)
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def order_board(url: str, since: datetime) -> pd.DataFrame:
+    """Every open order and every order placed since ``since`` (the city's midnight), with
+    zone, merchant, customer, courier and the drop-off predicted by the plan in force (the
+    actual one once delivered); times in UTC, for the board's rules."""
+    active = and_(Assignment.order_id == Order.id, Assignment.active)
+    query = (
+        select(
+            Order.id,
+            Order.status,
+            Order.zone_id,
+            Zone.name.label("zone"),
+            Merchant.name.label("merchant"),
+            Order.courier_id,
+            Courier.name.label("courier"),
+            Customer.name.label("customer"),
+            Order.dropoff_address.label("address"),
+            Order.placed_at,
+            Order.promised_at,
+            func.coalesce(Order.delivered_at, Assignment.eta_dropoff).label("predicted_at"),
+        )
+        .join(Zone, Zone.id == Order.zone_id)
+        .join(Merchant, Merchant.id == Order.merchant_id)
+        .join(Customer, Customer.id == Order.customer_id)
+        .outerjoin(Courier, Courier.id == Order.courier_id)
+        .outerjoin(Assignment, active)
+        .where(or_(Order.status.in_(OPEN), Order.placed_at >= since))
+        .order_by(Order.placed_at.desc())
+    )
+    return _frame(url, query, local=False)
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def order_timeline(url: str, order_id: int) -> pd.DataFrame:
+    return _frame(
+        url,
+        select(OrderEvent.status, OrderEvent.at, OrderEvent.actor)
+        .where(OrderEvent.order_id == order_id)
+        .order_by(OrderEvent.at, OrderEvent.id),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def order_route(url: str, order_id: int) -> pd.DataFrame:
+    """The stops of the courier the order is planned on, in order, with their ETAs."""
+    courier = select(Assignment.courier_id).where(
+        Assignment.order_id == order_id, Assignment.active
+    )
+    return _frame(
+        url,
+        select(
+            Assignment.sequence,
+            Assignment.order_id,
+            Assignment.eta_pickup,
+            Assignment.eta_dropoff,
+        )
+        .where(Assignment.active, Assignment.courier_id.in_(courier.scalar_subquery()))
+        .order_by(Assignment.sequence),
+    )
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def order_service(url: str, order_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The order's conversations (each message) and its compensations."""
+    talk = _frame(
+        url,
+        select(Message.conversation_id, Message.role, Message.content, Message.created_at)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Conversation.order_id == order_id)
+        .order_by(Message.created_at, Message.id),
+    )
+    paid = _frame(
+        url,
+        select(
+            Compensation.amount_minor, Compensation.reason, Compensation.status,
+            Compensation.created_at,
+        ).where(Compensation.order_id == order_id),
+    )  # fmt: skip
+    return talk, paid
 
 
 @st.cache_data(ttl=LIVE_TTL)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.domain.status import OrderStatus
+from db.domain.status import OPEN, OrderStatus
 from db.engine import make_engine
 from db.models import (
     Assignment,
@@ -255,3 +255,66 @@ def test_every_page_has_a_test() -> None:
     }
     source = Path(__file__).read_text()
     assert all(f'"{name}.py"' in source for name in pages), pages
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_order_board_filters_and_opens_an_order(page, seeded_url: str, backend: str) -> None:
+    """The board lists the open orders and today's; a status filter keeps only that status,
+    a search by id keeps that order and opens it with its timeline from the store."""
+    app = page("orders.py")
+    board = app.dataframe[0].value
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        open_count = session.scalar(
+            select(func.count()).select_from(Order).where(Order.status.in_(OPEN))
+        )
+        picked = session.scalars(
+            select(Order).where(Order.status == OrderStatus.PICKED_UP).limit(1)
+        ).one()
+    engine.dispose()
+    assert len(board) >= open_count > 0 and f"of {len(board)} orders" in app.caption[0].value
+    app.multiselect[1].select(OrderStatus.ASSIGNED).run()
+    assert set(app.dataframe[0].value["status"]) == {OrderStatus.ASSIGNED}
+    app.multiselect[1].unselect(OrderStatus.ASSIGNED).run()
+    app.text_input[0].input(str(picked.id)).run()
+    assert app.dataframe[0].value["id"].tolist() == [picked.id]
+    assert app.subheader[0].value == f"Order {picked.id} · picked_up"
+    timeline = app.dataframe[1].value
+    assert timeline["status"].tolist()[-1] == OrderStatus.PICKED_UP
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_order_board_moves_an_order_by_hand(page, seeded_url: str, backend: str) -> None:
+    """From an assigned order's detail: choose another courier, preview (the route with the
+    order in it), commit: the store has the order on that courier, audited."""
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        order = session.scalars(
+            select(Order).where(Order.status == OrderStatus.ASSIGNED).order_by(Order.id)
+        ).first()
+        assert order is not None
+        order_id, zone_id, holder = order.id, order.zone_id, order.courier_id
+    app = page("orders.py")
+    app.text_input[0].input(str(order_id)).run()
+    couriers = app.selectbox[1].options
+    committed = None
+    for option in couriers:
+        courier = int(option.rsplit("(", 1)[1].rstrip(")"))
+        if courier == holder:
+            continue
+        app.selectbox[1].set_value(courier).run()
+        app.button(key="preview-move").click().run()
+        if not app.error:
+            committed = courier
+            break
+    assert committed is not None, "no courier could take the order"
+    assert order_id in app.dataframe[-1].value["order_id"].tolist()
+    app.button(key="commit-move").click().run()
+    assert f"Order {order_id} is on courier {committed}" in app.success[0].value
+    with Session(engine) as session:
+        now_on = session.scalar(
+            select(Assignment.courier_id).where(Assignment.order_id == order_id, Assignment.active)
+        )
+        actor = session.scalar(select(AuditEntry.actor).order_by(AuditEntry.id.desc()))
+    engine.dispose()
+    assert (now_on, actor) == (committed, "dashboard:operator") and zone_id is not None
