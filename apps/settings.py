@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.domain.rules import CITY_TIMEZONE
@@ -23,6 +23,18 @@ if TYPE_CHECKING:
     from routing.travel.geocode import Geocoder
 
 UNSAFE_SECRET = "changethis"
+
+
+class OperatorAccount(BaseModel):
+    role: Literal["viewer", "dispatcher", "admin"]
+    key: SecretStr
+
+    @field_validator("key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr) -> SecretStr:
+        if len(key.get_secret_value()) < 12:
+            raise ValueError("a sign-in key needs at least 12 characters")
+        return key
 
 
 class Settings(BaseSettings):
@@ -43,6 +55,9 @@ class Settings(BaseSettings):
     public_url: str | None = None  # where customers reach the API, for tracking links
     # API key -> role, as JSON: LONGCAT_API_KEYS='{"k3y": "admin"}'
     api_keys: dict[str, Literal["viewer", "dispatcher", "admin"]] = {}
+    # Who may sign in to the dashboard, as JSON: LONGCAT_OPERATORS='{"wang.fang": {"role":
+    # "dispatcher", "key": "…"}}'. None configured: sign-in is off (local use only).
+    operators: dict[str, OperatorAccount] = {}
     cors_origins: list[str] = []
     max_body_bytes: int = 16_384
     max_message_chars: int = 1_000
@@ -131,5 +146,10 @@ class Settings(BaseSettings):
                 "secret_key: in production LONGCAT_SECRET_KEY must be set to a random value of "
                 "at least 32 characters (for example: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(32))')"
+            )
+        if self.environment == "production" and not self.operators:
+            raise ValueError(
+                "operators: in production LONGCAT_OPERATORS must name who may sign in to the "
+                "dashboard (with sign-in off anyone who reaches it could dispatch)"
             )
         return self

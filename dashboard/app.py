@@ -7,6 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import auth
+
 PAGES = Path(__file__).parent / "pages"
 
 st.set_page_config(
@@ -25,4 +27,5 @@ navigation = st.navigation(
         st.Page(PAGES / "data_import.py", title="Data", icon=":material/upload_file:"),
     ]
 )
+auth.sidebar()
 navigation.run()

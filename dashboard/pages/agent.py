@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.context import settings, store_url
 from db.clock import store_clock
 
@@ -13,6 +13,12 @@ st.caption(
     '"how many couriers do we need tomorrow from 11 to 13?". Plans are committed only '
     'after you answer "yes".'
 )
+who = auth.writer()
+if who is None:
+    st.stop()
+if st.session_state.get("dispatch_operator") != who.name:
+    st.session_state.pop("dispatch_agent", None)  # a new operator gets a conversation of their own
+    st.session_state["dispatch_operator"] = who.name
 if "dispatch_agent" not in st.session_state:
     from agents.dispatch.agent import DispatchAgent
     from agents.dispatch.planner import RoutingPlanner
@@ -20,7 +26,7 @@ if "dispatch_agent" not in st.session_state:
     strategy, tool_mode = settings().agent_runtime(settings().llm_config())
     st.session_state["dispatch_agent"] = DispatchAgent(
         data.engine(url),
-        "dashboard",
+        who.actor,
         model=data.chat_model(),
         # The store's now on every turn: a running simulation's clock, else the wall clock.
         clock=store_clock(data.engine(url), settings().now),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.context import store_url
 from db.imports import KINDS, ImportRejectedError, import_csv
 
@@ -16,7 +16,7 @@ kind = st.selectbox("What the file holds", list(KINDS))
 upload = st.file_uploader("CSV file", type=["csv"])
 pasted = st.text_area("…or paste the CSV here", height=120)
 content = upload.getvalue() if upload is not None else pasted.encode()
-if content.strip() and st.button("Import", type="primary"):
+if content.strip() and auth.writer() is not None and st.button("Import", type="primary"):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.csv"
         path.write_bytes(content)

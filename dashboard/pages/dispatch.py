@@ -8,7 +8,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.context import settings, store_url
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def forget() -> None:
         proposals.discard(data.engine(url), token)
 
 
-if left.button("Propose a round", type="primary"):
+who = auth.writer()
+if who is not None and left.button("Propose a round", type="primary"):
     from routing.service import proposals
     from routing.service.dispatch import propose_round
 
@@ -91,10 +92,10 @@ if left.button("Propose a round", type="primary"):
         # Kept in the store: while it is open, the live city's own rounds leave its zone
         # alone, so this commit is not overtaken.
         st.session_state["proposal_token"] = proposals.save(
-            data.engine(url), proposed, actor="dashboard"
+            data.engine(url), proposed, actor=who.actor
         )
 proposal: Proposal | None = st.session_state.get("proposal")
-if proposal is not None:
+if proposal is not None and who is not None:
     if proposal.plan is None:
         st.info("Nothing to dispatch: no open order or no courier on shift here.")
     else:
@@ -128,7 +129,7 @@ if proposal is not None:
         from routing.service.dispatch import PlanConflictError, commit_proposal
 
         try:
-            result = commit_proposal(data.engine(url), proposal, actor="dashboard")
+            result = commit_proposal(data.engine(url), proposal, actor=who.actor)
         except PlanConflictError as exc:
             st.session_state["dispatch_flash"] = ("error", f"Not committed: {exc}. Propose again.")
         else:

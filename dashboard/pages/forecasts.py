@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.context import store_url
 
 url = store_url()
@@ -35,7 +35,7 @@ else:
         table["served"] = table["model"] == entry["served_model"]
         st.subheader("Backtest: Prophet against the baselines")
         st.dataframe(table, hide_index=True, key="backtest")
-if st.button("Start a batch run (48 h, every zone)"):
+if auth.writer() is not None and st.button("Start a batch run (48 h, every zone)"):
     from forecasting.jobs import Outcome, dask_client, execute_run, start_run
 
     engine = data.engine(url)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.board import AT_RISK, LATE, BoardFilter, with_lateness
 from dashboard.context import settings, store_url
 from db.domain.status import ALLOWED_FROM, ORDER_STATUSES, OrderStatus
@@ -15,8 +15,6 @@ from db.domain.status import ALLOWED_FROM, ORDER_STATUSES, OrderStatus
 if TYPE_CHECKING:
     from routing.service.manual import ManualMove
 
-# Until operators sign in, moves made here are audited as the dashboard's.
-OPERATOR = "operator"
 ASSIGNABLE = ALLOWED_FROM["assign"]
 
 COLUMNS = ["id", "status", "flag", "minutes_late", "zone", "merchant", "courier", "customer",
@@ -84,6 +82,9 @@ def by_hand(url: str, order: pd.Series) -> None:
     if order["status"] not in ASSIGNABLE:
         st.caption(f"A {order['status']} order is no longer dispatched.")
         return
+    who = auth.writer()
+    if who is None:
+        return
     riders = data.couriers(url)
     riders = riders[riders["id"] != order["courier_id"]]  # another courier than its own
     # The order's zone first: its couriers are the likely ones.
@@ -100,14 +101,14 @@ def by_hand(url: str, order: pd.Series) -> None:
     if order["status"] == OrderStatus.ASSIGNED and take.button("Unassign", key="unassign"):
         from routing.service.manual import unassign
 
-        unassign(data.engine(url), order_id, OPERATOR, data.present(url).to_pydatetime())
+        unassign(data.engine(url), order_id, who.name, data.present(url).to_pydatetime())
         flash("ok", f"Order {order_id} taken from its courier; it waits for the next round.")
     move = st.session_state.get("move")
     if move is not None and move.order_id == order_id:
-        show_move(url, move)
+        show_move(url, move, who)
 
 
-def show_move(url: str, move: ManualMove) -> None:
+def show_move(url: str, move: ManualMove, who: auth.Operator) -> None:
     if not move.feasible:
         st.error(f"Not possible: {move.refusal}.")
         return
@@ -119,7 +120,7 @@ def show_move(url: str, move: ManualMove) -> None:
         from routing.service.manual import commit_move
 
         try:
-            result = commit_move(data.engine(url), move, OPERATOR)
+            result = commit_move(data.engine(url), move, who.name)
         except PlanConflictError as exc:
             flash("error", f"Not committed: {exc}. Another plan was written since the "
                            "preview; preview again.")  # fmt: skip

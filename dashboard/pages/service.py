@@ -5,7 +5,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import update
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.context import store_url
 from db.models import AuditEntry, Compensation, Ticket
 
@@ -24,14 +24,18 @@ def decide(
 ) -> None:
     """One transaction: the change and its audit entry; then the page is drawn again, so
     the tables show the decision."""
+    who = auth.writer()
+    if who is None:
+        return
     now = data.present(url).to_pydatetime()
+    values = {**values, "decided_by": who.name} if "decided_by" in values else values
     with data.engine(url).begin() as conn:
         conn.execute(update(model).where(model.id == row_id).values(**values))
         conn.execute(
             AuditEntry.__table__.insert(),
             {
                 "at": now,
-                "actor": "dashboard",
+                "actor": who.actor,
                 "action": action,
                 "arguments": {"id": row_id, **{k: str(v) for k, v in values.items()}},
                 "result": None,

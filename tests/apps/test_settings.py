@@ -28,7 +28,24 @@ def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ValidationError, match="secret_key"):
         Settings()
     monkeypatch.setenv("LONGCAT_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv(
+        "LONGCAT_OPERATORS", '{"wang.fang": {"role": "admin", "key": "%s"}}' % ("k" * 20)
+    )
     assert Settings().environment == "production"
+
+
+def test_production_refuses_a_dashboard_without_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In production the operators who may sign in must be configured; a key too short to
+    be a secret is refused naming the field."""
+    monkeypatch.setenv("LONGCAT_ENVIRONMENT", "production")
+    monkeypatch.setenv("LONGCAT_SECRET_KEY", "x" * 40)
+    with pytest.raises(ValidationError, match="operators: in production"):
+        Settings()
+    monkeypatch.setenv("LONGCAT_OPERATORS", '{"wang.fang": {"role": "admin", "key": "short"}}')
+    with pytest.raises(
+        ValidationError, match=r"(?s)operators.*wang.fang.*key.*at least 12 characters"
+    ):
+        Settings()
 
 
 def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -212,7 +212,9 @@ def test_a_commit_during_a_running_simulation_wins_its_zone(
         sim.terminate()
         sim.wait(timeout=60)
     with engine.connect() as conn:
-        by_dashboard = conn.scalar(select(func.count()).where(RoutePlan.created_by == "dashboard"))
+        by_dashboard = conn.scalar(
+            select(func.count()).where(RoutePlan.created_by == "dashboard:local")
+        )
         couriers = conn.execute(
             select(Order.id, Order.courier_id).where(Order.id.in_(waiting))
         ).all()

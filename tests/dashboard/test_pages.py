@@ -317,4 +317,4 @@ def test_order_board_moves_an_order_by_hand(page, seeded_url: str, backend: str)
         )
         actor = session.scalar(select(AuditEntry.actor).order_by(AuditEntry.id.desc()))
     engine.dispose()
-    assert (now_on, actor) == (committed, "dashboard:operator") and zone_id is not None
+    assert (now_on, actor) == (committed, "dashboard:local") and zone_id is not None
