@@ -21,6 +21,8 @@ from pathlib import Path
 PAGES = (
     "live.py",
     "orders.py",
+    "couriers.py",
+    "history.py",
     "dispatch.py",
     "forecasts.py",
     "supply.py",

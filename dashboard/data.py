@@ -19,6 +19,7 @@ from sqlalchemy import Engine, Executable, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from agents.llm import ChatModel
+from dashboard.alerts import Alert, courier_alerts, order_alerts, waiting_zones, zone_alerts
 from db.clock import store_now
 from db.domain.status import OPEN, OrderStatus
 from db.engine import make_engine
@@ -271,6 +272,91 @@ def order_board(url: str, since: datetime) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=LIVE_TTL)
+def courier_board(url: str) -> pd.DataFrame:
+    """Every courier on shift or still carrying: zone, vehicle, bag, load (orders on its
+    plan), the order of its next stop and its shift's end (UTC)."""
+    active = (
+        select(Assignment.courier_id, Assignment.order_id, Assignment.sequence)
+        .where(Assignment.active)
+        .subquery()
+    )
+    load = (
+        select(active.c.courier_id, func.count().label("load"))
+        .group_by(active.c.courier_id)
+        .subquery()
+    )
+    first = (
+        select(active.c.courier_id, func.min(active.c.sequence).label("first"))
+        .group_by(active.c.courier_id)
+        .subquery()
+    )
+    nxt = (
+        select(active.c.courier_id, active.c.order_id.label("next_order"))
+        .join(first, (first.c.courier_id == active.c.courier_id)
+              & (first.c.first == active.c.sequence))
+        .subquery()
+    )  # fmt: skip
+    query = (
+        select(
+            Courier.id,
+            Courier.name,
+            Courier.zone_id,
+            Zone.name.label("zone"),
+            Courier.status,
+            Courier.vehicle_type,
+            Courier.capacity,
+            func.coalesce(load.c.load, 0).label("load"),
+            nxt.c.next_order,
+            Courier.shift_end,
+        )
+        .join(Zone, Zone.id == Courier.zone_id)
+        .outerjoin(load, load.c.courier_id == Courier.id)
+        .outerjoin(nxt, nxt.c.courier_id == Courier.id)
+        .where(or_(Courier.status != "off_shift", load.c.load > 0))
+        .order_by(Courier.zone_id, Courier.name)
+    )
+    return _frame(url, query, local=False)
+
+
+def alerts(url: str) -> list[Alert]:
+    """Everything that needs a dispatcher now (see ``dashboard.alerts``)."""
+    from dashboard.board import with_lateness
+
+    now = present(url)
+    midnight = now.tz_convert(city_tz()).normalize()
+    board = with_lateness(order_board(url, midnight.to_pydatetime()), now)
+    riders = courier_board(url)
+    return [
+        *order_alerts(board, now),
+        *courier_alerts(riders, now, waiting_zones(board, now)),
+        *zone_alerts(staffing(url), riders, zones(url), now, city_tz()),
+    ]
+
+
+@st.cache_data(ttl=HISTORY_TTL)
+def history(url: str, start: datetime, end: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Orders placed in [start, end) with their zone and times, and the compensations granted
+    for them (UTC)."""
+    placed = and_(Order.placed_at >= start, Order.placed_at < end)
+    orders = _frame(
+        url,
+        select(
+            Order.id, Order.status, Zone.name.label("zone"), Order.placed_at,
+            Order.promised_at, Order.delivered_at,
+        ).join(Zone, Zone.id == Order.zone_id).where(placed),
+        local=False,
+    )  # fmt: skip
+    paid = _frame(
+        url,
+        select(Compensation.order_id, Compensation.amount_minor)
+        .join(Order, Order.id == Compensation.order_id)
+        .where(placed, Compensation.status != "rejected"),
+        local=False,
+    )
+    return orders, paid
+
+
+@st.cache_data(ttl=LIVE_TTL)
 def order_timeline(url: str, order_id: int) -> pd.DataFrame:
     return _frame(
         url,
@@ -328,6 +414,7 @@ def routes(url: str) -> pd.DataFrame:
             Assignment.courier_id,
             Assignment.order_id,
             Assignment.sequence,
+            Assignment.eta_pickup,
             Assignment.eta_dropoff,
             Courier.last_lat.label("courier_lat"),
             Courier.last_lon.label("courier_lon"),

@@ -5,10 +5,18 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import data
+from dashboard.alerts import Alert
 from dashboard.context import store_url
 from db.domain.status import OrderStatus
 
 STATUS_COLOURS = {"busy": [230, 126, 34], "available": [39, 174, 96]}
+KINDS = ("late", "unassigned", "at risk", "short", "past shift", "idle")
+MAX_SHOWN = 30
+# Tableau's ten: distinct on the pale base map and for most colour vision.
+ROUTE_COLOURS = [
+    [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
+    [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
+]  # fmt: skip
 
 
 def route_paths(routes: pd.DataFrame) -> list[dict]:
@@ -62,6 +70,8 @@ def _layers(url: str, couriers: pd.DataFrame, orders: pd.DataFrame) -> list[pdk.
     paths = route_paths(data.routes(url))
     for path in paths:
         path["label"] = f"route of {names.get(path['courier'], path['courier'])}"
+        # One colour per courier, so two routes that cross can be told apart.
+        path["colour"] = ROUTE_COLOURS[int(path["courier"]) % len(ROUTE_COLOURS)]
     return [
         *data.basemap_layers(url),
         pdk.Layer(
@@ -70,7 +80,8 @@ def _layers(url: str, couriers: pd.DataFrame, orders: pd.DataFrame) -> list[pdk.
             get_path="path",
             get_width=3,
             width_min_pixels=2,
-            get_color=[120, 120, 120],
+            get_color="colour",
+            pickable=True,
         ),
         pdk.Layer(
             "ScatterplotLayer",
@@ -112,7 +123,8 @@ def _map(url: str, couriers: pd.DataFrame, orders: pd.DataFrame) -> None:
         "<span style='color:#2980b9'>●</span> open order · "
         "<span style='color:#c0392b'>●</span> order past its promise · "
         "<span style='color:#b07cc6'>◯</span> zone · "
-        "<span style='color:#9cc7e8'>━</span> river · grey lines: main roads and routes",
+        "<span style='color:#9cc7e8'>━</span> river · grey lines: main roads · coloured lines: "
+        "each courier's route",
         unsafe_allow_html=True,
     )
 
@@ -138,6 +150,23 @@ def live(url: str) -> None:
         f"{len(couriers)} couriers on shift · {len(orders)} open orders "
         f"({int(orders['late'].sum())} late) · as of {data.local_time(data.present(url))}"
     )
+    _alerts(data.alerts(url))
+
+
+def _alerts(found: list[Alert]) -> None:
+    """What needs a dispatcher, most pressing kinds first, each linking to its subject."""
+    st.subheader(f"Alerts ({len(found)})")
+    if not found:
+        st.caption("Nothing needs you now.")
+        return
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    lines = [
+        f"- **{a.kind}** · [{a.subject}]({a.link}) · {a.detail}"
+        for a in sorted(found, key=lambda a: order.get(a.kind, len(KINDS)))
+    ]
+    st.markdown("\n".join(lines[:MAX_SHOWN]))
+    if len(lines) > MAX_SHOWN:
+        st.caption(f"… and {len(lines) - MAX_SHOWN} more: the Orders page filters them all.")
 
 
 st.title("Live operations")

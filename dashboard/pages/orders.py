@@ -39,7 +39,12 @@ def filters(board: pd.DataFrame, zones: pd.DataFrame) -> BoardFilter:
                 "Courier", sorted(rider_names), format_func=lambda c: rider_names[c]
             )
         ),
-        search=st.text_input("Search", placeholder="order id, customer name or address"),
+        # An alert links here with ?order=ID.
+        search=st.text_input(
+            "Search",
+            value=st.query_params.get("order", ""),
+            placeholder="order id, customer name or address",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from db.models import (
     Assignment,
     AuditEntry,
     Compensation,
+    Courier,
     Merchant,
     Order,
     RoutePlan,
@@ -318,3 +319,88 @@ def test_order_board_moves_an_order_by_hand(page, seeded_url: str, backend: str)
         actor = session.scalar(select(AuditEntry.actor).order_by(AuditEntry.id.desc()))
     engine.dispose()
     assert (now_on, actor) == (committed, "dashboard:local") and zone_id is not None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_live_lists_the_alerts(page, seeded_url: str, backend: str) -> None:
+    """The live page counts the alerts the data module finds and links each one."""
+    from dashboard import data
+
+    app = page("live.py")
+    found = data.alerts(seeded_url)
+    heading = [h.value for h in app.subheader if h.value.startswith("Alerts")]
+    assert heading == [f"Alerts ({len(found)})"]
+    if found:
+        shown = " ".join(m.value for m in app.markdown)
+        assert f"({found[0].link})" in shown or "more" in " ".join(c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_couriers_lists_who_is_out_and_opens_one(page, seeded_url: str, backend: str) -> None:
+    """Every courier on shift or carrying is listed with the bag's load; opening a busy one
+    shows its planned stops, a pickup before each drop-off of an order not yet picked up."""
+    app = page("couriers.py")
+    listed = app.dataframe[0].value
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        out = session.scalar(
+            select(func.count()).select_from(Courier).where(Courier.status != "off_shift")
+        )
+        busy = session.scalar(
+            select(Assignment.courier_id).where(Assignment.active).order_by(Assignment.id)
+        )
+    engine.dispose()
+    assert len(listed) >= out > 0 and set(listed.columns) >= {"bag", "next_order", "shift_end"}
+    app.selectbox[0].set_value(busy).run()
+    stops = app.dataframe[1].value
+    assert len(stops) > 0
+    for order in stops["order"].unique():
+        kinds = stops[stops["order"] == order]["stop"].tolist()
+        assert kinds in (["pickup", "drop-off"], ["drop-off"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_history_summarises_the_chosen_days(page, seeded_url: str, backend: str) -> None:
+    """The last seven of the city's days: the table's orders add up to the orders placed in
+    them, and the table downloads as CSV."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from tests.conftest import TEST_NOW
+
+    app = page("history.py")
+    table = app.dataframe[0].value
+    city = ZoneInfo("Asia/Shanghai")
+    today = TEST_NOW.astimezone(city).date()
+    start = datetime.combine(today - timedelta(days=6), time(0), city)
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        placed = session.scalar(
+            select(func.count()).select_from(Order).where(Order.placed_at >= start)
+        )
+    engine.dispose()
+    assert int(table["orders"].sum()) == placed > 0
+    assert set(table["day"].astype(str)) <= {str(today - timedelta(days=d)) for d in range(7)}
+    assert app.get("download_button")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_order_board_unassigns_an_order(page, seeded_url: str, backend: str) -> None:
+    """Unassign on an assigned order's detail frees it: confirmed, no active assignment, and
+    the page says it waits for the next round."""
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        order_id = session.scalar(
+            select(Order.id).where(Order.status == OrderStatus.ASSIGNED).order_by(Order.id)
+        )
+    app = page("orders.py")
+    app.text_input[0].input(str(order_id)).run()
+    app.button(key="unassign").click().run()
+    assert f"Order {order_id} taken from its courier" in app.success[0].value
+    with Session(engine) as session:
+        status = session.scalar(select(Order.status).where(Order.id == order_id))
+        active = session.scalar(
+            select(Assignment.id).where(Assignment.order_id == order_id, Assignment.active)
+        )
+    engine.dispose()
+    assert (status, active) == (OrderStatus.CONFIRMED, None)
