@@ -156,7 +156,7 @@ def cancel_order(
         )
     reason = "cancelled by the customer"
     transitions.cancel(session, order.id, at=ctx.now, reason=reason, fee_minor=fee, actor=ctx.actor)
-    return ToolResult("ok", terms | {"order_status": OrderStatus.CANCELLED})
+    return ToolResult("ok", terms | {"order_status": OrderStatus.CANCELLED.value})
 
 
 def change_address(
@@ -182,7 +182,7 @@ def change_address(
     order.dropoff_address = written
     order.dropoff_lat, order.dropoff_lon = lat, lon
     status = transitions.redispatch(session, order.id, at=ctx.now, actor=ctx.actor)
-    return ToolResult("ok", terms | {"redispatch": True, "order_status": status})
+    return ToolResult("ok", terms | {"redispatch": True, "order_status": status.value})
 
 
 def _given(ctx: CustomerContext, lat: float, lon: float) -> bool:

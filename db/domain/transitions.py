@@ -37,7 +37,7 @@ def place(db: Db, rows: list[dict[str, Any]], *, actor: str) -> None:
     """New orders (rows of the orders table with their ids), placed at their ``placed_at``."""
     if not rows:
         return
-    db.execute(insert(Order), [{**row, "status": OrderStatus.PLACED} for row in rows])
+    db.execute(insert(Order), [{**row, "status": OrderStatus.PLACED.value} for row in rows])
     sync_sequences(db.connection() if isinstance(db, Session) else db, [Order.__table__])
     db.execute(
         insert(OrderEvent),
@@ -124,6 +124,9 @@ def _apply(
     if not order_ids:
         return
     allowed = ALLOWED_FROM[action]
+    # Plain strings go into the row: a loaded ORM object takes these values, and an enum
+    # member there would travel on into tool results and checkpoints.
+    values = {k: v.value if isinstance(v, OrderStatus) else v for k, v in values.items()}
     changed = db.execute(
         update(Order)
         .where(Order.id.in_(order_ids), Order.status.in_(allowed))
@@ -137,7 +140,7 @@ def _apply(
         raise IllegalTransition(action, refused, _status(db, refused))
     db.execute(
         insert(OrderEvent),
-        [{"order_id": i, "status": s, "at": at, "actor": actor} for i, s in changed],
+        [{"order_id": i, "status": str(s), "at": at, "actor": actor} for i, s in changed],
     )
 
 

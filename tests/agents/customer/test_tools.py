@@ -110,6 +110,8 @@ def test_cancel_needs_confirmation_and_the_agreed_fee(seeded_engine: Engine) -> 
         seeded_engine, customer, "cancel_order", True, order_id=target.id, accepted_fee_minor=fee
     )
     assert done["status"] == "ok"
+    # Plain strings: a result is kept in the conversation's checkpoint, which stores no enums.
+    assert type(done["order_status"]) is str
     after = order(seeded_engine, target.id)
     assert after.status == OrderStatus.CANCELLED and after.cancelled_at == SEEDED_NOW
     with Session(seeded_engine) as s:

@@ -107,6 +107,8 @@ def test_changes_through_an_orm_session_update_the_loaded_order(seeded_engine: E
         assert order is not None
         t.cancel(session, order.id, at=AT, reason="by the customer", fee_minor=120, actor="c")
         assert (order.status, order.cancel_fee_minor, order.courier_id) == ("cancelled", 120, None)
+        # A plain string, not the enum: it travels on into tool results and checkpoints.
+        assert type(order.status) is str
         order_id = order.id
     with seeded_engine.connect() as conn:
         assert conn.scalar(select(Order.status).where(Order.id == order_id)) == "cancelled"
