@@ -318,8 +318,10 @@ def courier_board(url: str) -> pd.DataFrame:
     return _frame(url, query, local=False)
 
 
+@st.cache_data(ttl=LIVE_TTL)
 def alerts(url: str) -> list[Alert]:
-    """Everything that needs a dispatcher now (see ``dashboard.alerts``)."""
+    """Everything that needs a dispatcher now (see ``dashboard.alerts``); read once per
+    refresh, as the navigation's count and the live page both show them."""
     from dashboard.board import with_lateness
 
     now = present(url)

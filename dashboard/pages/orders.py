@@ -169,7 +169,8 @@ ids = chosen["id"].tolist()
 if ids:
     picked = st.selectbox("Open an order", ids, index=0 if len(ids) == 1 else None)
     if picked is not None:
-        detail(url, chosen.set_index("id", drop=False).loc[picked])
-        by_hand(url, chosen.set_index("id", drop=False).loc[picked])
+        order = chosen.set_index("id", drop=False).loc[picked]
+        detail(url, order)
+        by_hand(url, order)
 else:
     st.info("No order matches these filters.")
