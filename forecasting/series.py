@@ -12,9 +12,12 @@ import pandas as pd
 
 from forecasting.errors import SeriesError
 
-Freq = Literal["h", "d"]
-SEASON_LENGTH: dict[str, int] = {"h": 24, "d": 7}
-PANDAS_FREQ: dict[str, str] = {"h": "h", "d": "D"}
+Freq = Literal["h", "d", "w"]
+# Weekly data repeats yearly: 52 weeks is the nearest whole season.
+SEASON_LENGTH: dict[str, int] = {"h": 24, "d": 7, "w": 52}
+# Weeks are seven days from the first one, whatever weekday the data's weeks start on.
+PANDAS_FREQ: dict[str, str] = {"h": "h", "d": "D", "w": "7D"}
+FREQ_NAMES: dict[str, str] = {"h": "hourly", "d": "daily", "w": "weekly"}
 
 
 def frozen_array(values: object) -> np.ndarray:
@@ -40,7 +43,9 @@ class Series:
 
     def __post_init__(self) -> None:
         if self.freq not in SEASON_LENGTH:
-            raise SeriesError(self.series_id, f"unknown frequency {self.freq!r}, use 'h' or 'd'")
+            raise SeriesError(
+                self.series_id, f"unknown frequency {self.freq!r}, use 'h', 'd' or 'w'"
+            )
         object.__setattr__(self, "start", pd.Timestamp(self.start))
         object.__setattr__(self, "y", frozen_array(self.y))
         if self.y.ndim != 1:
