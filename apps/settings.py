@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     secret_key: SecretStr = SecretStr(UNSAFE_SECRET)
     timezone: str = CITY_TIMEZONE  # the city's local time: days, peaks and holidays
+    # The public holidays forecasts know (a holidays-package country code, or "none").
+    forecast_holidays: str | None = "CN"
     # A fixed "now" for the dashboard and the API (replaying a seeded store at its moment);
     # unset: the store's own now (a live simulation's clock, else the wall clock).
     now: datetime | None = None
@@ -124,6 +126,16 @@ class Settings(BaseSettings):
     @property
     def store_url(self) -> str:
         return self.database_url or default_database_url(self.data_dir)
+
+    @field_validator("forecast_holidays")
+    @classmethod
+    def _known_country(cls, code: str | None) -> str | None:
+        from forecasting.calendar import country_code
+
+        try:
+            return country_code(code)
+        except ValueError as error:
+            raise ValueError(f"forecast_holidays: {error}") from None
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

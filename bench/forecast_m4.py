@@ -1,9 +1,13 @@
-"""M4 Hourly benchmark: Naive2, seasonal naive, Prophet (default and ours), statsforecast
-AutoETS and MSTL, and the served pipeline, side by side from one run.
+"""Forecasting benchmark on three frequencies: M4 Hourly (414 series, h=48), M4 Weekly (359
+series, h=13) and daily rolling origins (h=14, 8 origins each on Prophet's daily example and
+the seeded city's daily totals), every method side by side from one run:
 
-    .venv/bin/python bench/forecast_m4.py [--series N] [--workers 2] [--json]
+    .venv/bin/python bench/forecast_m4.py [--freq h,w,d] [--series N] [--workers 2] [--json]
 
-M4 files have no dates: every series starts at 2020-01-01 00:00 (synthetic), no holidays.
+Naive2, seasonal naive, Prophet as it comes, statsforecast AutoETS, AutoARIMA, MSTL and
+Theta, our Prophet (the frequency's configuration) and the served pipeline. M4 files have no
+dates: every series starts at 2020-01-01 (synthetic) and no holidays apply; the daily series
+have real dates (US holidays for the page views, CN for the city).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -20,118 +25,209 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from forecast_data import FREQUENCIES, Case, cases_for  # noqa: E402
 
 from forecasting import baselines, metrics, stats_models  # noqa: E402
-from forecasting.m4 import M4_HORIZON, M4_SEASON, M4Case, load_m4_hourly  # noqa: E402
-from forecasting.prophet_model import M4_HOURLY, PLAIN, prophet_forecast  # noqa: E402
+from forecasting.calendar import days_for  # noqa: E402
+from forecasting.errors import ForecastingError  # noqa: E402
+from forecasting.prophet_model import BY_FREQ, M4_HOURLY, PLAIN, prophet_forecast  # noqa: E402
 from forecasting.selection import default_plan, serve  # noqa: E402
+from forecasting.series import Forecast  # noqa: E402
 from routing.processes import process_context  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "forecasting"
-METHODS = ["naive2", "seasonal_naive", "prophet_default", "auto_ets", "mstl", "prophet", "served"]
-# Published M4 Hourly figures (m4_reference/m4_point_forecast_scores.csv).
-PUBLISHED = {"naive2": (18.383, 2.395, 1.0), "seasonal_naive": (13.912, 1.193, 0.627)}
-ANCHORS = {"sNaive": 0.627, "ES-RNN (Smyl, winner)": 0.440, "Doornik (best hourly)": 0.410}
+METHODS = [
+    "naive2",
+    "seasonal_naive",
+    "prophet_default",
+    "auto_ets",
+    "auto_arima",
+    "mstl",
+    "theta",
+    "prophet",
+    "served",
+]
+PEERS = ("auto_ets", "auto_arima", "mstl", "theta")
+# Published figures (m4_reference/m4_point_forecast_scores.csv): sMAPE, MASE, OWA.
+PUBLISHED = {
+    "h": {"naive2": (18.383, 2.395, 1.0), "seasonal_naive": (13.912, 1.193, 0.627)},
+    "w": {"naive2": (9.161, 2.777, 1.0), "seasonal_naive": (9.161, 2.777, 1.0)},
+}
+ANCHORS = {
+    "h": {"ES-RNN (Smyl, winner)": 0.440, "Doornik (best hourly)": 0.410},
+    "w": {"ES-RNN (Smyl, winner)": 0.851, "FFORMA (2nd)": 0.796, "Darin (best weekly)": 0.739},
+}
 
 
-def method(name: str, case: M4Case) -> tuple[np.ndarray, str]:
-    series, h = case.series, M4_HORIZON
-    if name == "served":
-        result = serve(series, h, replace(default_plan("h"), prophet=M4_HOURLY))
-        return result.served.yhat, result.chosen
-    runs = {
-        "naive2": lambda: baselines.naive2(series, h),
-        "seasonal_naive": lambda: baselines.seasonal_naive(series, h),
+def our_prophet(case: Case) -> Forecast:
+    freq = case.series.freq
+    config = M4_HOURLY if case.source == "m4_hourly" else BY_FREQ[freq]
+    days = days_for(case.calendar, case.series, case.horizon)
+    return prophet_forecast(
+        case.series, case.horizon, replace(config, special_days=tuple(days.items()))
+    )
+
+
+def served(case: Case) -> Forecast:
+    plan = default_plan(case.series.freq, calendar=case.calendar)
+    if case.source == "m4_hourly":
+        plan = replace(plan, prophet=M4_HOURLY)
+    result = serve(case.series, case.horizon, plan)
+    return replace(result.served, model=result.chosen)
+
+
+def runner(name: str, case: Case) -> Callable[[], Forecast]:
+    series, h = case.series, case.horizon
+    frequency = FREQUENCIES[series.freq]
+    season = frequency.naive2_season
+    runs: dict[str, Callable[[], Forecast]] = {
+        "naive2": lambda: baselines.naive2(series, h, period=season),
+        "seasonal_naive": lambda: baselines.seasonal_naive(series, h, period=season),
         "prophet_default": lambda: prophet_forecast(series, h, PLAIN),
         "auto_ets": lambda: stats_models.auto_ets(series, h),
+        "auto_arima": lambda: stats_models.auto_arima(series, h),
         "mstl": lambda: stats_models.mstl(series, h),
-        "prophet": lambda: prophet_forecast(series, h, M4_HOURLY),
+        "theta": lambda: stats_models.theta(series, h),
+        "prophet": lambda: our_prophet(case),
+        "served": lambda: served(case),
     }
-    return runs[name]().yhat, name
+    return runs[name]
 
 
-def evaluate(job: tuple[M4Case, list[str]]) -> dict:
-    """Every method on one series: sMAPE, MASE, seconds, and what the pipeline served."""
+def evaluate(job: tuple[Case, list[str]]) -> dict:
+    """Every method on one case: sMAPE, MASE, absolute error, coverage, seconds."""
     case, names = job
-    row: dict = {"series_id": case.series.series_id}
+    m = FREQUENCIES[case.series.freq].mase_season
+    row: dict = {"series_id": case.series.series_id, "source": case.source}
     for name in names:
         start = time.perf_counter()
-        yhat, chosen = method(name, case)
+        try:
+            forecast = runner(name, case)()
+            failed = 0
+        except ForecastingError:
+            # A method that cannot forecast a series is scored with Naive2's forecast there.
+            forecast, failed = runner("naive2", case)(), 1
         row[name] = {
+            "failed": failed,
             "seconds": time.perf_counter() - start,
-            "smape": metrics.smape(case.actual, yhat),
-            "mase": metrics.mase(case.actual, yhat, case.series.y, M4_SEASON),
-            "chosen": chosen,
+            "smape": metrics.smape(case.actual, forecast.yhat),
+            "mase": metrics.mase(case.actual, forecast.yhat, case.series.y, m),
+            "abs_error": float(np.abs(case.actual - forecast.yhat).sum()),
+            "abs_actual": float(np.abs(case.actual).sum()),
+            "coverage": metrics.coverage(case.actual, forecast.lower, forecast.upper),
+            "chosen": forecast.model,
         }
     return row
 
 
 def summarise(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]:
-    means = {
-        name: {k: float(np.mean([r[name][k] for r in rows])) for k in ("smape", "mase", "seconds")}
-        for name in names
-    }
+    keys = ("smape", "mase", "coverage", "seconds", "failed")
+    means = {name: {k: float(np.mean([r[name][k] for r in rows])) for k in keys} for name in names}
     reference = means["naive2"]
-    for figures in means.values():
+    for name, figures in means.items():
         figures["owa"] = metrics.owa(
             figures["smape"], figures["mase"], reference["smape"], reference["mase"]
         )
+        error = sum(r[name]["abs_error"] for r in rows)
+        figures["wape"] = error / max(sum(r[name]["abs_actual"] for r in rows), 1e-9)
     return means
 
 
-def print_table(means: dict, rows: list[dict], workers: int, wall: float) -> None:
-    print(f"M4 Hourly, {len(rows)} series, h={M4_HORIZON}, m={M4_SEASON}, {workers} processes")
-    print(f"{'method':<18}{'sMAPE':>9}{'MASE':>8}{'OWA':>8}{'s/series':>10}  published")
+def print_table(freq: str, means: dict, rows: list[dict], wall: float) -> None:
+    frequency = FREQUENCIES[freq]
+    print(
+        f"\n{frequency.name}: {len(rows)} forecasts, h={frequency.horizon}, MASE season "
+        f"{frequency.mase_season}, Naive2 season {frequency.naive2_season}"
+    )
+    print(
+        f"{'method':<18}{'sMAPE':>9}{'MASE':>8}{'OWA':>8}{'WAPE':>8}{'cover80':>9}{'s/series':>10}"
+    )
     for name, f in means.items():
-        published = PUBLISHED.get(name)
-        note = f"sMAPE {published[0]}, MASE {published[1]}, OWA {published[2]}" if published else ""
+        published = PUBLISHED.get(freq, {}).get(name)
+        note = f"  published sMAPE {published[0]}, MASE {published[1]}" if published else ""
         print(
-            f"{name:<18}{f['smape']:>9.3f}{f['mase']:>8.3f}{f['owa']:>8.3f}"
-            f"{f['seconds']:>10.3f}  {note}"
+            f"{name:<18}{f['smape']:>9.3f}{f['mase']:>8.3f}{f['owa']:>8.3f}{f['wape']:>8.3f}"
+            f"{f['coverage']:>9.3f}{f['seconds']:>10.3f}{note}"
         )
     if "served" in means:
         chosen = [r["served"]["chosen"] for r in rows]
         counts = {c: chosen.count(c) for c in sorted(set(chosen), key=chosen.count, reverse=True)}
         print("served models:", ", ".join(f"{k} {v}" for k, v in counts.items()))
-    print("anchors (OWA):", ", ".join(f"{k} {v}" for k, v in ANCHORS.items()))
+        peers = [p for p in PEERS if p in means]
+        if peers:
+            best = min(peers, key=lambda p: means[p]["owa"])
+            ratio = means["served"]["owa"] / means[best]["owa"]
+            print(f"served OWA / best statsforecast peer ({best}) OWA: {ratio:.3f}")
+        if "mstl" in means:
+            ratio = means["served"]["seconds"] / means["mstl"]["seconds"]
+            print(f"served s/series / MSTL s/series: {ratio:.2f}")
+    anchors = ANCHORS.get(freq)
+    if anchors:
+        print("anchors (OWA):", ", ".join(f"{k} {v}" for k, v in anchors.items()))
     print(f"wall time {wall:.0f} s")
 
 
+def by_source(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]:
+    """Pooled WAPE per method within each source (the daily table pools two)."""
+    result = {}
+    for source in sorted({r["source"] for r in rows}):
+        mine = [r for r in rows if r["source"] == source]
+        result[source] = {
+            name: round(
+                sum(r[name]["abs_error"] for r in mine) / sum(r[name]["abs_actual"] for r in mine),
+                4,
+            )
+            for name in names
+        }
+    return result
+
+
+def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict:
+    cases = cases_for(freq)[:: args.every][: args.series]
+    start = time.perf_counter()
+    rows = []
+    with ProcessPoolExecutor(max_workers=args.workers, mp_context=process_context()) as pool:
+        for i, row in enumerate(pool.map(evaluate, [(c, names) for c in cases]), 1):
+            rows.append(row)
+            if i % 20 == 0 or i == len(cases):
+                print(f"{freq}: {i}/{len(cases)} forecasts", file=sys.stderr, flush=True)
+    wall = time.perf_counter() - start
+    means = summarise(rows, names)
+    print_table(freq, means, rows, wall)
+    sources = by_source(rows, names)
+    if len(sources) > 1:
+        for source, wapes in sources.items():
+            print(f"  {source} pooled WAPE:", ", ".join(f"{k} {v}" for k, v in wapes.items()))
+    return {
+        "forecasts": len(rows),
+        "wall_seconds": round(wall, 1),
+        "methods": {name: {k: round(v, 4) for k, v in f.items()} for name, f in means.items()},
+        "wape_by_source": sources,
+    }
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--series", type=int, default=None, help="Only the first N series.")
-    parser.add_argument("--every", type=int, default=1, help="Every k-th series (for trials).")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--freq", default="h,w,d", help="Frequencies to run: h, w, d.")
+    parser.add_argument("--series", type=int, default=None, help="Only the first N cases.")
+    parser.add_argument("--every", type=int, default=1, help="Every k-th case (for trials).")
     parser.add_argument("--workers", type=int, default=2, help="Processes in the pool.")
     parser.add_argument("--methods", default=",".join(METHODS), help="Comma-separated subset.")
-    parser.add_argument("--data", type=Path, default=DATA / "m4_hourly")
     parser.add_argument("--json", action="store_true", help="End with one JSON line of figures.")
     args = parser.parse_args()
     names = list(dict.fromkeys(["naive2", *args.methods.split(",")]))
     unknown = set(names) - set(METHODS)
     if unknown:
         parser.error(f"unknown methods {sorted(unknown)}; choose from {METHODS}")
-    cases = load_m4_hourly(args.data)[:: args.every][: args.series]
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.workers, mp_context=process_context()) as pool:
-        rows = []
-        for i, row in enumerate(pool.map(evaluate, [(c, names) for c in cases]), 1):
-            rows.append(row)
-            if i % 20 == 0 or i == len(cases):
-                print(f"{i}/{len(cases)} series", file=sys.stderr, flush=True)
-    wall = time.perf_counter() - start
-    means = summarise(rows, names)
-    print_table(means, rows, args.workers, wall)
+    freqs = [f.strip() for f in args.freq.split(",")]
+    if set(freqs) - set(FREQUENCIES):
+        parser.error(f"--freq: choose from {sorted(FREQUENCIES)}")
+    figures = {freq: run_frequency(freq, names, args) for freq in freqs}
     if args.json:
-        figures = {name: {k: round(v, 4) for k, v in f.items()} for name, f in means.items()}
         print(
             json.dumps(
-                {
-                    "benchmark": "m4_hourly",
-                    "series": len(rows),
-                    "workers": args.workers,
-                    "wall_seconds": round(wall, 1),
-                    "methods": figures,
-                }
+                {"benchmark": "forecast_three_frequencies", "workers": args.workers, **figures}
             )
         )
 

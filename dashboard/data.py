@@ -65,9 +65,11 @@ def city_tz() -> ZoneInfo:
 def batch_run_settings() -> RunSettings:
     """The page's batch run: 48 hours of every zone, on the city's days (the CLI's
     ``longcat forecast run`` default)."""
+    from dashboard.context import settings
     from forecasting.jobs import RunSettings
 
-    return RunSettings(horizon=48, timezone=city_tz().key)
+    config = settings()
+    return RunSettings(horizon=48, timezone=config.timezone, holidays=config.forecast_holidays)
 
 
 def to_city(frame: pd.DataFrame) -> pd.DataFrame:

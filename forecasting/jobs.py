@@ -27,6 +27,7 @@ from db.bulk import upsert
 from db.domain.rules import CITY_TIMEZONE
 from db.models import Forecast as ForecastRow
 from db.models import ForecastRun, ForecastSeries
+from forecasting.calendar import Calendar
 from forecasting.demand_store import demand_series, input_hash
 from forecasting.errors import ForecastingError
 from forecasting.selection import default_plan, serve
@@ -49,15 +50,20 @@ class RunSettings:
     zones: tuple[int, ...] | None = None
     model: str = "auto"  # auto: best by backtest; prophet: Prophet served
     timezone: str = CITY_TIMEZONE
+    holidays: str | None = "CN"  # a holidays-package country code, None for none
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon <= 24 * 14:
             raise ValueError(f"horizon: {self.horizon} hours is outside 1..336")
         if self.model not in ("auto", "prophet"):
             raise ValueError(f"model: {self.model!r} is not 'auto' or 'prophet'")
+        object.__setattr__(self, "holidays", Calendar(self.holidays).country)
 
     def key(self) -> str:
-        return json.dumps({"model": self.model, "timezone": self.timezone}, sort_keys=True)
+        return json.dumps(
+            {"model": self.model, "timezone": self.timezone, "holidays": self.holidays},
+            sort_keys=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -100,16 +106,18 @@ def forecast_one(
     model: str,
     timezone: str,
     seed: int,
+    holidays: str | None = None,
 ) -> Outcome:
     """Runs on a worker: serve one series; a series that cannot be forecast fails alone."""
     try:
         series = Series(series_id, pd.Timestamp(start), values)
-        # Prophet draws its intervals from numpy's global generator: seeding it per input
-        # makes a resumed run write what a clean one would, and the lock keeps two threads
-        # of one worker from drawing from it at the same time.
+        # A model that samples (Prophet with uncertainty samples) draws from numpy's global
+        # generator: seeding it per input makes a resumed run write what a clean one would,
+        # and the lock keeps two threads of one worker from drawing from it at once.
         with _GLOBAL_RNG:
             np.random.seed(seed)
-            served = serve(series, horizon, default_plan("h", None if model == "auto" else model))
+            plan = default_plan("h", None if model == "auto" else model, Calendar(holidays))
+            served = serve(series, horizon, plan)
     except ForecastingError as exc:
         return Outcome(series_id, "failed", reason=str(exc))
     rows = _rows(served.served, timezone)
@@ -237,6 +245,7 @@ def _submit(
         settings.model,
         settings.timezone,
         int(entry.input_hash[:8], 16),
+        settings.holidays,
         key=f"forecast-{run_id}-{series.series_id}",
         pure=False,
     )

@@ -1,4 +1,4 @@
-"""M4 Hourly reader: the wide train/test files as series with synthetic timestamps.
+"""M4 readers (Hourly, Weekly): the wide train/test files as series with synthetic timestamps.
 
 The files carry no dates, so every series starts at ``M4_START``; no holidays apply.
 """
@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecasting.series import Series
+from forecasting.series import Freq, Series
 
 M4_START = pd.Timestamp("2020-01-01 00:00")
 M4_HORIZON = 48
-M4_SEASON = 24
+M4_WEEKLY_HORIZON = 13
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,9 +29,19 @@ def read_wide(path: Path) -> dict[str, np.ndarray]:
     return {str(key): row.dropna().to_numpy(float) for key, row in table.iterrows()}
 
 
+def load_m4(folder: Path, name: str, freq: Freq, limit: int | None = None) -> list[M4Case]:
+    """The first ``limit`` series of ``{name}-train.csv`` in the files' order."""
+    train = read_wide(folder / f"{name}-train.csv")
+    test = read_wide(folder / f"{name}-test.csv")
+    ids = list(train)[:limit]
+    return [M4Case(Series(key, M4_START, train[key], freq), test[key]) for key in ids]
+
+
 def load_m4_hourly(folder: Path, limit: int | None = None) -> list[M4Case]:
     """The first ``limit`` series (all 414 by default) in the files' order, H1 first."""
-    train = read_wide(folder / "Hourly-train.csv")
-    test = read_wide(folder / "Hourly-test.csv")
-    ids = list(train)[:limit]
-    return [M4Case(Series(key, M4_START, train[key], "h"), test[key]) for key in ids]
+    return load_m4(folder, "Hourly", "h", limit)
+
+
+def load_m4_weekly(folder: Path, limit: int | None = None) -> list[M4Case]:
+    """The first ``limit`` series (all 359 by default), W1 first, a week apart."""
+    return load_m4(folder, "Weekly", "w", limit)

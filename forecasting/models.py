@@ -1,19 +1,68 @@
-"""The model catalogue: a name for every way the suite can forecast a series."""
+"""The model catalogue: a name for every way the suite can forecast a series.
+
+Each call gives fresh models: MSTL and Prophet keep their fit for the series they serve.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
 from forecasting import baselines, stats_models
-from forecasting.prophet_model import HOURLY_DEMAND, PLAIN, ProphetConfig, prophet_forecast
+from forecasting.prophet_model import (
+    HOURLY_DEMAND,
+    PLAIN,
+    ProphetConfig,
+    fit_prophet,
+    prophet_forecast,
+)
 from forecasting.series import Forecast, Series
 
 ModelFn = Callable[[Series, int], Forecast]
+
+
+class Fitted(Protocol):
+    @property
+    def fitted_length(self) -> int: ...
+
+    @property
+    def follows_new_data(self) -> bool:
+        """Whether a forecast after a later cutoff uses the values since the fit."""
+        ...
+
+    def forecast(self, series: Series, horizon: int) -> Forecast: ...
+
+
+class Reusing:
+    """A model fitted once, on the first history it is asked about, then asked again after
+    later cutoffs of the same series: a backtest's folds and the final forecast share the
+    one fit. A shorter history or a longer horizon than the fit's gets a fresh fit, so no
+    forecast ever comes from a fit that saw its future; so does any later cutoff when the
+    fit cannot take in the values since (Prophet without lags would forecast as if they
+    had not happened).
+    """
+
+    def __init__(self, fit: Callable[[Series, int], Fitted]) -> None:
+        self.fit = fit
+        self.fitted: Fitted | None = None
+        self.horizon = 0
+
+    def __call__(self, series: Series, horizon: int) -> Forecast:
+        fitted = self.fitted
+        stale = fitted is not None and not fitted.follows_new_data
+        if (
+            fitted is None
+            or stale
+            or len(series.y) < fitted.fitted_length
+            or horizon > self.horizon
+        ):
+            fitted = self.fitted = self.fit(series, horizon)
+            self.horizon = horizon
+        return fitted.forecast(series, horizon)
 
 
 @dataclass(frozen=True)
@@ -43,8 +92,12 @@ def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelF
         "seasonal_naive": baselines.seasonal_naive,
         "seasonal_naive_168": partial(baselines.seasonal_naive, period=168),
         "naive2": baselines.naive2,
+        "naive": stats_models.naive,
         "auto_ets": stats_models.auto_ets,
-        "mstl": stats_models.mstl,
+        "auto_arima": stats_models.auto_arima,
+        "theta": stats_models.theta,
+        "optimized_theta": stats_models.optimized_theta,
+        "mstl": Reusing(stats_models.fit_mstl),
         "prophet_default": partial(prophet_forecast, config=PLAIN),
-        "prophet": partial(prophet_forecast, config=prophet_config),
+        "prophet": Reusing(partial(fit_prophet, config=prophet_config)),
     }

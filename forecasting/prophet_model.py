@@ -1,4 +1,8 @@
-"""Prophet for hourly delivery demand, and Prophet as it comes, both pure.
+"""Prophet for delivery demand, and Prophet as it comes, both pure.
+
+A fit is kept as ``FittedProphet``, which forecasts after any later cutoff of the same
+series: its lag regressors reach at least the horizon back, so their future values are
+known at every cutoff, and the backtest fits once for all its folds.
 
 Prophet and cmdstanpy are imported inside the functions: importing them costs seconds
 and the command line must start fast.
@@ -8,51 +12,50 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from forecasting.errors import ModelError, SeriesError
+from forecasting.baselines import z_value
+from forecasting.calendar import prophet_holidays
+from forecasting.errors import ModelError
+from forecasting.prophet_config import (
+    BY_FREQ,
+    DAILY_DEMAND,
+    HOURLY_DEMAND,
+    M4_HOURLY,
+    PLAIN,
+    WEEKLY,
+    ProphetConfig,
+    Transform,
+)
+from forecasting.prophet_design import (
+    add_conditions,
+    backward,
+    condition_names,
+    design,
+    seasonal_lags,
+)
 from forecasting.series import Forecast, Series
 
 if TYPE_CHECKING:
     from prophet import Prophet
 
-Transform = Literal["none", "log1p", "sqrt"]
-# How the daily profile may differ between days: one for all, weekday/weekend, or per weekday.
-DailySplit = Literal["none", "weekend", "weekday"]
-HOURS_PER_DAY = 24
-WEEK_HOURS = 168
-
-
-@dataclass(frozen=True)
-class ProphetConfig:
-    """How Prophet is set up; ``plain=True`` means ``Prophet()`` with nothing changed."""
-
-    plain: bool = False
-    transform: Transform = "sqrt"
-    daily_order: int = 11
-    weekly_order: int = 10
-    daily_split: DailySplit = "weekend"
-    seasonality_mode: Literal["additive", "multiplicative"] = "additive"
-    yearly_after_days: int = 730
-    # The lag regressors carry the recent level, so a sloped trend only adds drift.
-    growth: Literal["linear", "flat"] = "flat"
-    changepoint_prior_scale: float = 0.05
-    changepoint_range: float = 0.9
-    seasonality_prior_scale: float = 10.0
-    history_days: int | None = None
-    country_holidays: str | None = "CN"
-    regressors: tuple[str, ...] = ()
-    uncertainty_samples: int = 300
-    lags: bool = True
-
-
-PLAIN = ProphetConfig(plain=True, transform="none", country_holidays=None)
-HOURLY_DEMAND = ProphetConfig()
-# M4 series carry synthetic dates: calendar holidays and weekends would be noise.
-M4_HOURLY = ProphetConfig(country_holidays=None, daily_split="none")
+__all__ = [
+    "BY_FREQ",
+    "DAILY_DEMAND",
+    "HOURLY_DEMAND",
+    "M4_HOURLY",
+    "PLAIN",
+    "WEEKLY",
+    "FittedProphet",
+    "ProphetConfig",
+    "add_conditions",
+    "fit_prophet",
+    "prophet_forecast",
+    "seasonal_lags",
+]
 
 
 def quiet_stan_logs() -> None:
@@ -69,65 +72,6 @@ def quiet_stan_logs() -> None:
     logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)
 
 
-def forward(y: np.ndarray, transform: Transform) -> np.ndarray:
-    if transform == "log1p":
-        return np.log1p(y)
-    if transform == "sqrt":
-        return np.sqrt(y)
-    return y
-
-
-def backward(z: np.ndarray, transform: Transform) -> np.ndarray:
-    if transform == "log1p":
-        return np.expm1(z)
-    if transform == "sqrt":
-        return np.square(np.maximum(z, 0.0))
-    return z
-
-
-def seasonal_lags(series: Series, horizon: int) -> list[int]:
-    """Lags of whole seasons, each at least the horizon so its future values are known.
-
-    The nearest such lag lets the fit follow the recent level and phase, which Prophet's
-    global trend and seasonality otherwise miss; a week back adds the weekly shape.
-    """
-    m = series.season_length
-    lags = {m * -(-horizon // m)}
-    if series.freq == "h" and horizon <= WEEK_HOURS:
-        lags.add(WEEK_HOURS)
-    return sorted(lag for lag in lags if len(series.y) >= lag + 2 * m)
-
-
-def design(
-    series: Series, horizon: int, config: ProphetConfig, transform: Transform
-) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """The training and future frames, with regressor, lag and condition columns."""
-    n = len(series.y)
-    frame = pd.DataFrame(
-        {
-            "ds": series.ds.append(series.future_ds(horizon)),
-            "y": np.r_[forward(series.y, transform), np.full(horizon, np.nan)],
-        }
-    )
-    for name in config.regressors:
-        if name not in series.regressors:
-            raise SeriesError(series.series_id, f"regressor {name!r} is configured but missing")
-        frame[name] = series.regressors[name][: n + horizon]
-    lags = seasonal_lags(series, horizon) if config.lags else []
-    extra = list(config.regressors)
-    for lag in lags:
-        frame[f"lag{lag}"] = frame["y"].shift(lag)
-        extra.append(f"lag{lag}")
-    if series.freq == "h" and config.daily_split != "none":
-        frame = add_conditions(frame, config.daily_split)
-    history = frame.iloc[max(lags, default=0) : n]
-    if config.history_days is not None:
-        history = history.iloc[
-            -config.history_days * (HOURS_PER_DAY if series.freq == "h" else 1) :
-        ]
-    return history, frame.iloc[n:].drop(columns="y"), extra
-
-
 def build_model(
     series: Series, config: ProphetConfig, span_days: float, extra: list[str]
 ) -> Prophet:
@@ -135,18 +79,21 @@ def build_model(
 
     if config.plain:
         return Prophet()
+    holidays = prophet_holidays(dict(config.special_days)) if config.special_days else None
     hourly = series.freq == "h"
     # Daily data has seven points a week: more than three harmonics only fit noise.
     weekly_order = config.weekly_order if hourly else min(config.weekly_order, 3)
     model = Prophet(
         daily_seasonality=hourly and config.daily_split == "none",
         seasonality_mode=config.seasonality_mode,
-        weekly_seasonality=weekly_order if span_days >= 14 else False,
-        yearly_seasonality=span_days >= config.yearly_after_days,
+        weekly_seasonality=weekly_order if span_days >= 14 and series.freq != "w" else False,
+        yearly_seasonality=config.yearly_order if span_days >= config.yearly_after_days else False,
         growth=config.growth,
         changepoint_prior_scale=config.changepoint_prior_scale,
         changepoint_range=config.changepoint_range,
         seasonality_prior_scale=config.seasonality_prior_scale,
+        holidays_prior_scale=config.holidays_prior_scale,
+        holidays=holidays,
         interval_width=0.8,
         uncertainty_samples=config.uncertainty_samples,
     )
@@ -156,60 +103,87 @@ def build_model(
             model.add_seasonality(f"daily_{name}", 1, config.daily_order, condition_name=name)
     elif hourly:
         model.daily_seasonality = config.daily_order
-    if config.country_holidays:
-        model.add_country_holidays(country_name=config.country_holidays)
     for name in extra:
         model.add_regressor(name)
     return model
 
 
-def condition_names(split: DailySplit) -> list[str]:
-    return ["weekday", "weekend"] if split == "weekend" else [f"day{d}" for d in range(7)]
+@dataclass(frozen=True, eq=False)
+class FittedProphet:
+    """A fitted Prophet and how its frames are made, ready to forecast after any cutoff at
+    or beyond the one it was fitted at."""
+
+    model: Prophet
+    config: ProphetConfig
+    transform: Transform
+    lags: tuple[int, ...]
+    fitted_length: int
+    name: str
+
+    @property
+    def follows_new_data(self) -> bool:
+        """Only the lag regressors carry values newer than the fit into a forecast."""
+        return bool(self.lags)
+
+    def forecast(self, series: Series, horizon: int) -> Forecast:
+        """``horizon`` steps after the end of ``series`` (which extends the fitted history)."""
+        if horizon > min(self.lags, default=horizon) or len(series.y) < self.fitted_length:
+            raise ModelError(self.name, series.series_id, "the fit cannot reach this cutoff")
+        series.require_regressors(horizon)
+        _, future, _ = design(series, horizon, self.config, self.transform, self.lags)
+        try:
+            predicted = self.model.predict(future)
+        except (RuntimeError, ValueError) as error:
+            raise ModelError(self.name, series.series_id, str(error)) from error
+        columns = [backward(c, self.transform) for c in self.bounds(predicted, series)]
+        if series.y.min() >= 0:
+            columns = [np.maximum(c, 0.0) for c in columns]
+        yhat, lower, upper = columns
+        ds = pd.DatetimeIndex(future["ds"])
+        return Forecast(series.series_id, self.name, ds, yhat, lower, upper)
+
+    def bounds(
+        self, predicted: pd.DataFrame, series: Series
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The point forecast and 80% bounds on the transformed scale: sampled, or without
+        samples the fitted noise widening with each whole season ahead."""
+        yhat = predicted["yhat"].to_numpy()
+        if self.config.plain or self.config.uncertainty_samples:
+            return yhat, predicted["yhat_lower"].to_numpy(), predicted["yhat_upper"].to_numpy()
+        sigma = float(np.ravel(self.model.params["sigma_obs"])[0]) * float(self.model.y_scale or 1)
+        steps = np.arange(len(yhat))
+        half = z_value(80) * sigma * np.sqrt(steps // series.season_length + 1)
+        return yhat, yhat - half, yhat + half
 
 
-def add_conditions(frame: pd.DataFrame, split: DailySplit) -> pd.DataFrame:
-    day = frame["ds"].dt.dayofweek
-    if split == "weekend":
-        return frame.assign(weekend=day >= 5, weekday=day < 5)
-    return frame.assign(**{f"day{d}": day == d for d in range(7)})
+def fit_prophet(
+    series: Series, horizon: int, config: ProphetConfig = HOURLY_DEMAND, name: str | None = None
+) -> FittedProphet:
+    """Fit Prophet on the series for forecasts of up to ``horizon`` steps."""
+    quiet_stan_logs()
+    series.require_regressors(horizon)
+    transform = config.transform if series.y.min() >= 0 and not config.plain else "none"
+    lags = tuple(seasonal_lags(series, horizon)) if config.lags and not config.plain else ()
+    frame, _, extra = design(series, horizon, config, transform, lags)
+    span_days = (frame["ds"].iloc[-1] - frame["ds"].iloc[0]).total_seconds() / 86400
+    model_name = name or ("prophet_default" if config.plain else "prophet")
+    try:
+        model = build_model(series, config, span_days, extra)
+        # Prophet retries a failed L-BFGS fit with Newton's method, which can take minutes on
+        # a series the regressors fit exactly; a failure is reported instead, others serve.
+        assert model.stan_backend is not None  # Prophet() loads its backend
+        model.stan_backend.newton_fallback = False
+        model.fit(frame if not config.plain else frame[["ds", "y"]])
+    except (RuntimeError, ValueError) as error:
+        # cmdstanpy's message starts with the whole command line; its last line says why.
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        reason = lines[-1] if lines else repr(error)
+        raise ModelError(model_name, series.series_id, reason) from error
+    return FittedProphet(model, config, transform, lags, len(series.y), model_name)
 
 
 def prophet_forecast(
     series: Series, horizon: int, config: ProphetConfig = HOURLY_DEMAND, name: str | None = None
 ) -> Forecast:
     """Fit Prophet on the series and forecast ``horizon`` steps with an 80% interval."""
-    quiet_stan_logs()
-    series.require_regressors(horizon)
-    non_negative = series.y.min() >= 0
-    transform = config.transform if non_negative else "none"
-    if config.plain:
-        frame = pd.DataFrame({"ds": series.ds, "y": series.y})
-        future = pd.DataFrame({"ds": series.future_ds(horizon)})
-        extra: list[str] = []
-    else:
-        frame, future, extra = design(series, horizon, config, transform)
-    span_days = (frame["ds"].iloc[-1] - frame["ds"].iloc[0]).total_seconds() / 86400
-    model = build_model(series, config, span_days, extra)
-    # Prophet retries a failed L-BFGS fit with Newton's method, which can take minutes on a
-    # series the regressors fit exactly; a failure is reported instead, and others serve.
-    assert model.stan_backend is not None  # Prophet() loads its backend
-    model.stan_backend.newton_fallback = False
-    try:
-        model.fit(frame)
-        predicted = model.predict(future)
-    except (RuntimeError, ValueError) as error:
-        # cmdstanpy's message starts with the whole command line; its last line says why.
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        raise ModelError(
-            "prophet", series.series_id, lines[-1] if lines else repr(error)
-        ) from error
-    columns = [
-        backward(predicted[c].to_numpy(), transform) for c in ("yhat", "yhat_lower", "yhat_upper")
-    ]
-    if non_negative:
-        columns = [np.maximum(c, 0.0) for c in columns]
-    yhat, lower, upper = columns
-    model_name = name or ("prophet_default" if config.plain else "prophet")
-    return Forecast(
-        series.series_id, model_name, pd.DatetimeIndex(future["ds"]), yhat, lower, upper
-    )
+    return fit_prophet(series, horizon, config, name).forecast(series, horizon)

@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
+import pandas as pd
 
+from forecasting import calibration
 from forecasting.backtest import Backtest, BacktestConfig, Fold, run_backtest
-from forecasting.errors import ForecastingError, ModelError, SeriesError
-from forecasting.models import Combination, catalogue
-from forecasting.prophet_model import HOURLY_DEMAND, ProphetConfig
-from forecasting.series import Forecast, Series
-
-REFERENCE = "seasonal_naive"
-MIN_SEASONS = 2
-
-
-HOURLY_COMBINATIONS = (
-    Combination("median(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive"), "median"),
-    Combination("mean(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive")),
-    Combination("mean(mstl,prophet)", ("mstl", "prophet")),
+from forecasting.calendar import (
+    apply_effects,
+    clean_history,
+    days_for,
+    holiday_effects,
+    special_steps,
 )
+from forecasting.errors import ForecastingError, ModelError, SeriesError
+from forecasting.models import Combination, ModelFn, catalogue
+from forecasting.plans import ServingPlan, default_plan
+from forecasting.series import Forecast, Series, check_usable, steps_in_days
 
-
-@dataclass(frozen=True)
-class ServingPlan:
-    """Which models compete for a series, how they are backtested, and how Prophet is set up."""
-
-    candidates: tuple[str, ...] = ("seasonal_naive", "mstl", "prophet")
-    combinations: tuple[Combination, ...] = HOURLY_COMBINATIONS
-    folds: int = 2
-    prophet: ProphetConfig = HOURLY_DEMAND
-    force: str | None = None
+__all__ = ["ModelScore", "Served", "ServingPlan", "default_plan", "serve"]
+# Percentage points added to the level the backtest calibrates intervals to.
+WINNERS_CURSE = 4
 
 
 @dataclass(frozen=True)
 class ModelScore:
-    """A model's backtest means; ``score`` is its sMAPE and MASE relative to seasonal naive."""
+    """A model's backtest means; ``score`` is its sMAPE and MASE relative to the reference."""
 
     model: str
     smape: float
@@ -59,18 +53,6 @@ class Served:
     prophet_error: str | None = None
 
 
-def default_plan(freq: str, force: str | None = None) -> ServingPlan:
-    """Hourly: seasonal naive, MSTL, Prophet and their combinations (the M4 Hourly winner
-    here); daily data has one season and is short, so AutoETS joins and one mean combines."""
-    if freq == "h":
-        return ServingPlan(force=force)
-    return ServingPlan(
-        candidates=("seasonal_naive", "auto_ets", "mstl", "prophet"),
-        combinations=(Combination("mean(mstl,prophet)", ("mstl", "prophet")),),
-        force=force,
-    )
-
-
 def with_combinations(fold: Fold, combinations: tuple[Combination, ...]) -> Fold:
     forecasts = dict(fold.forecasts)
     for combination in combinations:
@@ -81,21 +63,18 @@ def with_combinations(fold: Fold, combinations: tuple[Combination, ...]) -> Fold
     return replace(fold, forecasts=forecasts)
 
 
-def score_table(backtest: Backtest, m: int) -> tuple[ModelScore, ...]:
+def score_table(backtest: Backtest, m: int, reference: str) -> tuple[ModelScore, ...]:
     """Mean scores of the models that forecast every fold, best first."""
     scores = backtest.scores(m)
-    reference = {s.cutoff: s for s in scores if s.model == REFERENCE}
+    base = {s.cutoff: s for s in scores if s.model == reference}
     rows = []
     for model in dict.fromkeys(s.model for s in scores):
         mine = [s for s in scores if s.model == model]
-        if len(mine) < len(backtest.folds):
+        if len(mine) < len(backtest.folds) or len(base) < len(backtest.folds):
             continue
         relative = [
             0.5
-            * (
-                s.smape / max(reference[s.cutoff].smape, 1e-9)
-                + s.mase / max(reference[s.cutoff].mase, 1e-9)
-            )
+            * (s.smape / max(base[s.cutoff].smape, 1e-9) + s.mase / max(base[s.cutoff].mase, 1e-9))
             for s in mine
         ]
         rows.append(
@@ -110,12 +89,66 @@ def score_table(backtest: Backtest, m: int) -> tuple[ModelScore, ...]:
     return tuple(sorted(rows, key=lambda row: row.score))
 
 
+def guarded(model: ModelFn, days: Mapping[date, str], history: Series) -> ModelFn:
+    """A model that knows no holidays, fitted on the ordinary weeks and then given the
+    holiday effects that the whole history up to its cutoff showed: older than the window
+    the model sees, never later than the cutoff."""
+    position = {stamp: i for i, stamp in enumerate(history.ds)}
+    effects: dict[int, dict[str, float]] = {}
+
+    def forecast(series: Series, horizon: int) -> Forecast:
+        end = position[series.ds[-1]] + 1
+        if end not in effects:
+            effects[end] = holiday_effects(history.head(end), days)
+        result = model(clean_history(series, days), horizon)
+        return apply_effects(result, series.freq, days, effects[end])
+
+    return forecast
+
+
+def prophet_days(series: Series, horizon: int, days: Mapping[date, str]) -> tuple:
+    """The special days as Prophet matches them, on the dates of the series' own steps: a
+    weekly step stands for the week it starts, so it carries the week's holiday."""
+    if series.freq != "w":
+        return tuple(days.items())
+    steps = pd.DatetimeIndex(series.ds.append(series.future_ds(horizon)))
+    found = special_steps(steps, "w", days)
+    return tuple((steps[position].date(), name) for position, name in sorted(found.items()))
+
+
+def models_for(series: Series, horizon: int, plan: ServingPlan) -> dict[str, ModelFn]:
+    """The catalogue for this series: Prophet given the calendar's days, the other models
+    guarded against them."""
+    days = days_for(plan.calendar, series, horizon)
+    prophet = replace(plan.prophet, special_days=prophet_days(series, horizon, days))
+    models = catalogue(prophet)
+    if not days:
+        return models
+    return {
+        name: model if name.startswith("prophet") else guarded(model, days, series)
+        for name, model in models.items()
+    }
+
+
+def preferred_first(table: tuple[ModelScore, ...], plan: ServingPlan) -> list[ModelScore]:
+    """The table's order, but the plan's preferred model first unless the best beats it by
+    the plan's margin."""
+    rows = list(table)
+    preferred = [row for row in rows if row.model == plan.prefer]
+    if not preferred or rows[0].score < preferred[0].score * (1 - plan.margin):
+        return rows
+    return [preferred[0], *(row for row in rows if row is not preferred[0])]
+
+
 class Finals:
-    """Forecasts from the whole history, each model fitted at most once."""
+    """Forecasts from the whole (windowed) history, each model fitted at most once."""
 
     def __init__(self, series: Series, horizon: int, plan: ServingPlan) -> None:
-        self.series, self.horizon = series, horizon
-        self.models = catalogue(plan.prophet)
+        self.plan = plan
+        self.models = models_for(series, horizon, plan)
+        window = steps_in_days(plan.window_days, series.freq) if plan.window_days else None
+        self.series = series.tail(window) if window else series
+        self.horizon = horizon
         self.combinations = {c.name: c for c in plan.combinations}
         self.done: dict[str, Forecast] = {}
 
@@ -130,53 +163,117 @@ class Finals:
 
 
 def check(series: Series, horizon: int) -> None:
-    min_train = MIN_SEASONS * series.season_length
-    if len(series.y) < min_train:
-        raise SeriesError(
-            series.series_id, f"too little history: {len(series.y)} values, need {min_train}"
-        )
-    if np.ptp(series.y) == 0:
-        raise SeriesError(series.series_id, f"constant values ({series.y[0]:g}) cannot be forecast")
+    check_usable(series.series_id, series.y, series.freq)
     series.require_regressors(horizon)
 
 
-def serve(series: Series, horizon: int, plan: ServingPlan = ServingPlan()) -> Served:
-    """The served forecast (best by backtest, or ``plan.force``) and Prophet's, for one series.
+@dataclass(frozen=True, eq=False)
+class Race:
+    """The backtest of a plan's candidates on one series, combinations included."""
+
+    backtest: Backtest
+    table: tuple[ModelScore, ...]
+
+    def factor(self, model: str, level: int) -> float | None:
+        """The conformal scale of ``model``'s bounds from its backtest errors."""
+        pairs = [
+            (fold.actual, fold.forecasts[model])
+            for fold in self.backtest.folds
+            if model in fold.forecasts
+        ]
+        return calibration.factor(pairs, level)
+
+
+def race(finals: Finals, plan: ServingPlan, names: tuple[str, ...]) -> Race | None:
+    """Backtest ``names`` (and the plan's combinations of them); None when the history is
+    too short for a single fold."""
+    series, horizon = finals.series, finals.horizon
+    config = BacktestConfig(horizon=horizon, folds=plan.folds)
+    models = {name: finals.models[name] for name in names}
+    try:
+        backtest = run_backtest(series, models, config, plan.min_train)
+    except SeriesError:
+        return None
+    folds = tuple(with_combinations(fold, plan.combinations) for fold in backtest.folds)
+    backtest = replace(backtest, folds=folds)
+    return Race(backtest, score_table(backtest, plan.mase_season, plan.reference))
+
+
+def calibrated(forecast: Forecast, contest: Race | None, series: Series) -> Forecast:
+    """The forecast's bounds scaled to cover a little more than their level in the
+    backtest: the served model is the one whose backtest went best, so its backtest errors
+    understate its errors to come (the winner's curse)."""
+    target = forecast.level + WINNERS_CURSE
+    scale = contest.factor(forecast.model, target) if contest else None
+    return calibration.rescale(forecast, scale, bool(series.y.min() >= 0))
+
+
+def fallback(finals: Finals, plan: ServingPlan) -> tuple[Forecast, str]:
+    """The first fallback model that forecasts, for a history too short to backtest."""
+    errors = []
+    for name in plan.fallbacks:
+        try:
+            return finals.get(name), (
+                f"history too short to backtest ({len(finals.series.y)} values): {name} served"
+            )
+        except ForecastingError as error:
+            errors.append(str(error))
+    raise ModelError("every fallback", finals.series.series_id, "; ".join(errors))
+
+
+def serve(series: Series, horizon: int, plan: ServingPlan | None = None) -> Served:
+    """The served forecast (best by backtest, or ``plan.force``) and Prophet's, for one series,
+    each with its interval calibrated on its backtest errors.
 
     A model that fails on the series is left out of the race; only a forced model's failure,
     or every model failing, is raised.
     """
+    plan = plan or default_plan(series.freq)
     check(series, horizon)
     finals = Finals(series, horizon, plan)
+    names = (plan.force,) if plan.force else plan.candidates
+    contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))
     prophet, prophet_error = None, None
     try:
-        prophet = finals.get("prophet")
+        prophet = calibrated(finals.get("prophet"), contest, series)
     except ForecastingError as error:
         if plan.force == "prophet":
             raise
         prophet_error = str(error)
     ident = series.series_id
     if plan.force is not None:
-        return Served(
-            ident, finals.get(plan.force), prophet, plan.force, "forced", (), prophet_error
-        )
-    config = BacktestConfig(horizon=horizon, folds=plan.folds)
-    models = {name: finals.models[name] for name in plan.candidates}
-    try:
-        backtest = run_backtest(series, models, config, MIN_SEASONS * series.season_length)
-    except SeriesError:
-        fallback = prophet or finals.get(REFERENCE)
-        reason = "history too short to backtest"
-        return Served(ident, fallback, prophet, fallback.model, reason, (), prophet_error)
-    folds = tuple(with_combinations(fold, plan.combinations) for fold in backtest.folds)
-    table = score_table(replace(backtest, folds=folds), series.season_length)
+        served = calibrated(finals.get(plan.force), contest, series)
+        return Served(ident, served, prophet, plan.force, "forced", (), prophet_error)
+    if contest is None:
+        forecast, reason = fallback(finals, plan)
+        return Served(ident, forecast, prophet, forecast.model, reason, (), prophet_error)
+    return best(finals, contest, series, prophet, prophet_error)
+
+
+def best(
+    finals: Finals,
+    contest: Race,
+    series: Series,
+    prophet: Forecast | None,
+    prophet_error: str | None,
+) -> Served:
     errors = []
-    for row in table:
+    folds = len(contest.backtest.folds)
+    for row in preferred_first(contest.table, finals.plan):
         try:
             served = finals.get(row.model)
         except ForecastingError as error:
             errors.append(str(error))
             continue
-        reason = f"best of {len(table)} by backtest over {len(folds)} cutoffs"
-        return Served(ident, served, prophet, row.model, reason, table, prophet_error)
+        reason = f"best of {len(contest.table)} by backtest over {folds} cutoffs"
+        return Served(
+            series.series_id,
+            calibrated(served, contest, series),
+            prophet,
+            row.model,
+            reason,
+            contest.table,
+            prophet_error,
+        )
+    ident = series.series_id
     raise ModelError("every model", ident, "; ".join(errors) or "no model forecast every cutoff")

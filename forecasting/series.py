@@ -18,6 +18,25 @@ SEASON_LENGTH: dict[str, int] = {"h": 24, "d": 7, "w": 52}
 # Weeks are seven days from the first one, whatever weekday the data's weeks start on.
 PANDAS_FREQ: dict[str, str] = {"h": "h", "d": "D", "w": "7D"}
 FREQ_NAMES: dict[str, str] = {"h": "hourly", "d": "daily", "w": "weekly"}
+STEPS_PER_DAY: dict[str, float] = {"h": 24.0, "d": 1.0, "w": 1 / 7}
+
+
+# Fewer values than this cannot say anything about a series of the frequency.
+MIN_HISTORY: dict[str, int] = {"h": 48, "d": 14, "w": 13}
+
+
+def check_usable(series_id: str, y: np.ndarray, freq: str, least: int | None = None) -> None:
+    """Refuse a history too short to learn from, or one that never changes."""
+    least = MIN_HISTORY[freq] if least is None else least
+    if len(y) < least:
+        raise SeriesError(series_id, f"too little history: {len(y)} values, need at least {least}")
+    if np.ptp(y) == 0:
+        raise SeriesError(series_id, f"constant values ({y[0]:g}) cannot be forecast")
+
+
+def steps_in_days(days: float, freq: str) -> int:
+    """How many steps of ``freq`` span ``days`` days."""
+    return max(1, round(days * STEPS_PER_DAY[freq]))
 
 
 def frozen_array(values: object) -> np.ndarray:
@@ -82,6 +101,15 @@ class Series:
     def head(self, n: int) -> Series:
         """The first ``n`` values; regressors keep their later values as the known future."""
         return Series(self.series_id, self.start, self.y[:n], self.freq, self.regressors)
+
+    def tail(self, n: int) -> Series:
+        """The last ``n`` values (all when shorter), the start moved to match."""
+        skip = max(0, len(self.y) - n)
+        if skip == 0:
+            return self
+        start = self.ds[skip]
+        regressors = {name: values[skip:] for name, values in self.regressors.items()}
+        return Series(self.series_id, start, self.y[skip:], self.freq, regressors)
 
     def require_regressors(self, horizon: int) -> None:
         for name, values in self.regressors.items():

@@ -6,13 +6,38 @@ fix the file without reading code.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 
 from forecasting.errors import InputFormatError, SeriesError
-from forecasting.series import PANDAS_FREQ, SEASON_LENGTH, Freq, Series
+from forecasting.series import (
+    FREQ_NAMES,
+    MIN_HISTORY,
+    PANDAS_FREQ,
+    Freq,
+    Series,
+    check_usable,
+)
 
 SINGLE_SERIES_ID = "series"
+# How gaps (missing timestamps, empty y values) are treated: refused, zero, or a straight line.
+Fill = Literal["zero", "interpolate", "none"]
+FILL_HINT = "(--fill zero or --fill interpolate fills them)"
+STEPS: dict[Freq, pd.Timedelta] = {
+    "h": pd.Timedelta(hours=1),
+    "d": pd.Timedelta(days=1),
+    "w": pd.Timedelta(days=7),
+}
+STEP_FREQ: dict[pd.Timedelta, Freq] = {step: freq for freq, step in STEPS.items()}
+STEP_UNITS = (
+    ("day", pd.Timedelta(days=1)),
+    ("hour", pd.Timedelta(hours=1)),
+    ("minute", pd.Timedelta(minutes=1)),
+    ("second", pd.Timedelta(seconds=1)),
+)
+ON_THE = {"h": "hour", "d": "day", "w": "day"}
 
 
 class InvalidSeriesError(InputFormatError):
@@ -23,68 +48,30 @@ class InvalidSeriesError(InputFormatError):
         self.errors = errors
 
 
-def parse_dates(series_id: str, raw: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(raw, errors="coerce", utc=True, format="mixed")
-    bad = parsed.isna()
-    if bad.any():
-        first = raw[bad].iloc[0]
-        raise SeriesError(series_id, f"unparsable date {first!r} ({int(bad.sum())} rows)")
-    return parsed.dt.tz_localize(None)
+def describe_step(step: pd.Timedelta) -> str:
+    """A step as a person says it: ``1 hour``, ``7 days``, ``30 minutes``."""
+    for unit, size in STEP_UNITS:
+        if step >= size and step % size == pd.Timedelta(0):
+            count = step // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return str(step)
 
 
-def parse_values(series_id: str, raw: pd.Series, ds: pd.Series) -> np.ndarray:
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() | ~np.isfinite(values.astype(float))
-    if bad.any():
-        first = raw[bad].iloc[0]
-        what = (
-            "missing value"
-            if pd.isna(first) or str(first).strip() == ""
-            else f"non-numeric value {first!r}"
-        )
-        raise SeriesError(series_id, f"{what} at {ds[bad].iloc[0]} ({int(bad.sum())} rows)")
-    return values.to_numpy(float)
+def distinct_steps(ds: pd.Series) -> pd.Series:
+    """The steps between consecutive distinct timestamps, unparsable ones left out."""
+    return ds.dropna().drop_duplicates().sort_values().diff().dropna()
 
 
-def check_grid(series_id: str, ds: pd.Series, freq: Freq) -> None:
-    """The timestamps must be unique and on a regular grid with no holes."""
-    duplicated = ds[ds.duplicated()]
-    if len(duplicated):
-        raise SeriesError(
-            series_id, f"duplicated timestamp {duplicated.iloc[0]} ({len(duplicated)} repeats)"
-        )
-    step = PANDAS_FREQ[freq]
-    off_grid = ds[ds != ds.dt.floor(step)]
-    if len(off_grid):
-        unit = "hour" if freq == "h" else "day"
-        raise SeriesError(series_id, f"timestamp {off_grid.iloc[0]} is not on the {unit}")
-    expected = pd.date_range(ds.min(), ds.max(), freq=step)
-    if len(expected) != len(ds):
-        missing = expected.difference(pd.DatetimeIndex(ds))
-        raise SeriesError(
-            series_id, f"{len(missing)} missing timestamps, the first at {missing[0]}"
-        )
+def modal_step(steps: pd.Series) -> pd.Timedelta | None:
+    """The most common step (the smallest of the most common on a tie); None without steps."""
+    if steps.empty:
+        return None
+    counts = steps.value_counts()
+    return pd.Timedelta(min(counts.index[counts == counts.max()]))
 
 
-def to_series(series_id: str, rows: pd.DataFrame, freq: Freq, min_length: int) -> Series:
-    ds = parse_dates(series_id, rows["ds"].reset_index(drop=True))
-    y = parse_values(series_id, rows["y"].reset_index(drop=True), ds)
-    check_grid(series_id, ds, freq)
-    order = np.argsort(ds.to_numpy())
-    ds, y = ds.iloc[order].reset_index(drop=True), y[order]
-    if len(y) < min_length:
-        raise SeriesError(
-            series_id, f"too little history: {len(y)} values, need at least {min_length}"
-        )
-    if np.ptp(y) == 0:
-        raise SeriesError(series_id, f"constant values ({y[0]:g}) cannot be forecast")
-    return Series(series_id, ds.iloc[0], y, freq)
-
-
-def series_from_table(
-    table: pd.DataFrame, freq: Freq, min_length: int | None = None
-) -> list[Series]:
-    """Every series of the table, or ``InvalidSeriesError`` listing each bad one."""
+def checked_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its columns checked and a ``series_id`` column in any case."""
     missing = [column for column in ("ds", "y") if column not in table.columns]
     if missing:
         raise InputFormatError(
@@ -95,13 +82,172 @@ def series_from_table(
         raise InputFormatError("the file has a header but no rows")
     if "series_id" not in table.columns:
         table = table.assign(series_id=SINGLE_SERIES_ID)
-    needed = min_length if min_length is not None else 2 * SEASON_LENGTH[freq]
+    return table
+
+
+def infer_freq(table: pd.DataFrame) -> Freq:
+    """The frequency of the table: the most common step between consecutive distinct
+    timestamps within each series must be 1 hour, 1 day or 7 days."""
+    table = checked_table(table)
+    ds = pd.to_datetime(table["ds"], errors="coerce", utc=True, format="mixed")
+    groups = ds.groupby(table["series_id"].astype(str).to_numpy(), sort=False)
+    steps = [distinct_steps(group) for _, group in groups]
+    step = modal_step(pd.concat(steps)) if steps else None
+    if step is None:
+        raise InputFormatError(
+            "cannot infer the frequency: no series has two distinct timestamps; "
+            "pass --freq h, d or w"
+        )
+    if step not in STEP_FREQ:
+        raise InputFormatError(
+            f"cannot infer the frequency: the timestamps are most often {describe_step(step)} "
+            "apart, not 1 hour, 1 day or 7 days; pass --freq h, d or w"
+        )
+    return STEP_FREQ[step]
+
+
+# A time's UTC offset (``+08:00``, ``Z``) after its clock time.
+OFFSET = r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def parse_dates(series_id: str, raw: pd.Series) -> pd.Series:
+    """The timestamps as the clock times written: an offset is dropped, not converted, so
+    days, peaks and holidays stay where the data's own city has them."""
+    wall = raw.astype(str).str.strip().str.replace(OFFSET, r"\1", regex=True)
+    parsed = pd.to_datetime(wall, errors="coerce", format="mixed")
+    bad = parsed.isna()
+    if bad.any():
+        first = raw[bad].iloc[0]
+        raise SeriesError(series_id, f"unparsable date {first!r} ({int(bad.sum())} rows)")
+    return parsed
+
+
+def parse_values(series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill) -> np.ndarray:
+    """The values as floats; an empty one is NaN when ``fill`` fills it, else refused."""
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.astype(float))
+    missing = raw.isna() | raw.astype(str).str.strip().eq("")
+    wrong = bad & ~missing
+    if wrong.any():
+        first = raw[wrong].iloc[0]
+        raise SeriesError(
+            series_id,
+            f"non-numeric value {first!r} at {ds[wrong].iloc[0]} ({int(wrong.sum())} rows)",
+        )
+    if missing.any() and fill == "none":
+        raise SeriesError(
+            series_id,
+            f"missing value at {ds[missing].iloc[0]} ({int(missing.sum())} rows) {FILL_HINT}",
+        )
+    return values.to_numpy(float)
+
+
+def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
+    """Timestamps that clearly are of another frequency are named as such."""
+    step, expected = modal_step(distinct_steps(ds)), STEPS[freq]
+    if step is None or step == expected:
+        return
+    found = STEP_FREQ.get(step)
+    if found is None and step > expected:
+        return  # a regular series with holes: the holes are reported as missing timestamps
+    advice = f"use --freq {found}" if found else f"add them up to {FREQ_NAMES[freq]} values first"
+    raise SeriesError(
+        series_id,
+        f"timestamps are {describe_step(step)} apart, not {describe_step(expected)}: {advice}",
+    )
+
+
+def check_grid(series_id: str, ds: pd.Series, freq: Freq) -> None:
+    """The timestamps must be unique, of the frequency, and on its grid."""
+    duplicated = ds[ds.duplicated()]
+    if len(duplicated):
+        raise SeriesError(
+            series_id, f"duplicated timestamp {duplicated.iloc[0]} ({len(duplicated)} repeats)"
+        )
+    check_step(series_id, ds, freq)
+    unit = "h" if freq == "h" else "D"
+    off_grid = ds[ds != ds.dt.floor(unit)]
+    if len(off_grid):
+        raise SeriesError(series_id, f"timestamp {off_grid.iloc[0]} is not on the {ON_THE[freq]}")
+    first = ds.min()
+    off_week = ds[(ds - first) % STEPS["w"] != pd.Timedelta(0)] if freq == "w" else ds[:0]
+    if len(off_week):
+        raise SeriesError(
+            series_id,
+            f"timestamp {off_week.iloc[0]} is not a whole number of weeks after the first, {first}",
+        )
+
+
+def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Series:
+    """The values on their full grid, the gaps filled as ``fill`` says (or refused)."""
+    grid = pd.date_range(values.index[0], values.index[-1], freq=PANDAS_FREQ[freq])
+    if len(grid) != len(values):
+        if fill == "none":
+            missing = grid.difference(pd.DatetimeIndex(values.index))
+            raise SeriesError(
+                series_id,
+                f"{len(missing)} missing timestamps, the first at {missing[0]} {FILL_HINT}",
+            )
+        values = values.reindex(grid)
+    if fill == "none" or not values.isna().any():
+        return values
+    if fill == "zero":
+        return values.fillna(0.0)
+    if values.isna().all():
+        raise SeriesError(series_id, "every value is missing: nothing to interpolate from")
+    # Linear in time between neighbours; a gap at either end takes the nearest value.
+    return values.interpolate(method="time", limit_direction="both")
+
+
+def to_series(
+    series_id: str, rows: pd.DataFrame, freq: Freq, min_length: int, fill: Fill = "none"
+) -> Series:
+    ds = parse_dates(series_id, rows["ds"].reset_index(drop=True))
+    y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
+    check_grid(series_id, ds, freq)
+    values = regular(series_id, pd.Series(y, index=pd.DatetimeIndex(ds)).sort_index(), freq, fill)
+    check_usable(series_id, values.to_numpy(float), freq, min_length)
+    return Series(series_id, values.index[0], values.to_numpy(float), freq)
+
+
+def series_from_table(
+    table: pd.DataFrame, freq: Freq, min_length: int | None = None, fill: Fill = "none"
+) -> list[Series]:
+    """Every series of the table, or ``InvalidSeriesError`` listing each bad one.
+
+    ``fill`` treats missing timestamps and empty y values: ``none`` refuses them, ``zero``
+    puts 0 there, ``interpolate`` draws a straight line in time between the neighbours."""
+    table = checked_table(table)
+    needed = min_length if min_length is not None else MIN_HISTORY[freq]
     result, errors = [], []
     for series_id, rows in table.groupby(table["series_id"].astype(str), sort=False):
         try:
-            result.append(to_series(str(series_id), rows, freq, needed))
+            result.append(to_series(str(series_id), rows, freq, needed, fill))
         except SeriesError as error:
             errors.append(error)
     if errors:
         raise InvalidSeriesError(errors)
     return result
+
+
+def check_horizon(series: list[Series], horizon: int) -> str | None:
+    """Refuse a horizon longer than a series' history (``InvalidSeriesError``, one error per
+    series); a warning, naming the shortest series, when it is over a third of that one."""
+    errors = [
+        SeriesError(
+            s.series_id, f"--horizon {horizon} is longer than its {len(s.y)} values of history"
+        )
+        for s in series
+        if horizon > len(s.y)
+    ]
+    if errors:
+        raise InvalidSeriesError(errors)
+    if not series:
+        return None
+    shortest = min(series, key=lambda s: len(s.y))
+    if 3 * horizon <= len(shortest.y):
+        return None
+    return (
+        f"series {shortest.series_id!r}: --horizon {horizon} is more than a third of its "
+        f"{len(shortest.y)} values; the far end is little more than the seasonal shape"
+    )

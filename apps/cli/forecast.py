@@ -1,12 +1,22 @@
-"""``longcat forecast file``: forecast the series a user brings in a CSV file."""
+"""``longcat forecast file``: forecast the series a user brings in a CSV file.
+
+Every check runs before any model is fitted, in this order: ``--out``, the file and its
+frequency, every series, then ``--horizon`` against each series' history. Each problem is
+one line on stderr, and OUT is written (through a temporary file beside it) only when every
+series was forecast."""
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from apps.cli.common import JsonOutput, console, err_console, fail, print_json
@@ -14,12 +24,16 @@ from apps.cli.common import JsonOutput, console, err_console, fail, print_json
 if TYPE_CHECKING:
     import pandas as pd
 
+    from forecasting.calendar import Calendar
+    from forecasting.errors import InputFormatError
     from forecasting.selection import ModelScore, Served
+    from forecasting.series import Series
 
 
 class FreqName(StrEnum):
     h = "h"
     d = "d"
+    w = "w"
 
 
 class ModelChoice(StrEnum):
@@ -27,7 +41,53 @@ class ModelChoice(StrEnum):
     prophet = "prophet"
 
 
+class FillChoice(StrEnum):
+    none = "none"
+    zero = "zero"
+    interpolate = "interpolate"
+
+
 OUT_COLUMNS = ["series_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
+
+
+def one_line(text: str) -> str:
+    """The text with its line breaks made spaces, so an error stays on one line."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+LABEL_STYLES = {"warning": "yellow", "note": "cyan", "frequency": "cyan"}
+
+
+def say(label: str, message: str) -> None:
+    """One line on stderr such as ``warning: ...``, never wrapped, the message as written."""
+    style = LABEL_STYLES.get(label, "bold")
+    err_console.print(f"[{style}]{label}:[/] {escape(one_line(message))}", highlight=False)
+
+
+def fail_each(messages: list[str]) -> typer.Exit:
+    """One ``error:`` line per message (shown as written, brackets too); the exit to raise."""
+    exits = [fail(escape(one_line(message))) for message in messages]
+    return exits[-1]
+
+
+def out_problem(out: Path, source: Path) -> str | None:
+    """Why OUT cannot be written, or None: not a directory, not the input file, and its
+    nearest existing folder (where the missing ones are created) writable."""
+    try:
+        if out.is_dir():
+            return f"is a directory; name a file in it, such as {out / 'forecast.csv'}"
+        if out.exists() and source.exists() and os.path.samefile(out, source):
+            return "is the input file; name another file so the input is kept"
+        ancestor = out.absolute().parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+    except OSError as error:
+        return f"cannot be checked ({error.strerror or error})"
+    if not ancestor.is_dir():
+        return f"its folder cannot be created: {ancestor} is a file"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"cannot write in {ancestor} (permission denied)"
+    return None
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -37,9 +97,61 @@ def read_table(path: Path) -> pd.DataFrame:
         # Read every field as text so bad values can be named as written in the file.
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except FileNotFoundError as error:
-        raise fail(f"{path}: no such file") from error
+        raise fail_each([f"{path}: no such file"]) from error
+    except IsADirectoryError as error:
+        raise fail_each([f"{path}: is a directory, not a CSV file"]) from error
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise fail(f"{path}: not a readable CSV file ({error})") from error
+        raise fail_each([f"{path}: not a readable CSV file ({error})"]) from error
+    except OSError as error:
+        raise fail_each([f"{path}: cannot be read ({error.strerror or error})"]) from error
+
+
+def input_error(path: Path, error: InputFormatError) -> typer.Exit:
+    """One ``error: IN.csv: ...`` line per bad series (or one for the whole file)."""
+    from forecasting.tables import InvalidSeriesError
+
+    reasons = error.errors if isinstance(error, InvalidSeriesError) else [error]
+    return fail_each([f"{path}: {reason}" for reason in reasons])
+
+
+def checked_series(
+    path: Path, freq: FreqName | None, fill: FillChoice, horizon: int
+) -> tuple[FreqName, list[Series]]:
+    """The frequency (given or inferred) and every series, each checked; exits on a problem."""
+    from forecasting.errors import InputFormatError
+    from forecasting.series import FREQ_NAMES
+    from forecasting.tables import check_horizon, infer_freq, series_from_table
+
+    table = read_table(path)
+    try:
+        if freq is None:
+            freq = FreqName(infer_freq(table))
+            say("frequency", f"{FREQ_NAMES[freq]} (inferred from the timestamps; --freq sets it)")
+        series_list = series_from_table(table, freq.value, fill=fill.value)
+        warning = check_horizon(series_list, horizon)
+    except InputFormatError as error:
+        raise input_error(path, error) from error
+    if warning:
+        say("warning", warning)
+    return freq, series_list
+
+
+def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
+    """``write`` fills a temporary file beside OUT, which then replaces OUT in one step;
+    on any failure the temporary file is removed and OUT is left as it was."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(handle)
+    temp = Path(name)
+    try:
+        write(temp)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, out)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def cells(row: ModelScore | None) -> list[str]:
@@ -67,29 +179,49 @@ def summary_table(results: list[Served], horizon: int) -> Table:
     return table
 
 
-def file(
-    path: Annotated[Path, typer.Argument(help="CSV with series_id,ds,y (or ds,y) columns.")],
-    horizon: Annotated[int, typer.Option(min=1, help="Steps to forecast (hours or days).")],
-    out: Annotated[Path, typer.Option(help="Where to write series_id,ds,yhat,... as CSV.")],
-    freq: Annotated[FreqName, typer.Option(help="h: hourly, d: daily.")] = FreqName.h,
-    model: Annotated[
-        ModelChoice, typer.Option(help="auto: best by backtest; prophet: always Prophet.")
-    ] = ModelChoice.auto,
-    json: JsonOutput = False,
-) -> None:
-    """Forecast every series in a CSV file; the served model is the best by backtest."""
-    import pandas as pd
+def notes(results: list[Served]) -> list[str]:
+    """A line for each series whose model was not chosen by backtest (or forced): for
+    example one too short to backtest, served by the fallback. The served model is named
+    once, by the reason when it says it."""
+    return [
+        f"series {r.series_id!r}: "
+        + (r.reason if f"{r.chosen} served" in r.reason else f"{r.chosen} served: {r.reason}")
+        for r in results
+        if not r.reason.startswith("best of") and r.reason != "forced"
+    ]
+
+
+def checked_calendar(holidays: str | None, events: Path | None) -> Calendar:
+    """The holidays (the option, else LONGCAT_FORECAST_HOLIDAYS) and the events file's days;
+    exits with one line on an unknown code or a bad events file."""
+    from apps.cli.common import load_settings
+    from forecasting.calendar import Calendar, read_events
+    from forecasting.errors import InputFormatError
+
+    code = holidays if holidays is not None else load_settings().forecast_holidays
+    try:
+        return Calendar.parse(code, read_events(events) if events else ())
+    except InputFormatError as error:
+        option = "--events" if events and "events file" in str(error) else "--holidays"
+        raise fail_each([f"{option}: {error}"]) from error
+
+
+def forecast_all(
+    path: Path,
+    series_list: list[Series],
+    horizon: int,
+    freq: FreqName,
+    model: ModelChoice,
+    calendar: Calendar,
+) -> list[Served]:
+    """Fit and serve every series, with a progress bar on stderr for several series."""
     from rich.progress import Progress
 
-    from forecasting.errors import ForecastingError, InputFormatError
+    from forecasting.errors import ForecastingError
     from forecasting.selection import default_plan, serve
-    from forecasting.tables import series_from_table
 
-    try:
-        series_list = series_from_table(read_table(path), freq.value)
-    except InputFormatError as error:
-        raise fail(f"{path}:\n{error}") from error
-    plan = default_plan(freq.value, force=None if model is ModelChoice.auto else "prophet")
+    force = None if model is ModelChoice.auto else "prophet"
+    plan = default_plan(freq.value, force=force, calendar=calendar)
     results = []
     with Progress(console=err_console, transient=True, disable=len(series_list) < 2) as bar:
         task = bar.add_task("forecasting", total=len(series_list))
@@ -97,16 +229,33 @@ def file(
             try:
                 results.append(serve(series, horizon, plan))
             except ForecastingError as error:
-                raise fail(str(error)) from error
+                raise fail_each([f"{path}: {error}"]) from error
             bar.advance(task)
+    return results
+
+
+def write_out(out: Path, results: list[Served]) -> int:
+    """OUT with every forecast, written whole or not at all; the number of rows."""
+    import pandas as pd
+
     frame = pd.concat([r.served.to_frame() for r in results], ignore_index=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame[OUT_COLUMNS].to_csv(out, index=False)
+    try:
+        write_atomically(out, lambda temp: frame[OUT_COLUMNS].to_csv(temp, index=False))
+    except OSError as error:
+        raise fail_each([f"--out {out}: cannot be written ({error.strerror or error})"]) from error
+    return len(frame)
+
+
+def report(
+    results: list[Served], rows: int, out: Path, freq: FreqName, horizon: int, json: bool
+) -> None:
+    """The JSON summary on stdout, or the summary table and where OUT went."""
     if json:
         print_json(
             {
                 "out": str(out),
-                "rows": len(frame),
+                "rows": rows,
+                "freq": freq.value,
                 "series": [
                     {"series_id": r.series_id, "model": r.chosen, "reason": r.reason}
                     for r in results
@@ -115,7 +264,70 @@ def file(
         )
         return
     console.print(summary_table(results, horizon))
-    console.print(f"wrote {len(frame)} rows to {out}")
+    console.print(f"wrote {rows} rows to {escape(str(out))}")
+
+
+FREQ_HELP = (
+    "h: hourly, d: daily, w: weekly (7-day steps). Default: inferred from the most common "
+    "step between timestamps (1 hour, 1 day or 7 days), stated on stderr."
+)
+FILL_HELP = (
+    "Missing timestamps and empty y values: none refuses them, zero puts 0 there, "
+    "interpolate draws a straight line in time (a gap at either end takes the nearest value)."
+)
+
+HOLIDAYS_HELP = (
+    "Public holidays the models know: a country code of the holidays package (CN, US, GB, "
+    "DE, JP, ...) or none. Default: LONGCAT_FORECAST_HOLIDAYS, else CN. Prophet models each "
+    "holiday; the other models are fitted on ordinary weeks and given each holiday's effect "
+    "as the history shows it (a holiday the history never saw is left as an ordinary day)."
+)
+EVENTS_HELP = (
+    "CSV of your own days (header date,name): promotions, closures, local festivals. "
+    "Treated as holidays; days with the same name share one effect."
+)
+
+
+def file(
+    path: Annotated[Path, typer.Argument(help="CSV with series_id,ds,y (or ds,y) columns.")],
+    horizon: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Steps to forecast, in the data's frequency; at most each series' history "
+            "(a warning past a third of it).",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Where to write series_id,ds,yhat,yhat_lower,yhat_upper,model as CSV; "
+            "written only when every series is forecast (missing folders are created).",
+        ),
+    ],
+    freq: Annotated[FreqName | None, typer.Option(help=FREQ_HELP, show_default=False)] = None,
+    model: Annotated[
+        ModelChoice, typer.Option(help="auto: best by backtest; prophet: always Prophet.")
+    ] = ModelChoice.auto,
+    fill: Annotated[FillChoice, typer.Option(help=FILL_HELP)] = FillChoice.none,
+    holidays: Annotated[str | None, typer.Option(help=HOLIDAYS_HELP, show_default=False)] = None,
+    events: Annotated[Path | None, typer.Option(help=EVENTS_HELP, show_default=False)] = None,
+    json: JsonOutput = False,
+) -> None:
+    """Forecast every series in a CSV file; the served model is the best by backtest.
+
+    Before any model is fitted, --out, --holidays and --events, the file, every series and
+    --horizon are checked; each problem is one line on stderr and OUT is then not written."""
+    problem = out_problem(out, path)
+    if problem:
+        raise fail_each([f"--out {out}: {problem}"])
+    calendar = checked_calendar(holidays, events)
+    freq, series_list = checked_series(path, freq, fill, horizon)
+    results = forecast_all(path, series_list, horizon, freq, model, calendar)
+    rows = write_out(out, results)
+    for note in notes(results):
+        say("note", note)
+    report(results, rows, out, freq, horizon, json)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from contextlib import ExitStack
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +50,14 @@ Scheduler = Annotated[
     typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."),
 ]
 Workers = Annotated[int, typer.Option(min=1, help="Workers of the local cluster.")]
+Holidays = Annotated[
+    str | None,
+    typer.Option(
+        help="Public holidays the models know: a holidays-package country code or none "
+        "(default: LONGCAT_FORECAST_HOLIDAYS, else CN).",
+        show_default=False,
+    ),
+]
 Resume = Annotated[str | None, typer.Option(help="Finish this run instead of starting one.")]
 ShownRun = Annotated[str | None, typer.Option("--run", help="Run to show (default: the latest).")]
 PlanDay = Annotated[
@@ -78,12 +86,14 @@ def run(
     scheduler: Scheduler = None,
     workers: Workers = 2,
     resume: Resume = None,
+    holidays: Holidays = None,
     database_url: DatabaseUrl = None,
     json: JsonOutput = False,
 ) -> None:
     """Forecast every zone and the city from the store; safe to kill, then --resume."""
     engine = open_store(database_url)
-    run_id, settings = _start_or_resume(engine, resume, horizon, zones, model, database_url)
+    options = RunOptions(horizon, zones, model, holidays)
+    run_id, settings = _start_or_resume(engine, resume, options, database_url)
     err_console.print(
         f"forecast run [bold]{run_id}[/] ({settings.horizon} h, model {settings.model})"
     )
@@ -108,30 +118,38 @@ def run(
     console.print(table)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line says a new run is."""
+
+    horizon: str
+    zones: list[int] | None
+    model: str
+    holidays: str | None
+
+
 def _start_or_resume(
-    engine: Engine,
-    resume: str | None,
-    horizon: str,
-    zones: list[int] | None,
-    model: str,
-    database_url: str | None,
+    engine: Engine, resume: str | None, options: RunOptions, database_url: str | None
 ) -> tuple[str, RunSettings]:
     """The run to execute: the one --resume names, else a new one from the options."""
+    from forecasting.errors import ForecastingError
     from forecasting.jobs import RunNotFoundError, RunSettings, run_settings, start_run
 
     try:
         if resume:
             return resume, run_settings(engine, resume)
+        config = load_settings(database_url)
         settings = RunSettings(
-            horizon=parse_hours(horizon),
-            zones=tuple(zones) if zones else None,
-            model=model,
-            timezone=load_settings(database_url).timezone,
+            horizon=parse_hours(options.horizon),
+            zones=tuple(options.zones) if options.zones else None,
+            model=options.model,
+            timezone=config.timezone,
+            holidays=config.forecast_holidays if options.holidays is None else options.holidays,
         )
         with Session(engine) as session:
             now = store_now(session)
         return start_run(engine, settings, now), settings
-    except (ValueError, RunNotFoundError) as exc:
+    except (ValueError, RunNotFoundError, ForecastingError) as exc:
         raise fail(str(exc)) from exc
 
 

@@ -66,6 +66,7 @@ class Day:
     scale: str = "small"
     seed: int = 7
     timezone: str = CITY_TIMEZONE
+    holidays: str | None = "CN"  # the seeded city's demand follows China's public holidays
     orders_per_courier_hour: float = 2.5  # what a courier delivers in a busy hour
     service_level: float = 0.9
     tick_s: float = 30.0
@@ -149,6 +150,7 @@ def prepare(day: Day, workdir: Path) -> Prepared:
 
 def forecast_need(engine: Engine, day: Day) -> tuple[dict[int, NDArray], float]:
     """Couriers needed per zone and hour of the day, from the forecast the suite serves."""
+    from forecasting.calendar import Calendar
     from forecasting.demand_store import demand_series, series_key
     from forecasting.selection import default_plan, serve
     from forecasting.series import Series
@@ -164,8 +166,9 @@ def forecast_need(engine: Engine, day: Day) -> tuple[dict[int, NDArray], float]:
         # Only whole hours before the window: the hour it starts with has not happened yet.
         keep = int((start - series.start.to_pydatetime()) / timedelta(hours=1))
         known = Series(series.series_id, series.start, series.y[:keep])
-        np.random.seed(day.seed)  # Prophet samples its intervals from the global generator
-        served = serve(known, last - first, default_plan("h")).served
+        np.random.seed(day.seed)  # a model that samples draws from the global generator
+        plan = default_plan("h", calendar=Calendar(day.holidays))
+        served = serve(known, last - first, plan).served
         zone_id = series_key(series.series_id).zone_id
         assert zone_id is not None  # zones only: the city's own series was not read
         hourly = np.zeros(24, dtype=int)

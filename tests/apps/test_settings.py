@@ -60,3 +60,17 @@ def test_unsupported_database_is_refused() -> None:
     """A URL for a backend the store does not support fails at configuration time."""
     with pytest.raises(ValidationError, match="not supported"):
         Settings(database_url="mysql://x@y/z")
+
+
+def test_forecast_holidays_are_a_known_country_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LONGCAT_FORECAST_HOLIDAYS defaults to CN, takes any holidays-package code in any case
+    or "none", and an unknown code is refused by name."""
+    monkeypatch.delenv("LONGCAT_FORECAST_HOLIDAYS", raising=False)
+    assert Settings().forecast_holidays == "CN"
+    monkeypatch.setenv("LONGCAT_FORECAST_HOLIDAYS", "gb")
+    assert Settings().forecast_holidays == "GB"
+    monkeypatch.setenv("LONGCAT_FORECAST_HOLIDAYS", "none")
+    assert Settings().forecast_holidays is None
+    monkeypatch.setenv("LONGCAT_FORECAST_HOLIDAYS", "XX")
+    with pytest.raises(ValidationError, match=r"forecast_holidays: .*unknown country code 'XX'"):
+        Settings()

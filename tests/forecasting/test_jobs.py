@@ -159,3 +159,13 @@ def test_resume_of_unknown_run_is_refused(seeded_url: str) -> None:
         timeout=120,
     )
     assert result.returncode == 1 and "no such forecast run" in result.stderr
+
+
+def test_run_settings_check_the_holidays_and_key_on_them() -> None:
+    """A run's holidays are a known country code (any case, or none), and two runs with
+    different holidays have different input keys, so a resumed run never mixes them."""
+    assert RunSettings(holidays="us").holidays == "US"
+    assert RunSettings(holidays="none").holidays is None
+    assert RunSettings(holidays="CN").key() != RunSettings(holidays="US").key()
+    with pytest.raises(ValueError, match="unknown country code 'XX'"):
+        RunSettings(holidays="XX")

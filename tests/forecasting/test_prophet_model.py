@@ -1,15 +1,23 @@
-"""Prophet for hourly delivery demand on generated series with lunch and dinner rushes."""
+"""Prophet for delivery demand on generated series with lunch and dinner rushes, its fit kept
+across cutoffs, and its daily and weekly set-ups."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from forecasting import metrics
 from forecasting.errors import SeriesError
-from forecasting.prophet_model import HOURLY_DEMAND, PLAIN, prophet_forecast, seasonal_lags
+from forecasting.prophet_model import (
+    HOURLY_DEMAND,
+    PLAIN,
+    fit_prophet,
+    prophet_forecast,
+    seasonal_lags,
+)
 from forecasting.rollup import daily_rollup
 from forecasting.series import Series
 from forecasting.synthetic import DINNER_HOUR, LUNCH_HOUR, demand_series
@@ -83,3 +91,37 @@ def test_default_prophet_and_daily_rollup() -> None:
     days = daily_rollup(forecast)
     assert len(days.ds) == 2 and days.yhat.sum() == pytest.approx(forecast.yhat.sum())
     assert np.all(days.lower <= days.yhat) and np.all(days.yhat <= days.upper)
+
+
+def test_a_kept_fit_forecasts_a_later_cutoff_from_the_lags_it_now_knows() -> None:
+    """One fit serves later cutoffs: at its own cutoff it forecasts what a fresh fit does,
+    and a day later it forecasts the next day with the lags that day made known (other
+    values on that day give another forecast)."""
+    history, _ = demand_series("zone-1", days=21, seed=4)
+    early = history.head(24 * 20)
+    fitted = fit_prophet(early, 24)
+    assert np.allclose(fitted.forecast(early, 24).yhat, prophet_forecast(early, 24).yhat)
+    later = fitted.forecast(history, 24)
+    assert later.ds[0] == history.future_ds(1)[0]
+    doubled = Series("zone-1", history.start, np.r_[early.y, history.y[-24:] * 2])
+    assert not np.allclose(fitted.forecast(doubled, 24).yhat, later.yhat)
+
+
+def test_daily_and_weekly_configurations_fit_their_own_seasons() -> None:
+    """Daily data gets a weekly season and no lags; weekly data a yearly season and no
+    weekly one, so neither inherits the hourly set-up."""
+    from forecasting.prophet_model import BY_FREQ
+
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2023-01-02", periods=800, freq="D")
+    daily = Series("d", days[0], 50 + 10 * (days.dayofweek >= 5) + rng.normal(0, 1, 800), "d")
+    fitted = fit_prophet(daily, 14, BY_FREQ["d"])
+    assert fitted.lags == () and "weekly" in fitted.model.seasonalities
+    assert "yearly" in fitted.model.seasonalities and "daily" not in fitted.model.seasonalities
+    weeks = pd.date_range("2019-01-06", periods=300, freq="7D")
+    weekly = Series("w", weeks[0], 100 + 20 * np.sin(2 * np.pi * weeks.dayofyear / 365.25), "w")
+    fitted = fit_prophet(weekly, 13, BY_FREQ["w"])
+    assert set(fitted.model.seasonalities) == {"yearly"} and fitted.lags == ()
+    forecast = fitted.forecast(weekly, 13)
+    truth = 100 + 20 * np.sin(2 * np.pi * forecast.ds.dayofyear / 365.25)
+    assert np.abs(forecast.yhat - truth).max() < 5

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from forecasting.errors import SeriesError
 from forecasting.models import Combination
+from forecasting.prophet_model import HOURLY_DEMAND
 from forecasting.selection import ServingPlan, default_plan, serve
 from forecasting.series import Series
 from forecasting.synthetic import demand_series
@@ -34,11 +37,13 @@ def test_a_weekly_pattern_is_served_by_weekly_seasonal_naive() -> None:
 
 
 def test_a_failing_prophet_is_reported_and_the_others_serve() -> None:
-    """An exactly repeating week makes Prophet's fit degenerate: its error is reported with
-    the reason, and the weekly naive serves."""
+    """Prophet configured with a regressor the series lacks cannot forecast: its error is
+    reported with the reason, and the weekly naive serves."""
     week = np.random.default_rng(0).uniform(5, 50, 168)
-    served = serve(Series("exact", START, np.tile(week, 4)), 24, QUICK)
-    assert served.prophet is None and "model 'prophet' on series 'exact'" in served.prophet_error
+    plan = replace(QUICK, prophet=replace(HOURLY_DEMAND, regressors=("rain_mm",)))
+    served = serve(Series("exact", START, np.tile(week, 4)), 24, plan)
+    assert served.prophet is None and served.prophet_error is not None
+    assert "series 'exact': regressor 'rain_mm' is configured but missing" in served.prophet_error
     assert served.chosen == "seasonal_naive_168"
 
 
@@ -53,19 +58,22 @@ def test_the_table_is_sorted_by_score_and_names_the_winner() -> None:
 
 
 def test_forcing_prophet_serves_prophet() -> None:
-    """With force='prophet' the served forecast is Prophet's and no backtest runs."""
+    """With force='prophet' the served forecast is Prophet's, whatever the backtest says."""
     history, _ = demand_series("zone", days=14, seed=2)
     served = serve(history, 24, default_plan("h", force="prophet"))
-    assert served.chosen == "prophet" and served.served is served.prophet
+    assert served.chosen == "prophet" and served.prophet is not None
+    assert np.array_equal(served.served.yhat, served.prophet.yhat)
     assert served.table == ()
 
 
-def test_short_histories_fall_back_to_prophet_and_tiny_ones_are_refused() -> None:
-    """Three days cannot be backtested over 48 hours, so Prophet is served; one day is refused."""
+def test_short_histories_fall_back_and_say_so_and_tiny_ones_are_refused() -> None:
+    """Three days cannot be backtested over 48 hours: the plan's first fallback (seasonal
+    naive) is served and the reason says why; one day is refused."""
     history, _ = demand_series("zone", days=3, seed=2)
     served = serve(history, 48, QUICK)
-    assert served.chosen == "prophet" and "too short to backtest" in served.reason
-    with pytest.raises(SeriesError, match="'zone': too little history: 24 values, need 48"):
+    assert served.chosen == "seasonal_naive" and served.table == ()
+    assert served.reason == "history too short to backtest (72 values): seasonal_naive served"
+    with pytest.raises(SeriesError, match="'zone': too little history: 24 values, need at least 48"):
         serve(history.head(24), 48, QUICK)
 
 
@@ -86,3 +94,93 @@ def test_daily_series_use_the_daily_plan() -> None:
     served = serve(Series("city", START, y, "d"), 7, default_plan("d"))
     assert len(served.served.ds) == 7 and served.served.ds[0] == START + pd.Timedelta(days=days)
     assert "seasonal_naive_168" not in {row.model for row in served.table}
+
+
+def weekly_with_closures(weeks: int, closed: list[int]) -> Series:
+    """Daily orders with a weekly shape; on the given days a closure cuts demand to 30%."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2025-01-06", periods=weeks * 7, freq="D")
+    y = 100 + 30 * (days.dayofweek >= 5) + rng.normal(0, 3, len(days))
+    y[closed] *= 0.3
+    return Series("shop", days[0], y, "d")
+
+
+def test_an_event_the_history_shows_is_forecast_on_its_next_day() -> None:
+    """A 'stocktake' that cut demand to 30% on three past days cuts the forecast on the
+    next stocktake day too, whichever model serves; other days stay normal."""
+    from forecasting.calendar import Calendar, Event
+
+    history = weekly_with_closures(12, [16, 37, 58])
+    past = [Event(history.ds[i].date(), "stocktake") for i in (16, 37, 58)]
+    ahead = history.future_ds(14)[9].date()
+    calendar = Calendar(None, (*past, Event(ahead, "stocktake")))
+    served = serve(history, 14, default_plan("d", calendar=calendar))
+    yhat = served.served.yhat
+    assert yhat[9] < 0.5 * np.median(yhat)
+    assert np.all(np.delete(yhat, 9) > 80)
+    without = serve(history, 14, default_plan("d"))
+    assert without.served.yhat[9] > 80
+
+
+def test_served_intervals_are_calibrated_on_the_backtest() -> None:
+    """The served 80% interval is rescaled by the factor that made it cover 80% in the
+    backtest: over many later days it covers between 65% and 95% of them."""
+    rng = np.random.default_rng(8)
+    days = pd.date_range("2025-01-06", periods=140, freq="D")
+    y = 200 + 40 * (days.dayofweek >= 5) + rng.normal(0, 15, 140)
+    inside = []
+    for cut in range(84, 140 - 7, 7):
+        served = serve(Series("c", days[0], y[:cut], "d"), 7, default_plan("d"))
+        actual = y[cut : cut + 7]
+        inside += list((actual >= served.served.lower) & (actual <= served.served.upper))
+    assert 0.65 <= np.mean(inside) <= 0.95
+
+
+def test_the_holiday_guard_learns_only_from_before_its_cutoff() -> None:
+    """In a backtest fold, an event seen only after the fold's cutoff changes nothing; once
+    the history holds it, the next such day is scaled by what it did."""
+    from forecasting.calendar import Calendar, Event, days_for
+    from forecasting.selection import guarded
+    from forecasting.stats_models import theta
+
+    history = weekly_with_closures(12, [70])
+    days = days_for(Calendar(None, (Event(history.ds[70].date(), "stocktake"),)), history, 14)
+    model = guarded(theta, days, history)
+    before = history.head(63)
+    assert np.allclose(model(before, 14).yhat, theta(before, 14).yhat)
+    ahead = history.future_ds(14)[3].date()
+    days = {**days, ahead: "stocktake"}
+    later = guarded(theta, days, history)(history, 14).yhat
+    assert later[3] < 0.5 * np.median(later)
+
+
+def test_weekly_prophet_is_given_each_holiday_on_its_weeks_first_day() -> None:
+    """Prophet matches a holiday by date, so a weekly series' holiday is put on the first
+    day of the week that holds it; hourly and daily series keep the day itself."""
+    from datetime import date
+
+    from forecasting.selection import prophet_days
+
+    weekly = Series("w", pd.Timestamp("2025-09-07"), np.arange(20.0) + 1, "w")
+    assert prophet_days(weekly, 4, {date(2025, 10, 1): "National Day"}) == (
+        (date(2025, 9, 28), "National Day"),
+    )
+    daily = Series("d", pd.Timestamp("2025-09-07"), np.arange(40.0) + 1, "d")
+    assert prophet_days(daily, 4, {date(2025, 10, 1): "National Day"}) == (
+        (date(2025, 10, 1), "National Day"),
+    )
+
+
+def test_an_event_named_like_a_prophet_term_is_modelled_not_fatal() -> None:
+    """Events called 'trend' or 'weekly' (names Prophet reserves) are modelled like any
+    other: Prophet forecasts, and the event day is lower."""
+    from forecasting.calendar import Calendar, Event
+
+    history = weekly_with_closures(10, [20, 41, 62])
+    events = [Event(history.ds[i].date(), "trend") for i in (20, 41, 62)]
+    ahead = history.future_ds(7)[2].date()
+    plan = default_plan(
+        "d", force="prophet", calendar=Calendar(None, (*events, Event(ahead, "trend")))
+    )
+    served = serve(history, 7, plan)
+    assert served.chosen == "prophet" and served.served.yhat[2] < 0.6 * served.served.yhat[3]

@@ -1,10 +1,16 @@
-"""statsforecast's AutoETS and MSTL behind the series-in, forecast-out call."""
+"""statsforecast's models behind the series-in, forecast-out call, and MSTL kept across
+cutoffs."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from forecasting import stats_models
+from forecasting.errors import ModelError
+from forecasting.models import Reusing
+from forecasting.series import Series
 from forecasting.synthetic import demand_series
 
 
@@ -22,3 +28,96 @@ def test_mstl_and_auto_ets_give_non_negative_forecasts_with_intervals() -> None:
         assert len(forecast.ds) == 24 and forecast.lower.min() >= 0
         assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
         assert np.any(forecast.upper > forecast.lower)
+
+
+def test_fitted_mstl_is_statsforecasts_mstl_at_its_cutoff() -> None:
+    """The kept decomposition forecasts exactly what statsforecast's MSTL does at the
+    history it was fitted on, bounds included."""
+    from statsforecast.models import MSTL, AutoETS
+
+    history, _ = demand_series("z", days=21, seed=3)
+    ours = stats_models.mstl(history, 24)
+    theirs = MSTL([24, 168], trend_forecaster=AutoETS(model="ZZN")).forecast(
+        y=np.asarray(history.y), h=24, level=[80]
+    )
+    assert np.allclose(ours.yhat, np.maximum(theirs["mean"], 0))
+    assert np.allclose(ours.upper, np.maximum(theirs["hi-80"], 0))
+
+
+def test_a_kept_mstl_forecasts_after_later_cutoffs_from_what_they_know() -> None:
+    """Forecasting a day later from the same decomposition follows the new days: after a
+    jump in level, the forecast moves with it, and the seasons still repeat."""
+    history, _ = demand_series("z", days=21, seed=3)
+    fitted = stats_models.fit_mstl(history.head(24 * 20), 24)
+    jumped = np.r_[history.y[: 24 * 20], history.y[24 * 20 :] + 30.0]
+    later = fitted.forecast(Series("z", history.start, jumped), 24)
+    before = fitted.forecast(history.head(24 * 20), 24)
+    assert later.yhat.mean() > before.yhat.mean() + 15
+    with pytest.raises(ModelError, match="cannot reach this cutoff"):
+        fitted.forecast(history.head(24 * 19), 24)
+
+
+def test_reusing_fits_once_for_later_cutoffs_and_afresh_for_earlier_ones() -> None:
+    """A backtest's folds and the final forecast share one fit; a shorter history than the
+    fit's, or a longer horizon, is fitted again (no forecast sees its own future)."""
+    history, _ = demand_series("z", days=21, seed=3)
+    fits: list[int] = []
+
+    def fit(series: Series, horizon: int) -> stats_models.FittedMSTL:
+        fits.append(len(series.y))
+        return stats_models.fit_mstl(series, horizon)
+
+    model = Reusing(fit)
+    for days in (19, 20, 21):
+        model(history.head(24 * days), 24)
+    assert fits == [24 * 19]
+    model(history.head(24 * 18), 24)
+    model(history.head(24 * 19), 48)
+    assert fits == [24 * 19, 24 * 18, 24 * 19]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        stats_models.auto_arima,
+        stats_models.theta,
+        stats_models.optimized_theta,
+        stats_models.naive,
+    ],
+)
+def test_every_statsforecast_candidate_gives_ordered_bounds(model) -> None:
+    """Each candidate forecasts the horizon with lower <= yhat <= upper, not all equal."""
+    history, _ = demand_series("z", days=10, seed=5)
+    forecast = model(history, 24)
+    assert len(forecast.yhat) == 24 and np.all(forecast.lower <= forecast.yhat)
+    assert np.all(forecast.yhat <= forecast.upper) and np.any(forecast.upper > forecast.lower)
+
+
+def test_weekly_series_shorter_than_two_years_get_mstls_trend_alone() -> None:
+    """Fewer than 104 weeks cannot show the year twice: MSTL is its trend model alone, and
+    ETS and ARIMA fit no season longer than 24 steps."""
+    rng = np.random.default_rng(1)
+    weekly = Series("w", pd.Timestamp("2024-01-07"), 100 + rng.normal(0, 5, 80).cumsum(), "w")
+    assert stats_models.mstl_periods(weekly) == [1]
+    assert stats_models.fitted_season(weekly) == 1
+    assert len(stats_models.mstl(weekly, 13).yhat) == 13
+
+
+def test_a_fit_that_cannot_follow_new_values_is_refitted_at_every_cutoff() -> None:
+    """Prophet without lags learns nothing from values after its fit, so each later cutoff
+    gets its own fit rather than a stale one."""
+    from forecasting.prophet_model import BY_FREQ, fit_prophet
+
+    rng = np.random.default_rng(2)
+    days = pd.date_range("2025-01-06", periods=90, freq="D")
+    series = Series("d", days[0], 50 + 10 * (days.dayofweek >= 5) + rng.normal(0, 2, 90), "d")
+    fits: list[int] = []
+
+    def fit(history: Series, horizon: int):
+        fits.append(len(history.y))
+        return fit_prophet(history, horizon, BY_FREQ["d"])
+
+    model = Reusing(fit)
+    for n in (76, 83, 90):
+        model(series.head(n), 7)
+    assert fits == [76, 83, 90]

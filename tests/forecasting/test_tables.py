@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from forecasting.errors import InputFormatError
-from forecasting.tables import InvalidSeriesError, series_from_table
+from forecasting.series import Series
+from forecasting.tables import (
+    FILL_HINT,
+    InvalidSeriesError,
+    check_horizon,
+    infer_freq,
+    series_from_table,
+)
 
 
 def hourly(series_id: str, hours: int = 72, start: str = "2026-03-02") -> pd.DataFrame:
@@ -16,9 +23,16 @@ def hourly(series_id: str, hours: int = 72, start: str = "2026-03-02") -> pd.Dat
     return pd.DataFrame({"series_id": series_id, "ds": ds.astype(str), "y": y.astype(str)})
 
 
-def refused(table: pd.DataFrame, freq: str = "h") -> str:
+def regular(series_id: str, periods: int, step: str, start: str = "2026-03-02") -> pd.DataFrame:
+    """A series of ``periods`` varying values every ``step`` (a pandas frequency)."""
+    ds = pd.date_range(start, periods=periods, freq=step)
+    y = 10 + np.arange(periods) % 5
+    return pd.DataFrame({"series_id": series_id, "ds": ds.astype(str), "y": y.astype(str)})
+
+
+def refused(table: pd.DataFrame, freq: str = "h", fill: str = "none") -> str:
     with pytest.raises(InvalidSeriesError) as caught:
-        series_from_table(table, freq)
+        series_from_table(table, freq, fill=fill)
     return str(caught.value)
 
 
@@ -37,13 +51,17 @@ def test_a_table_without_series_id_is_one_series() -> None:
     assert series.series_id == "series"
 
 
-def test_timezones_are_converted_to_utc() -> None:
-    """An offset in the timestamps is applied, and the series is kept in naive UTC."""
+def test_timestamps_keep_the_clock_time_written_whatever_their_offset() -> None:
+    """An offset (+08:00, Z) is dropped, not converted: the series is on the data's own
+    local clock, so its days and holidays fall where its city has them."""
     table = hourly("a")
     table["ds"] = pd.date_range("2026-03-02 08:00", periods=72, freq="h", tz="Asia/Shanghai")
     table["ds"] = table["ds"].astype(str)
     [series] = series_from_table(table, "h")
-    assert series.start == pd.Timestamp("2026-03-02 00:00")
+    assert series.start == pd.Timestamp("2026-03-02 08:00")
+    table["ds"] = pd.date_range("2026-03-02 08:00", periods=72, freq="h").strftime("%FT%H:%MZ")
+    [series] = series_from_table(table, "h")
+    assert series.start == pd.Timestamp("2026-03-02 08:00") and len(series.y) == 72
 
 
 def test_missing_columns_are_named() -> None:
@@ -88,3 +106,143 @@ def test_daily_series_need_two_weeks() -> None:
     ds = pd.date_range("2026-01-01", periods=10, freq="D").astype(str)
     table = pd.DataFrame({"ds": ds, "y": [str(v) for v in range(10)]})
     assert "need at least 14" in refused(table, "d")
+
+
+@pytest.mark.parametrize(("step", "freq"), [("h", "h"), ("D", "d"), ("7D", "w"), ("W-MON", "w")])
+def test_the_frequency_is_inferred_from_the_most_common_step(step: str, freq: str) -> None:
+    """1 hour apart is hourly, 1 day daily, 7 days (whatever the weekday) weekly."""
+    table = pd.concat([regular("a", 20, step), regular("b", 30, step, start="2026-05-04")])
+    assert infer_freq(table) == freq
+
+
+def test_inference_takes_the_most_common_step_over_gaps_and_series() -> None:
+    """Holes, shuffled rows, duplicates and a bad date do not change the most common step."""
+    gappy = regular("a", 40, "D").drop(index=[3, 4, 5, 20]).sample(frac=1.0, random_state=2)
+    table = pd.concat([gappy, gappy.iloc[:3], regular("b", 10, "D")])
+    table.iloc[0, table.columns.get_loc("ds")] = "not a date"
+    assert infer_freq(table) == "d"
+    assert infer_freq(regular("x", 30, "h").drop(columns="series_id")) == "h"
+
+
+@pytest.mark.parametrize(
+    ("table", "reason"),
+    [
+        (regular("a", 20, "2D"), "most often 2 days apart"),
+        (regular("a", 20, "30min"), "most often 30 minutes apart"),
+        (pd.concat([regular("a", 1, "h"), regular("b", 1, "h")]), "no series has two distinct"),
+    ],
+)
+def test_an_unknown_step_asks_for_freq(table: pd.DataFrame, reason: str) -> None:
+    """A step that is not 1 hour, 1 day or 7 days is named, and --freq is asked for."""
+    with pytest.raises(InputFormatError, match="pass --freq h, d or w") as caught:
+        infer_freq(table)
+    assert reason in str(caught.value)
+
+
+def test_inference_checks_the_columns_first() -> None:
+    """A table without ds says what the file needs, as reading it would."""
+    with pytest.raises(InputFormatError) as caught:
+        infer_freq(regular("a", 5, "h").drop(columns="ds"))
+    assert "missing column(s) ds: the file needs series_id,ds,y" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("step", "freq", "reason"),
+    [
+        ("D", "h", "timestamps are 1 day apart, not 1 hour: use --freq d"),
+        ("h", "d", "timestamps are 1 hour apart, not 1 day: use --freq h"),
+        ("7D", "d", "timestamps are 7 days apart, not 1 day: use --freq w"),
+        ("D", "w", "timestamps are 1 day apart, not 7 days: use --freq d"),
+        ("30min", "h", "timestamps are 30 minutes apart, not 1 hour: add them up to hourly"),
+    ],
+)
+def test_a_freq_the_timestamps_contradict_is_named(step: str, freq: str, reason: str) -> None:
+    """Data of another frequency is named as such, not as thousands of missing timestamps."""
+    message = refused(regular("x", 120, step), freq)
+    assert f"series 'x': {reason}" in message and "missing timestamps" not in message
+
+
+def test_a_regular_series_with_holes_is_not_another_frequency() -> None:
+    """Hourly data missing every other hour is reported as missing hours, with the hint."""
+    message = refused(regular("x", 120, "2h"), "h")
+    assert "119 missing timestamps" in message and FILL_HINT in message
+
+
+def test_weekly_series_are_seven_days_apart_on_any_weekday() -> None:
+    """Weeks starting on a Monday are read; a date off the weekly grid is named."""
+    [series] = series_from_table(regular("a", 110, "W-MON"), "w")
+    assert series.start == pd.Timestamp("2026-03-02") and len(series.y) == 110
+    table = regular("a", 110, "W-MON")
+    table.loc[50, "ds"] = "2027-02-16"
+    assert "not a whole number of weeks after the first" in refused(table, "w")
+
+
+def test_gaps_are_refused_with_the_fill_hint() -> None:
+    """Without --fill, missing timestamps and empty values say how --fill fills them."""
+    gaps = refused(hourly("a").drop(index=[10, 11]))
+    assert "2 missing timestamps, the first at 2026-03-02 10:00" in gaps and FILL_HINT in gaps
+    empty = refused(hourly("a").assign(y=lambda t: t["y"].mask(t.index == 7, "")))
+    assert "missing value at 2026-03-02 07:00" in empty and FILL_HINT in empty
+
+
+def test_fill_zero_puts_zero_in_every_gap() -> None:
+    """Missing hours and empty values become 0; the rest keep their values."""
+    table = hourly("a").drop(index=[10, 11])
+    table.loc[20, "y"] = ""
+    [series] = series_from_table(table, "h", fill="zero")
+    expected = 10 + 5 * np.sin(np.arange(72) * 2 * np.pi / 24)
+    expected[[10, 11, 20]] = 0.0
+    assert len(series.y) == 72 and np.allclose(series.y, expected)
+
+
+def test_fill_interpolate_draws_a_line_in_time() -> None:
+    """Gaps take the straight line between their neighbours; an empty end the nearest value."""
+    ds = pd.date_range("2026-01-01", periods=20, freq="D")
+    y = [str(float(v)) for v in range(20)]
+    table = pd.DataFrame({"ds": ds.astype(str), "y": y}).drop(index=[5, 6, 7])
+    table.loc[12, "y"], table.loc[19, "y"] = "", ""
+    [series] = series_from_table(table, "d", fill="interpolate")
+    assert np.allclose(series.y, [*range(19), 18])
+
+
+def test_fill_interpolate_needs_a_value() -> None:
+    """A series whose values are all empty has nothing to draw the line from."""
+    assert "every value is missing" in refused(hourly("a").assign(y=""), fill="interpolate")
+
+
+def test_non_numeric_values_are_refused_whatever_the_fill() -> None:
+    """--fill fills empty values only: a word in y is still an error."""
+    table = hourly("a").assign(y=lambda t: t["y"].mask(t.index == 3, "many"))
+    assert "non-numeric value 'many'" in refused(table, fill="zero")
+
+
+def series_of(length: int, series_id: str = "x") -> Series:
+    return Series(series_id, pd.Timestamp("2026-01-01"), np.arange(length) % 7, "h")
+
+
+def test_a_horizon_longer_than_a_history_is_refused() -> None:
+    """Each series shorter than the horizon is named with its length."""
+    with pytest.raises(InvalidSeriesError) as caught:
+        check_horizon([series_of(300, "x"), series_of(600, "y"), series_of(400, "z")], 500)
+    assert [str(e) for e in caught.value.errors] == [
+        "series 'x': --horizon 500 is longer than its 300 values of history",
+        "series 'z': --horizon 500 is longer than its 400 values of history",
+    ]
+
+
+def test_a_horizon_past_a_third_of_the_shortest_history_warns() -> None:
+    """Past a third of the shortest history: one warning naming that series."""
+    warning = check_horizon([series_of(900, "long"), series_of(480, "x")], 200)
+    assert warning == (
+        "series 'x': --horizon 200 is more than a third of its 480 values; "
+        "the far end is little more than the seasonal shape"
+    )
+    assert check_horizon([series_of(900, "long"), series_of(480, "x")], 160) is None
+
+
+def test_weekly_series_need_a_quarter_not_two_years() -> None:
+    """Twenty weeks are enough for a weekly series (13 are needed); twelve are refused."""
+    ds = pd.date_range("2025-01-05", periods=20, freq="7D").astype(str)
+    table = pd.DataFrame({"ds": ds, "y": [str(v % 7) for v in range(20)]})
+    assert len(series_from_table(table, "w")[0].y) == 20
+    assert "need at least 13" in refused(table.head(12), "w")

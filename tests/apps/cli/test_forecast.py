@@ -60,6 +60,7 @@ def test_auto_forecasts_every_series_with_the_published_columns(app, tmp_path: P
     assert (frame["yhat_lower"] <= frame["yhat"]).all() and (frame["yhat_lower"] >= 0).all()
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert [s["series_id"] for s in summary["series"]] == ["north", "south"]
+    assert summary["freq"] == "h", "the hourly frequency is inferred without --freq"
 
 
 def test_prophet_can_be_forced_and_ds_y_files_are_one_series(app, tmp_path: Path) -> None:
@@ -135,3 +136,291 @@ def test_a_missing_file_is_named(app, tmp_path: Path) -> None:
     args = ["forecast", "file", str(tmp_path / "nope.csv"), "--out", "x.csv", "--horizon", "3"]
     result = runner.invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 1 and "no such file" in flat(result.output)
+
+
+# Checks before fitting: the tests below replace the fitting by a stand-in, so they are fast
+# and can show that a check stopped the command before any model was fitted.
+
+
+def daily_rows(series_id: str, days: int = 60) -> pd.DataFrame:
+    ds = pd.date_range("2026-01-01", periods=days, freq="D").strftime("%Y-%m-%d")
+    y = 100 + 10 * np.sin(np.arange(days) * 2 * np.pi / 7) + np.arange(days) % 3
+    return pd.DataFrame({"series_id": series_id, "ds": ds, "y": y})
+
+
+def stderr_lines(result) -> list[str]:
+    return result.stderr.splitlines()
+
+
+@pytest.fixture
+def fitted(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Fitting replaced by a stand-in that serves seasonal naive as if the history were too
+    short to backtest; each call is recorded."""
+    from forecasting.selection import Served
+    from forecasting.series import Forecast
+
+    calls: list[dict] = []
+
+    def forecast_all(path, series_list, horizon, freq, model, calendar):
+        calls.append(
+            {"series": series_list, "freq": freq, "horizon": horizon, "calendar": calendar}
+        )
+        results = []
+        for s in series_list:
+            zeros = np.zeros(horizon)
+            forecast = Forecast(
+                s.series_id, "seasonal_naive", s.future_ds(horizon), zeros, zeros, zeros + 1
+            )
+            results.append(
+                Served(
+                    s.series_id, forecast, None, "seasonal_naive", "history too short to backtest"
+                )
+            )
+        return results
+
+    monkeypatch.setattr("apps.cli.forecast.forecast_all", forecast_all)
+    return calls
+
+
+def test_the_frequency_is_inferred_stated_and_in_the_json(app, tmp_path: Path, fitted) -> None:
+    """Without --freq, daily timestamps give daily series, one stderr line says so, and the
+    JSON summary carries "freq": "d"."""
+    result, out = run(app, daily_rows("x"), tmp_path, "--horizon", "7", "--json")
+    assert result.exit_code == 0, result.output
+    assert "frequency: daily (inferred from the timestamps; --freq sets it)" in stderr_lines(result)
+    assert fitted[0]["freq"] == "d" and fitted[0]["series"][0].freq == "d"
+    assert json.loads(result.stdout.strip().splitlines()[-1])["freq"] == "d"
+    assert pd.read_csv(out)["ds"].iloc[0].startswith("2026-03-02")
+
+
+def test_a_given_freq_is_not_stated_and_an_unknown_step_asks_for_it(
+    app, tmp_path: Path, fitted
+) -> None:
+    """--freq given: no frequency line; timestamps 2 days apart without --freq: an error."""
+    result, _ = run(app, daily_rows("x"), tmp_path, "--horizon", "7", "--freq", "d")
+    assert result.exit_code == 0 and "frequency:" not in result.stderr
+    (tmp_path / "other").mkdir()
+    result, out = run(app, daily_rows("x").iloc[::2], tmp_path / "other", "--horizon", "7")
+    assert result.exit_code == 1 and not out.exists()
+    assert "most often 2 days apart" in result.stderr and "pass --freq" in result.stderr
+
+
+def test_a_freq_the_timestamps_contradict_is_named(app, tmp_path: Path, fitted) -> None:
+    """Daily data with --freq h says the data is daily, not 1173 missing timestamps."""
+    result, out = run(app, daily_rows("x"), tmp_path, "--horizon", "7", "--freq", "h")
+    assert result.exit_code == 1 and fitted == [] and not out.exists()
+    assert "series 'x': timestamps are 1 day apart, not 1 hour: use --freq d" in result.stderr
+    assert "missing timestamps" not in result.stderr
+
+
+def test_fill_fills_gaps_and_empty_values(app, tmp_path: Path, fitted) -> None:
+    """Gaps are refused with the --fill hint; --fill zero puts 0 in them and reads on."""
+    table = daily_rows("x").drop(index=[10, 11]).astype({"y": str})
+    table.loc[20, "y"] = ""
+    result, out = run(app, table, tmp_path, "--horizon", "7")
+    assert result.exit_code == 1 and not out.exists()
+    assert "(--fill zero or --fill interpolate fills them)" in result.stderr
+    result, out = run(app, table, tmp_path, "--horizon", "7", "--fill", "zero")
+    assert result.exit_code == 0, result.output
+    [series] = fitted[0]["series"]
+    assert len(series.y) == 60 and list(np.flatnonzero(series.y == 0)) == [10, 11, 20]
+
+
+def test_a_horizon_longer_than_a_history_is_refused(app, tmp_path: Path, fitted) -> None:
+    """Each series shorter than --horizon is one error line; nothing is fitted or written."""
+    table = pd.concat([daily_rows("long", 400), daily_rows("x", 300), daily_rows("y", 200)])
+    result, out = run(app, table, tmp_path, "--horizon", "350")
+    assert result.exit_code == 1 and fitted == [] and not out.exists()
+    errors = [line for line in stderr_lines(result) if line.startswith("error:")]
+    assert errors == [
+        f"error: {tmp_path / 'in.csv'}: series 'x': --horizon 350 is longer than its 300 values of history",
+        f"error: {tmp_path / 'in.csv'}: series 'y': --horizon 350 is longer than its 200 values of history",
+    ]
+
+
+def test_a_long_horizon_warns_before_fitting(app, tmp_path: Path, fitted) -> None:
+    """Past a third of the shortest history: one warning line, and the forecast goes on."""
+    result, _ = run(app, daily_rows("x", 60), tmp_path, "--horizon", "21", "--freq", "d")
+    assert result.exit_code == 0 and len(fitted) == 1
+    assert stderr_lines(result)[0] == (
+        "warning: series 'x': --horizon 21 is more than a third of its 60 values; "
+        "the far end is little more than the seasonal shape"
+    )
+
+
+def test_a_series_served_without_a_backtest_gets_a_note(app, tmp_path: Path, fitted) -> None:
+    """A series served by a fallback (too short to backtest) gets a note line on stderr."""
+    result, _ = run(app, daily_rows("x"), tmp_path, "--horizon", "7", "--freq", "d")
+    assert result.exit_code == 0
+    assert stderr_lines(result) == [
+        "note: series 'x': seasonal_naive served: history too short to backtest"
+    ]
+
+
+def test_notes_leave_out_backtest_choices_and_forced_models() -> None:
+    """Only reasons other than a backtest choice or --model prophet give a note, and it
+    names the served model once."""
+    from types import SimpleNamespace
+
+    from apps.cli.forecast import notes
+
+    results = [
+        SimpleNamespace(
+            series_id="a", chosen="mstl", reason="best of 5 by backtest over 2 cutoffs"
+        ),
+        SimpleNamespace(series_id="b", chosen="prophet", reason="forced"),
+        SimpleNamespace(series_id="c", chosen="prophet", reason="history too short to backtest"),
+        SimpleNamespace(
+            series_id="d",
+            chosen="seasonal_naive",
+            reason="history too short to backtest (30 values): seasonal_naive served",
+        ),
+    ]
+    assert notes(results) == [
+        "series 'c': prophet served: history too short to backtest",
+        "series 'd': history too short to backtest (30 values): seasonal_naive served",
+    ]
+
+
+def test_errors_are_one_line_each_at_any_width(app, tmp_path: Path, monkeypatch) -> None:
+    """A long path and long reasons on a narrow stderr: each error is one whole line,
+    starting with error:, one per bad series, brackets shown as written."""
+    from apps.cli.common import err_console
+
+    monkeypatch.setattr(err_console, "width", 30)
+    folder = tmp_path / ("a-rather-long-folder-name-" * 4)
+    folder.mkdir()
+    long_word = "unreadable-" * 12
+    table = pd.concat([hourly_rows("fine"), hourly_rows("[bold]b1"), hourly_rows("b2")])
+    table = table.reset_index(drop=True).astype({"y": str})
+    table.loc[table["series_id"] == "[bold]b1", "y"] = long_word
+    table.loc[table["series_id"] == "b2", "ds"] = "not a date " * 10
+    result, out = run(app, table, folder, "--horizon", "24")
+    assert result.exit_code == 1 and not out.exists()
+    lines = stderr_lines(result)
+    assert all(line.startswith(("error:", "warning:", "frequency:")) for line in lines), lines
+    source = folder / "in.csv"
+    assert lines[-2].startswith(
+        f"error: {source}: series '[bold]b1': non-numeric value '{long_word}'"
+    )
+    assert lines[-1].startswith(f"error: {source}: series 'b2': unparsable date 'not a date ")
+
+
+def test_out_is_checked_before_the_input(app, tmp_path: Path) -> None:
+    """--out naming a directory is reported first, even when the input does not exist."""
+    args = [
+        "forecast",
+        "file",
+        str(tmp_path / "nope.csv"),
+        "--out",
+        str(tmp_path),
+        "--horizon",
+        "3",
+    ]
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [
+        f"error: --out {tmp_path}: is a directory; name a file in it, such as {tmp_path / 'forecast.csv'}"
+    ]
+
+
+def test_out_problems_are_named(tmp_path: Path, monkeypatch) -> None:
+    """A directory, the input itself (also by another name), a folder under a file and a
+    folder without write permission are refused; a file in folders yet to create is fine."""
+    import apps.cli.forecast as forecast
+
+    source = tmp_path / "in.csv"
+    source.write_text("ds,y\n")
+    (tmp_path / "link.csv").symlink_to(source)
+    assert "is a directory" in forecast.out_problem(tmp_path, source)
+    assert "is the input file" in forecast.out_problem(tmp_path / "link.csv", source)
+    assert "is the input file" in forecast.out_problem(tmp_path / "." / "in.csv", source)
+    assert f"{source} is a file" in forecast.out_problem(source / "sub" / "out.csv", source)
+    assert forecast.out_problem(tmp_path / "new" / "deeper" / "out.csv", source) is None
+    monkeypatch.setattr(forecast.os, "access", lambda path, mode: Path(path) != tmp_path)
+    assert f"cannot write in {tmp_path}" in forecast.out_problem(
+        tmp_path / "new" / "out.csv", source
+    )
+
+
+def test_a_bad_series_leaves_no_out_and_no_temporary_file(app, tmp_path: Path, fitted) -> None:
+    """One good and one bad series: the command fails and the folder holds only the input."""
+    table = pd.concat([hourly_rows("good"), hourly_rows("bad").assign(y="x")])
+    result, _ = run(app, table, tmp_path, "--horizon", "24")
+    assert result.exit_code == 1 and fitted == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_failed_write_leaves_no_temporary_file_and_out_as_it_was(tmp_path: Path) -> None:
+    """A write that breaks halfway leaves no temporary file, and an existing OUT untouched;
+    a complete one replaces OUT."""
+    from apps.cli.forecast import write_atomically
+
+    out = tmp_path / "out.csv"
+    out.write_text("old\n")
+
+    def half(temp: Path) -> None:
+        temp.write_text("series_id,ds")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomically(out, half)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"] and out.read_text() == "old\n"
+    write_atomically(out, lambda temp: temp.write_text("new\n"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"] and out.read_text() == "new\n"
+
+
+def test_the_help_documents_the_options(app) -> None:
+    """--help names every option and its choices, the weekly frequency and the fills."""
+    result = runner.invoke(app, ["forecast", "file", "--help"], env={"COLUMNS": "200"})
+    text = flat(result.output)
+    for piece in (
+        "--horizon",
+        "--out",
+        "--freq",
+        "w: weekly",
+        "inferred",
+        "--fill",
+        "interpolate",
+        "zero",
+        "--model",
+    ):
+        assert piece in text, piece
+
+
+def test_holidays_and_events_reach_the_models(app, tmp_path: Path, fitted) -> None:
+    """--holidays US and an events file give the models a calendar with both; without the
+    option, LONGCAT_FORECAST_HOLIDAYS (default CN) is used."""
+    data = tmp_path / "in.csv"
+    daily_rows("x").to_csv(data, index=False)
+    events = tmp_path / "events.csv"
+    events.write_text("date,name\n2026-05-01,spring sale\n2026-06-01,spring sale\n")
+    out = tmp_path / "out.csv"
+    args = ["forecast", "file", str(data), "--horizon", "7", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--holidays", "us", "--events", str(events)])
+    assert result.exit_code == 0, result.stderr
+    calendar = fitted[-1]["calendar"]
+    assert calendar.country == "US" and [e.name for e in calendar.events] == ["spring sale"] * 2
+    assert runner.invoke(app, args).exit_code == 0 and fitted[-1]["calendar"].country == "CN"
+
+
+def test_an_unknown_holiday_code_or_bad_events_file_stops_before_fitting(
+    app, tmp_path: Path, fitted
+) -> None:
+    """A country code the holidays package lacks, or an events line without a date, is one
+    error line naming the option, and nothing is fitted or written."""
+    data = tmp_path / "in.csv"
+    daily_rows("x").to_csv(data, index=False)
+    out = tmp_path / "out.csv"
+    args = ["forecast", "file", str(data), "--horizon", "7", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--holidays", "XX"])
+    assert result.exit_code == 1 and stderr_lines(result) == [
+        "error: --holidays: holidays: unknown country code 'XX' (use a holidays-package code "
+        "such as CN, US, GB, DE, or none)"
+    ]
+    events = tmp_path / "events.csv"
+    events.write_text("date,name\n,closure\n")
+    result = runner.invoke(app, [*args, "--events", str(events)])
+    assert result.exit_code == 1 and len(stderr_lines(result)) == 1
+    assert stderr_lines(result)[0].startswith(f"error: --events: events file {events}: line 2")
+    assert fitted == [] and not out.exists()

@@ -1,0 +1,52 @@
+"""Conformal interval calibration: widen or narrow a model's bounds by the factor that made
+them cover the level in its backtest.
+
+A model's own interval assumes its errors are what its fit says; out of sample they rarely
+are (Prophet's were too narrow on daily data, MSTL's too wide on hourly). Each backtest error
+is expressed in units of the model's half-width on that side, and the level's quantile of
+those ratios, with the finite-sample correction of split conformal prediction, scales the
+bounds of the final forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from forecasting.series import Forecast
+
+FLOOR = 1e-9
+
+
+def ratios(actual: np.ndarray, forecast: Forecast) -> np.ndarray:
+    """Each error over the half-width on its side (above: upper bound, below: lower)."""
+    above = actual >= forecast.yhat
+    width = np.where(above, forecast.upper - forecast.yhat, forecast.yhat - forecast.lower)
+    return np.abs(actual - forecast.yhat) / np.maximum(width, FLOOR)
+
+
+def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | None:
+    """The scale that makes the bounds cover ``level`` percent of the backtest's values;
+    None when there are too few values to say."""
+    if not pairs:
+        return None
+    scores = np.concatenate([ratios(np.asarray(a, float), f) for a, f in pairs])
+    n = len(scores)
+    if n < 10:
+        return None
+    k = min(n, math.ceil((n + 1) * level / 100))
+    return float(np.sort(scores)[k - 1])
+
+
+def rescale(forecast: Forecast, scale: float | None, non_negative: bool) -> Forecast:
+    """The forecast with each bound's distance from the point multiplied by ``scale``."""
+    if scale is None:
+        return forecast
+    lower = forecast.yhat - scale * (forecast.yhat - forecast.lower)
+    upper = forecast.yhat + scale * (forecast.upper - forecast.yhat)
+    if non_negative:
+        lower = np.maximum(lower, 0.0)
+    return replace(forecast, lower=lower, upper=upper)

@@ -1,0 +1,97 @@
+"""Serving plans: which models compete for a series of each frequency, and how.
+
+The candidates differ by frequency because the models do: hourly data has two seasons that
+MSTL and Prophet's lags follow, and ETS or ARIMA with a 24-step season are slow without being
+better; daily data is short and one-seasonal, where the exponential-smoothing family and
+their combination do well; weekly data is long, noisy and barely seasonal, where the M4
+lesson holds that a combination of simple models is hard to beat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from forecasting.calendar import Calendar
+from forecasting.models import Combination
+from forecasting.prophet_model import BY_FREQ, HOURLY_DEMAND, ProphetConfig
+
+
+@dataclass(frozen=True)
+class ServingPlan:
+    """Which models compete for a series, how they are backtested, and how Prophet is set up.
+
+    ``window_days`` bounds the history the models see (longer did not forecast better, and
+    costs time); the holiday guard still learns from the whole history. ``fallbacks`` serve,
+    in order, when the history is too short to backtest.
+    """
+
+    candidates: tuple[str, ...] = ("seasonal_naive", "mstl", "prophet")
+    combinations: tuple[Combination, ...] = ()
+    folds: int = 2
+    min_train: int = 48
+    reference: str = "seasonal_naive"
+    mase_season: int = 24
+    window_days: float | None = None
+    fallbacks: tuple[str, ...] = ("seasonal_naive", "theta")
+    # A combination served unless another model beats it in the backtest by ``margin``
+    # (relative score): a few short folds pick a single model by luck more often than not.
+    prefer: str | None = None
+    margin: float = 0.1
+    prophet: ProphetConfig = HOURLY_DEMAND
+    calendar: Calendar = field(default_factory=Calendar)
+    force: str | None = None
+
+
+HOURLY = ServingPlan(
+    candidates=("seasonal_naive", "mstl", "prophet"),
+    combinations=(
+        Combination("median(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive"), "median"),
+        Combination("mean(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive")),
+        Combination("mean(mstl,prophet)", ("mstl", "prophet")),
+    ),
+    window_days=7 * 8,
+)
+DAILY_COMBINATION = Combination("mean(theta,prophet)", ("theta", "prophet"))
+DAILY = ServingPlan(
+    candidates=("seasonal_naive", "auto_ets", "auto_arima", "theta", "mstl", "prophet"),
+    combinations=(
+        DAILY_COMBINATION,
+        Combination("mean(ets,theta,prophet)", ("auto_ets", "theta", "prophet")),
+        Combination("mean(ets,arima,theta)", ("auto_ets", "auto_arima", "theta")),
+        Combination("mean(mstl,prophet)", ("mstl", "prophet")),
+    ),
+    folds=4,
+    min_train=14,
+    mase_season=7,
+    window_days=365 * 3,
+    prophet=BY_FREQ["d"],
+    prefer=DAILY_COMBINATION.name,
+)
+WEEKLY_COMBINATION = Combination(
+    "mean(arima,theta,dotm)", ("auto_arima", "theta", "optimized_theta")
+)
+WEEKLY_MEMBERS = ("auto_ets", "auto_arima", "theta", "optimized_theta")
+WEEKLY = ServingPlan(
+    candidates=("naive", *WEEKLY_MEMBERS, "prophet"),
+    combinations=(
+        WEEKLY_COMBINATION,
+        Combination("mean(ets,arima,theta,dotm)", WEEKLY_MEMBERS),
+        Combination("median(ets,arima,theta,dotm)", WEEKLY_MEMBERS, "median"),
+    ),
+    folds=3,
+    min_train=26,
+    reference="naive",
+    mase_season=1,
+    fallbacks=("theta", "naive"),
+    prophet=BY_FREQ["w"],
+    prefer=WEEKLY_COMBINATION.name,
+)
+PLANS: dict[str, ServingPlan] = {"h": HOURLY, "d": DAILY, "w": WEEKLY}
+
+
+def default_plan(
+    freq: str, force: str | None = None, calendar: Calendar | None = None
+) -> ServingPlan:
+    """The plan for the frequency, its calendar (holidays, events) and an optional forced
+    model (``prophet``: Prophet is served whatever the backtest says)."""
+    return replace(PLANS[freq], force=force, calendar=calendar or Calendar())

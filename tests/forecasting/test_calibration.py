@@ -1,0 +1,56 @@
+"""Conformal calibration: bounds scaled so the backtest's errors fall inside at the level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasting import calibration
+from forecasting.series import Forecast
+
+DS = pd.date_range("2026-01-01", periods=50, freq="D")
+
+
+def forecast(yhat: np.ndarray, half: float) -> Forecast:
+    return Forecast("s", "m", DS[: len(yhat)], yhat, yhat - half, yhat + half)
+
+
+def test_the_factor_makes_the_bounds_cover_the_level() -> None:
+    """Errors of spread 3 against bounds of half-width 1: the factor is the 80% quantile of
+    the absolute errors, so the rescaled bounds cover 80% of them (and 80% of new ones)."""
+    rng = np.random.default_rng(0)
+    pairs = []
+    for _ in range(8):
+        yhat = np.full(50, 10.0)
+        pairs.append((yhat + rng.normal(0, 3, 50), forecast(yhat, 1.0)))
+    scale = calibration.factor(pairs, 80)
+    assert scale is not None and 3.4 < scale < 4.4  # 1.28 x 3 = 3.84
+    fresh = np.full(50, 10.0)
+    rescaled = calibration.rescale(forecast(fresh, 1.0), scale, non_negative=False)
+    actual = fresh + rng.normal(0, 3, (200, 50))
+    inside = (actual >= rescaled.lower) & (actual <= rescaled.upper)
+    assert 0.75 <= inside.mean() <= 0.85
+
+
+def test_each_side_is_measured_against_its_own_bound() -> None:
+    """An error above the point is measured in units of the upper distance, below in the
+    lower: a forecast whose upper bound is twice as far needs half the scale above."""
+    yhat = np.full(10, 10.0)
+    skewed = Forecast("s", "m", DS[:10], yhat, yhat - 1.0, yhat + 2.0)
+    ratios = calibration.ratios(np.r_[np.full(5, 12.0), np.full(5, 9.0)], skewed)
+    assert np.allclose(ratios, 1.0)
+
+
+def test_too_few_values_leave_the_bounds_alone() -> None:
+    """Under ten backtest values say nothing reliable: no factor, the forecast unchanged."""
+    yhat = np.full(5, 10.0)
+    pair = (yhat + 5, forecast(yhat, 1.0))
+    assert calibration.factor([pair], 80) is None and calibration.factor([], 80) is None
+    original = forecast(yhat, 1.0)
+    assert calibration.rescale(original, None, non_negative=True) is original
+
+
+def test_rescaled_lower_bounds_stay_at_or_above_zero_for_counts() -> None:
+    """Widening the bounds of a count forecast never takes the lower bound below zero."""
+    rescaled = calibration.rescale(forecast(np.full(5, 1.0), 1.0), 3.0, non_negative=True)
+    assert rescaled.lower.min() == 0.0 and np.allclose(rescaled.upper, 4.0)
