@@ -266,6 +266,11 @@ def best(
             errors.append(str(error))
             continue
         reason = f"best of {len(contest.table)} by backtest over {folds} cutoffs"
+        if row.model == finals.plan.prefer and row is not contest.table[0]:
+            reason = (
+                f"the plan's combination: no model of {len(contest.table)} beat it by "
+                f"{finals.plan.margin:.0%} in the backtest over {folds} cutoffs"
+            )
         return Served(
             series.series_id,
             calibrated(served, contest, series),

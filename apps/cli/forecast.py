@@ -1,7 +1,8 @@
 """``longcat forecast file``: forecast the series a user brings in a CSV file.
 
-Every check runs before any model is fitted, in this order: ``--out``, the file and its
-frequency, every series, then ``--horizon`` against each series' history. Each problem is
+Every check runs before any model is fitted, in this order: ``--out``, ``--holidays`` and
+``--events``, the file and its frequency, every series, then ``--horizon`` against each
+series' history. Each problem is
 one line on stderr, and OUT is written (through a temporary file beside it) only when every
 series was forecast."""
 
@@ -180,14 +181,13 @@ def summary_table(results: list[Served], horizon: int) -> Table:
 
 
 def notes(results: list[Served]) -> list[str]:
-    """A line for each series whose model was not chosen by backtest (or forced): for
-    example one too short to backtest, served by the fallback. The served model is named
-    once, by the reason when it says it."""
+    """A line for each series whose model was not chosen by a backtest (nor forced): one too
+    short to backtest, served by the fallback. The served model is named once."""
     return [
         f"series {r.series_id!r}: "
         + (r.reason if f"{r.chosen} served" in r.reason else f"{r.chosen} served: {r.reason}")
         for r in results
-        if not r.reason.startswith("best of") and r.reason != "forced"
+        if not r.table and r.reason != "forced"
     ]
 
 

@@ -73,7 +73,9 @@ def test_short_histories_fall_back_and_say_so_and_tiny_ones_are_refused() -> Non
     served = serve(history, 48, QUICK)
     assert served.chosen == "seasonal_naive" and served.table == ()
     assert served.reason == "history too short to backtest (72 values): seasonal_naive served"
-    with pytest.raises(SeriesError, match="'zone': too little history: 24 values, need at least 48"):
+    with pytest.raises(
+        SeriesError, match="'zone': too little history: 24 values, need at least 48"
+    ):
         serve(history.head(24), 48, QUICK)
 
 

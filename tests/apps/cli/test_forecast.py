@@ -258,26 +258,32 @@ def test_a_series_served_without_a_backtest_gets_a_note(app, tmp_path: Path, fit
 
 
 def test_notes_leave_out_backtest_choices_and_forced_models() -> None:
-    """Only reasons other than a backtest choice or --model prophet give a note, and it
-    names the served model once."""
+    """Only a series served without a backtest (and not by --model prophet) gives a note,
+    whatever the backtest's reason says, and the note names the served model once."""
     from types import SimpleNamespace
 
     from apps.cli.forecast import notes
 
+    table = ("a row",)
     results = [
+        SimpleNamespace(series_id="a", chosen="mstl", reason="best of 5 by backtest", table=table),
         SimpleNamespace(
-            series_id="a", chosen="mstl", reason="best of 5 by backtest over 2 cutoffs"
+            series_id="e",
+            chosen="mean(theta,prophet)",
+            reason="the plan's combination",
+            table=table,
         ),
-        SimpleNamespace(series_id="b", chosen="prophet", reason="forced"),
-        SimpleNamespace(series_id="c", chosen="prophet", reason="history too short to backtest"),
+        SimpleNamespace(series_id="b", chosen="prophet", reason="forced", table=()),
+        SimpleNamespace(series_id="c", chosen="theta", reason="no fold fits", table=()),
         SimpleNamespace(
             series_id="d",
             chosen="seasonal_naive",
             reason="history too short to backtest (30 values): seasonal_naive served",
+            table=(),
         ),
     ]
     assert notes(results) == [
-        "series 'c': prophet served: history too short to backtest",
+        "series 'c': theta served: no fold fits",
         "series 'd': history too short to backtest (30 values): seasonal_naive served",
     ]
 
