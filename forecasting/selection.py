@@ -116,16 +116,23 @@ def prophet_days(series: Series, horizon: int, days: Mapping[date, str]) -> tupl
     return tuple((steps[position].date(), name) for position, name in sorted(found.items()))
 
 
-def models_for(series: Series, horizon: int, plan: ServingPlan) -> dict[str, ModelFn]:
+def models_for(
+    series: Series, horizon: int, plan: ServingPlan, window: int | None
+) -> dict[str, ModelFn]:
     """The catalogue for this series: Prophet given the calendar's days, the other models
-    guarded against them."""
+    guarded against them.
+
+    When the window cuts the history, Prophet is guarded too: it would see a year's
+    holidays only if they fell in the last weeks, where the guard reads every past one.
+    """
     days = days_for(plan.calendar, series, horizon)
-    prophet = replace(plan.prophet, special_days=prophet_days(series, horizon, days))
-    models = catalogue(prophet)
+    cut = window is not None and window < len(series.y)
+    native = () if cut else prophet_days(series, horizon, days)
+    models = catalogue(replace(plan.prophet, special_days=native))
     if not days:
         return models
     return {
-        name: model if name.startswith("prophet") else guarded(model, days, series)
+        name: model if name.startswith("prophet") and not cut else guarded(model, days, series)
         for name, model in models.items()
     }
 
@@ -145,8 +152,8 @@ class Finals:
 
     def __init__(self, series: Series, horizon: int, plan: ServingPlan) -> None:
         self.plan = plan
-        self.models = models_for(series, horizon, plan)
         window = steps_in_days(plan.window_days, series.freq) if plan.window_days else None
+        self.models = models_for(series, horizon, plan, window)
         self.series = series.tail(window) if window else series
         self.horizon = horizon
         self.combinations = {c.name: c for c in plan.combinations}

@@ -186,3 +186,21 @@ def test_an_event_named_like_a_prophet_term_is_modelled_not_fatal() -> None:
     )
     served = serve(history, 7, plan)
     assert served.chosen == "prophet" and served.served.yhat[2] < 0.6 * served.served.yhat[3]
+
+
+def test_prophet_learns_a_holiday_from_before_its_window() -> None:
+    """Hourly Prophet sees only the last 8 weeks; a closure 10 weeks back still cuts its
+    forecast on the next closure day, through the guard that reads the whole history."""
+    from forecasting.calendar import Calendar, Event
+
+    history, _ = demand_series("zone", days=84, seed=9)
+    y = np.array(history.y)
+    y[24 * 14 : 24 * 15] *= 0.2
+    history = Series("zone", history.start, y)
+    ahead = history.future_ds(48)[30].date()
+    events = (Event(history.ds[24 * 14].date(), "closure"), Event(ahead, "closure"))
+    plan = default_plan("h", force="prophet", calendar=Calendar(None, events))
+    served = serve(history, 48, plan).served.yhat
+    assert served[24:].sum() < 0.4 * served[:24].sum()
+    plain = serve(history, 48, default_plan("h", force="prophet")).served.yhat
+    assert plain[24:].sum() > 0.7 * plain[:24].sum()
