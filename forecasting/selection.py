@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -89,21 +90,33 @@ def score_table(backtest: Backtest, m: int, reference: str) -> tuple[ModelScore,
     return tuple(sorted(rows, key=lambda row: row.score))
 
 
-def guarded(model: ModelFn, days: Mapping[date, str], history: Series) -> ModelFn:
+class Guard:
+    """The holiday guard of one series, shared by every model it guards: each cutoff's
+    ordinary-week history and holiday effects are worked out once, however many models
+    ask. The effects come from the whole history up to the cutoff: older than the window
+    the models see, never later than the cutoff."""
+
+    def __init__(self, history: Series, days: Mapping[date, str]) -> None:
+        self.history, self.days = history, days
+        self.step = history.future_ds(1)[0] - history.ds[-1]
+        self.cleaned: dict[tuple[pd.Timestamp, int], Series] = {}
+        self.effects: dict[int, dict[str, float]] = {}
+
+    def forecast(self, model: ModelFn, series: Series, horizon: int) -> Forecast:
+        key = (series.start, len(series.y))
+        if key not in self.cleaned:
+            self.cleaned[key] = clean_history(series, self.days)
+        end = round((series.start - self.history.start) / self.step) + len(series.y)
+        if end not in self.effects:
+            self.effects[end] = holiday_effects(self.history.head(end), self.days)
+        result = model(self.cleaned[key], horizon)
+        return apply_effects(result, series.freq, self.days, self.effects[end])
+
+
+def guarded(model: ModelFn, guard: Guard) -> ModelFn:
     """A model that knows no holidays, fitted on the ordinary weeks and then given the
-    holiday effects that the whole history up to its cutoff showed: older than the window
-    the model sees, never later than the cutoff."""
-    position = {stamp: i for i, stamp in enumerate(history.ds)}
-    effects: dict[int, dict[str, float]] = {}
-
-    def forecast(series: Series, horizon: int) -> Forecast:
-        end = position[series.ds[-1]] + 1
-        if end not in effects:
-            effects[end] = holiday_effects(history.head(end), days)
-        result = model(clean_history(series, days), horizon)
-        return apply_effects(result, series.freq, days, effects[end])
-
-    return forecast
+    holiday effects the history showed."""
+    return partial(guard.forecast, model)
 
 
 def prophet_days(series: Series, horizon: int, days: Mapping[date, str]) -> tuple:
@@ -131,8 +144,9 @@ def models_for(
     models = catalogue(replace(plan.prophet, special_days=native))
     if not days:
         return models
+    guard = Guard(series, days)
     return {
-        name: model if name.startswith("prophet") and not cut else guarded(model, days, series)
+        name: model if name.startswith("prophet") and not cut else guarded(model, guard)
         for name, model in models.items()
     }
 

@@ -142,17 +142,17 @@ def test_the_holiday_guard_learns_only_from_before_its_cutoff() -> None:
     """In a backtest fold, an event seen only after the fold's cutoff changes nothing; once
     the history holds it, the next such day is scaled by what it did."""
     from forecasting.calendar import Calendar, Event, days_for
-    from forecasting.selection import guarded
+    from forecasting.selection import Guard, guarded
     from forecasting.stats_models import theta
 
     history = weekly_with_closures(12, [70])
     days = days_for(Calendar(None, (Event(history.ds[70].date(), "stocktake"),)), history, 14)
-    model = guarded(theta, days, history)
+    model = guarded(theta, Guard(history, days))
     before = history.head(63)
     assert np.allclose(model(before, 14).yhat, theta(before, 14).yhat)
     ahead = history.future_ds(14)[3].date()
     days = {**days, ahead: "stocktake"}
-    later = guarded(theta, days, history)(history, 14).yhat
+    later = guarded(theta, Guard(history, days))(history, 14).yhat
     assert later[3] < 0.5 * np.median(later)
 
 
