@@ -39,11 +39,11 @@ class Fitted(Protocol):
 
 class Reusing:
     """A model fitted once, on the first history it is asked about, then asked again after
-    later cutoffs of the same series: a backtest's folds and the final forecast share the
-    one fit. A shorter history or a longer horizon than the fit's gets a fresh fit, so no
-    forecast ever comes from a fit that saw its future; so does any later cutoff when the
-    fit cannot take in the values since (Prophet without lags would forecast as if they
-    had not happened).
+    later cutoffs of the same series: a backtest's folds share the one fit (the final
+    forecast has a model of its own, fitted on the whole history). A shorter history or a
+    longer horizon than the fit's gets a fresh fit, so no forecast ever comes from a fit
+    that saw its future; so does any later cutoff when the fit cannot take in the values
+    since (Prophet without lags would forecast as if they had not happened).
     """
 
     def __init__(self, fit: Callable[[Series, int], Fitted]) -> None:

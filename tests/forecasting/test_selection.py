@@ -98,6 +98,35 @@ def test_daily_series_use_the_daily_plan() -> None:
     assert "seasonal_naive_168" not in {row.model for row in served.table}
 
 
+def test_the_final_forecasts_come_from_fits_on_the_whole_history() -> None:
+    """The backtest's folds share one fit, but the served forecast and Prophet's beside it
+    are fitted on every value: the same as fitting each model afresh on the series."""
+    from forecasting.prophet_model import prophet_forecast
+    from forecasting.stats_models import mstl
+
+    history, _ = demand_series("zone", days=21, seed=4)
+    served = serve(history, 24, replace(default_plan("h"), force="mstl", folds=3))
+    assert np.allclose(served.served.yhat, mstl(history, 24).yhat)
+    assert served.prophet is not None
+    fresh = prophet_forecast(history, 24, default_plan("h").prophet)
+    assert np.allclose(served.prophet.yhat, fresh.yhat)
+
+
+def test_weekly_series_are_served_from_their_last_five_years() -> None:
+    """A weekly series forecasts the same whatever came before its last five years (a
+    market long gone at ten times the level), and the year's shape MSTL finds is raced."""
+    weeks = 261 + 150
+    rng = np.random.default_rng(2)
+    y = 100 + 15 * np.sin(np.arange(weeks) * 2 * np.pi / 52) + rng.normal(0, 2, weeks)
+    y[:150] *= 10
+    long = serve(Series("fuel", START, y, "w"), 13, default_plan("w"))
+    recent = serve(Series("fuel", START, y, "w").tail(261), 13, default_plan("w"))
+    assert np.allclose(long.served.yhat, recent.served.yhat)
+    assert long.served.yhat.max() < 200
+    assert {"mstl", "mean(arima,theta,dotm,mstl)"} <= {row.model for row in long.table}
+    assert "prophet" not in {row.model for row in long.table}
+
+
 def weekly_with_closures(weeks: int, closed: list[int]) -> Series:
     """Daily orders with a weekly shape; on the given days a closure cuts demand to 30%."""
     rng = np.random.default_rng(3)
