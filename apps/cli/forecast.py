@@ -160,23 +160,22 @@ def cells(row: ModelScore | None) -> list[str]:
 
 
 def summary_table(results: list[Served], horizon: int) -> Table:
-    """Per series: the served model and Prophet, with their backtest sMAPE and MASE."""
+    """Per series: the served model and its backtest sMAPE and MASE, and Prophet's where it
+    was raced (weekly plans forecast it beside without a backtest)."""
     reasons = sorted(
         {r.reason for r in results} | {r.prophet_error for r in results if r.prophet_error}
     )
+    raced = any(row.model == "prophet" for r in results for row in r.table)
     table = Table(title=f"Forecasts {horizon} steps ahead", caption="; ".join(reasons))
     table.add_column("series")
     table.add_column("served")
-    for column in ("sMAPE", "MASE", "Prophet sMAPE", "Prophet MASE"):
+    columns = ("sMAPE", "MASE", "Prophet sMAPE", "Prophet MASE") if raced else ("sMAPE", "MASE")
+    for column in columns:
         table.add_column(column, justify="right")
     for result in results:
         scores = {row.model: row for row in result.table}
-        table.add_row(
-            result.series_id,
-            result.chosen,
-            *cells(scores.get(result.chosen)),
-            *cells(scores.get("prophet")),
-        )
+        prophet = cells(scores.get("prophet")) if raced else []
+        table.add_row(result.series_id, result.chosen, *cells(scores.get(result.chosen)), *prophet)
     return table
 
 

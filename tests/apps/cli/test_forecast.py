@@ -430,3 +430,26 @@ def test_an_unknown_holiday_code_or_bad_events_file_stops_before_fitting(
     assert result.exit_code == 1 and len(stderr_lines(result)) == 1
     assert stderr_lines(result)[0].startswith(f"error: --events: events file {events}: line 2")
     assert fitted == [] and not out.exists()
+
+
+def test_the_summary_shows_prophets_scores_only_where_it_was_raced() -> None:
+    """Weekly plans forecast Prophet beside the served model without backtesting it: its
+    columns are left out rather than filled with dashes, and shown where any series raced
+    it."""
+    from types import SimpleNamespace
+
+    from apps.cli.forecast import summary_table
+    from forecasting.selection import ModelScore
+
+    def result(ident: str, *models: str) -> SimpleNamespace:
+        table = tuple(ModelScore(m, 5.0, 1.0, 0.8, 1.0) for m in models)
+        return SimpleNamespace(
+            series_id=ident, chosen="mstl", reason="best", prophet_error=None, table=table
+        )
+
+    def headers(results: list) -> list[str]:
+        return [str(column.header) for column in summary_table(results, 13).columns]
+
+    assert headers([result("w", "mstl")]) == ["series", "served", "sMAPE", "MASE"]
+    both = headers([result("w", "mstl"), result("h", "mstl", "prophet")])
+    assert both[-2:] == ["Prophet sMAPE", "Prophet MASE"]
