@@ -131,9 +131,10 @@ def prophet_days(series: Series, horizon: int, days: Mapping[date, str]) -> tupl
 
 def models_for(
     series: Series, horizon: int, plan: ServingPlan, window: int | None
-) -> dict[str, ModelFn]:
-    """The catalogue for this series: Prophet given the calendar's days, the other models
-    guarded against them.
+) -> tuple[dict[str, ModelFn], dict[str, ModelFn]]:
+    """Two catalogues for this series, the backtest's (fits kept across its folds) and the
+    final forecasts' (fitted on the whole history): Prophet given the calendar's days, the
+    other models guarded against them by one guard the two share.
 
     When the window cuts the history, Prophet is guarded too: it would see a year's
     holidays only if they fell in the last weeks, where the guard reads every past one.
@@ -141,14 +142,18 @@ def models_for(
     days = days_for(plan.calendar, series, horizon)
     cut = window is not None and window < len(series.y)
     native = () if cut else prophet_days(series, horizon, days)
-    models = catalogue(replace(plan.prophet, special_days=native))
-    if not days:
-        return models
-    guard = Guard(series, days)
-    return {
-        name: model if name.startswith("prophet") and not cut else guarded(model, guard)
-        for name, model in models.items()
-    }
+    guard = Guard(series, days) if days else None
+
+    def fresh() -> dict[str, ModelFn]:
+        models = catalogue(replace(plan.prophet, special_days=native))
+        if guard is None:
+            return models
+        return {
+            name: model if name.startswith("prophet") and not cut else guarded(model, guard)
+            for name, model in models.items()
+        }
+
+    return fresh(), fresh()
 
 
 def preferred_first(table: tuple[ModelScore, ...], plan: ServingPlan) -> list[ModelScore]:
@@ -173,8 +178,7 @@ class Finals:
     def __init__(self, series: Series, horizon: int, plan: ServingPlan) -> None:
         self.plan = plan
         window = steps_in_days(plan.window_days, series.freq) if plan.window_days else None
-        self.models = models_for(series, horizon, plan, window)
-        self.backtest_models = models_for(series, horizon, plan, window)
+        self.backtest_models, self.models = models_for(series, horizon, plan, window)
         self.series = series.tail(window) if window else series
         self.horizon = horizon
         self.combinations = {c.name: c for c in plan.combinations}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,21 +39,28 @@ def to_forecast(
     return Forecast(series.series_id, name, series.future_ds(horizon), yhat, lower, upper, level)
 
 
-def run(
-    series: Series, name: str, model: Any, horizon: int, level: int, clip: bool = True
-) -> Forecast:
-    """Fit ``model`` on the series and forecast, every numerical failure a ``ModelError``."""
+@contextmanager
+def model_errors(name: str, series_id: str) -> Iterator[None]:
+    """statsforecast's failures as this model's ``ModelError``, its search warnings quiet."""
     try:
         with warnings.catch_warnings():
             # The searches warn of each candidate they give up on (a failed optimisation, a
             # zero variance); they go on with the others, and a real failure raises.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
-            output = model.forecast(y=series.y, h=horizon, level=[level])
+            yield
     except Exception as error:
         # statsforecast signals a series no model fits with bare Exception and RuntimeError
         # alike; each becomes this model's failure on this series, and the race goes on.
-        raise ModelError(name, series.series_id, str(error) or repr(error)) from error
+        raise ModelError(name, series_id, str(error) or repr(error)) from error
+
+
+def run(
+    series: Series, name: str, model: Any, horizon: int, level: int, clip: bool = True
+) -> Forecast:
+    """Fit ``model`` on the series and forecast, every numerical failure a ``ModelError``."""
+    with model_errors(name, series.series_id):
+        output = model.forecast(y=series.y, h=horizon, level=[level])
     return to_forecast(series, name, output, horizon, level, clip)
 
 
@@ -148,14 +157,8 @@ class TrendModel:
 
 def trend_model(trend: Series) -> TrendModel:
     """The form AutoETS chooses for the deseasonalised series."""
-    model = TrendModel().model()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            components = model.fit(trend.y).model_["components"]
-    except Exception as error:
-        # As in ``run``: statsforecast fails with bare Exception on series it cannot fit.
-        raise ModelError("mstl", trend.series_id, str(error) or repr(error)) from error
+    with model_errors("mstl", trend.series_id):
+        components = TrendModel().model().fit(trend.y).model_["components"]
     return TrendModel(components[:3], components[3] != "N")
 
 
