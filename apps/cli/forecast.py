@@ -168,7 +168,10 @@ def summary_table(results: list[Served], horizon: int) -> Table:
     raced = any(row.model == "prophet" for r in results for row in r.table)
     table = Table(title=f"Forecasts {horizon} steps ahead", caption="; ".join(reasons))
     table.add_column("series")
-    table.add_column("served")
+    # The served model's name is what the user acts on: never cut to an ellipsis.
+    table.add_column(
+        "served", no_wrap=True, min_width=max((len(r.chosen) for r in results), default=0)
+    )
     columns = ("sMAPE", "MASE", "Prophet sMAPE", "Prophet MASE") if raced else ("sMAPE", "MASE")
     for column in columns:
         table.add_column(column, justify="right")

@@ -3,6 +3,7 @@ every kind of bad file gives an error naming the series and the reason."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -453,3 +454,27 @@ def test_the_summary_shows_prophets_scores_only_where_it_was_raced() -> None:
     assert headers([result("w", "mstl")]) == ["series", "served", "sMAPE", "MASE"]
     both = headers([result("w", "mstl"), result("h", "mstl", "prophet")])
     assert both[-2:] == ["Prophet sMAPE", "Prophet MASE"]
+
+
+def test_the_summary_names_the_served_model_whole_on_a_narrow_terminal() -> None:
+    """On an 80-column terminal a combination's name is printed whole, not cut to an
+    ellipsis: it is what the user reads to know what was served."""
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from apps.cli.forecast import summary_table
+    from forecasting.selection import ModelScore
+
+    name = "mean(ets,theta,prophet)"
+    table = tuple(ModelScore(m, 5.0, 1.0, 0.8, 1.0) for m in (name, "prophet"))
+    result = SimpleNamespace(
+        series_id="series",
+        chosen=name,
+        reason="the plan's combination",
+        prophet_error=None,
+        table=table,
+    )
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(summary_table([result], 7))
+    assert name in console.export_text()
