@@ -1,6 +1,7 @@
 """The model catalogue: a name for every way the suite can forecast a series.
 
-Each call gives fresh models: MSTL and Prophet keep their fit for the series they serve.
+Each call gives fresh models: MSTL and Prophet keep their fit for the series they serve,
+AutoETS and AutoARIMA the form their search found.
 """
 
 from __future__ import annotations
@@ -93,8 +94,12 @@ def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelF
         "seasonal_naive_168": partial(baselines.seasonal_naive, period=168),
         "naive2": baselines.naive2,
         "naive": stats_models.naive,
-        "auto_ets": stats_models.auto_ets,
-        "auto_arima": stats_models.auto_arima,
+        "auto_ets": stats_models.FormKept(
+            "auto_ets", stats_models.ets_search, stats_models.ets_form
+        ),
+        "auto_arima": stats_models.FormKept(
+            "auto_arima", stats_models.arima_search, stats_models.arima_order
+        ),
         "theta": stats_models.theta,
         "optimized_theta": stats_models.optimized_theta,
         "mstl": Reusing(stats_models.fit_mstl),

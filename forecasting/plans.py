@@ -6,7 +6,8 @@ better; daily data is short and one-seasonal, where ETS, Theta and Prophet set u
 do best and their mean is steadier than any; weekly data is long and noisy, its year seen by
 MSTL alone, where the M4 lesson holds that a combination of simple models is hard to beat. On
 daily and weekly data a few short folds pick a single model by luck, so the plan's
-combination serves unless another model beats it clearly.
+combination serves unless another model beats it clearly; where the race decides, the mean
+of its two best serves.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ class ServingPlan:
     # (relative score): a few short folds pick a single model by luck more often than not.
     prefer: str | None = None
     margin: float = 0.1
+    # The mean of this many of the race's best serves, where the preferred combination does
+    # not: on both halves of M4 Hourly and of M4 Weekly the mean of the two best chose
+    # better than the best alone, and on the daily tuning sets as well (bench/README.md).
+    blend: int = 2
+    # ... of those within this ratio of the best's score: a pattern one model forecasts
+    # almost exactly is not averaged with a model far behind it.
+    blend_within: float = 2.0
     prophet: ProphetConfig = HOURLY_DEMAND
     calendar: Calendar = field(default_factory=Calendar)
     force: str | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -70,18 +70,66 @@ def fitted_season(series: Series) -> int:
     return m if m <= LONGEST_FITTED_SEASON and len(series.y) >= 2 * m else 1
 
 
-def auto_ets(series: Series, horizon: int, level: int = 80) -> Forecast:
+@dataclass(frozen=True)
+class EtsForm:
+    """An ETS form (error, trend and season letters; damped) and its season length; ``Z``
+    letters and a ``damped`` of None leave them to AutoETS's search."""
+
+    form: str = "ZZZ"
+    damped: bool | None = None
+    season: int = 1
+
+    def model(self) -> Any:
+        from statsforecast.models import AutoETS
+
+        return AutoETS(season_length=self.season, model=self.form, damped=self.damped)
+
+
+def ets_form(fitted: Any) -> EtsForm:
+    """The form a fitted AutoETS chose."""
+    components = fitted.model_["components"]
+    return EtsForm(components[:3], components[3] != "N", fitted.season_length)
+
+
+@dataclass(frozen=True)
+class ArimaOrder:
+    """The orders and constants of an ARIMA, as AutoARIMA found them."""
+
+    order: tuple[int, int, int]
+    seasonal_order: tuple[int, int, int]
+    season: int
+    include_mean: bool
+    include_drift: bool
+
+    def model(self) -> Any:
+        from statsforecast.models import ARIMA
+
+        return ARIMA(
+            order=self.order,
+            seasonal_order=self.seasonal_order,
+            season_length=self.season,
+            include_mean=self.include_mean,
+            include_drift=self.include_drift,
+        )
+
+
+def arima_order(fitted: Any) -> ArimaOrder:
+    """The orders a fitted AutoARIMA chose (statsforecast's ``arma``: p, q, P, Q, m, d, D)."""
+    p, q, big_p, big_q, m, d, big_d = fitted.model_["arma"]
+    coef = fitted.model_["coef"]
+    return ArimaOrder((p, d, q), (big_p, big_d, big_q), m, "intercept" in coef, "drift" in coef)
+
+
+def ets_search(series: Series) -> Any:
     """statsforecast's AutoETS with the frequency's season length."""
-    from statsforecast.models import AutoETS
-
-    return run(series, "auto_ets", AutoETS(season_length=fitted_season(series)), horizon, level)
+    return EtsForm(season=fitted_season(series)).model()
 
 
-def auto_arima(series: Series, horizon: int, level: int = 80) -> Forecast:
+def arima_search(series: Series) -> Any:
     """AutoARIMA with the search bounded (orders, models tried) so one fit stays short."""
     from statsforecast.models import AutoARIMA
 
-    model = AutoARIMA(
+    return AutoARIMA(
         season_length=fitted_season(series),
         max_p=3,
         max_q=3,
@@ -92,7 +140,52 @@ def auto_arima(series: Series, horizon: int, level: int = 80) -> Forecast:
         stepwise=True,
         approximation=len(series.y) > 300,
     )
-    return run(series, "auto_arima", model, horizon, level)
+
+
+def auto_ets(series: Series, horizon: int, level: int = 80) -> Forecast:
+    """One AutoETS search, fitted and forecast (the serving plans keep its form: ``FormKept``)."""
+    return run(series, "auto_ets", ets_search(series), horizon, level)
+
+
+def auto_arima(series: Series, horizon: int, level: int = 80) -> Forecast:
+    """One bounded AutoARIMA search, fitted and forecast (kept by ``FormKept`` in plans)."""
+    return run(series, "auto_arima", arima_search(series), horizon, level)
+
+
+class FormKept:
+    """AutoETS or AutoARIMA searched once per series, at the first history a backtest asks
+    about; its later, longer cutoffs fit the form found there (an ETS form, ARIMA orders)
+    without searching again. The search tries up to thirty models, the form is one: on
+    three years of days a tenth of the time, and the form found four weeks earlier is the
+    one found at the cutoff in most series. A shorter history, or one long enough for
+    another season length, is searched afresh; the final forecast's model searches its
+    own (``catalogue`` gives fresh ones)."""
+
+    def __init__(
+        self,
+        name: str,
+        search: Callable[[Series], Any],
+        form: Callable[[Any], EtsForm | ArimaOrder],
+    ) -> None:
+        self.name, self.search, self.form = name, search, form
+        self.kept: EtsForm | ArimaOrder | None = None
+        self.length = 0
+
+    def __call__(self, series: Series, horizon: int, level: int = 80) -> Forecast:
+        kept, n = self.kept, len(series.y)
+        if kept is not None and n >= self.length and kept.season == fitted_season(series):
+            try:
+                return run(series, self.name, kept.model(), horizon, level)
+            except ModelError:
+                # The newer values can rule the form out (a zero under a multiplicative
+                # season): the search finds one that fits them.
+                pass
+        model = self.search(series)
+        with model_errors(self.name, series.series_id):
+            output = model.fit(series.y).predict(h=horizon, level=[level])
+            self.kept = self.form(model)
+        self.length = n
+        return to_forecast(series, self.name, output, horizon, level)
 
 
 def theta_season(series: Series) -> int:
@@ -141,25 +234,12 @@ def stl_jumps(period: int, seasonal: int = 11) -> dict[str, int]:
     }
 
 
-@dataclass(frozen=True)
-class TrendModel:
-    """The ETS form statsforecast's MSTL picks for the trend (``ZZN`` searched), kept so a
-    later cutoff refits its parameters without searching again: a tenth of the time."""
-
-    form: str = "ZZN"
-    damped: bool | None = None
-
-    def model(self) -> Any:
-        from statsforecast.models import AutoETS
-
-        return AutoETS(model=self.form, damped=self.damped)
-
-
-def trend_model(trend: Series) -> TrendModel:
-    """The form AutoETS chooses for the deseasonalised series."""
+def trend_model(trend: Series) -> EtsForm:
+    """The form AutoETS chooses for the deseasonalised series, without a season: MSTL's
+    trend model, kept so a later cutoff refits its parameters without searching again (a
+    tenth of the time)."""
     with model_errors("mstl", trend.series_id):
-        components = TrendModel().model().fit(trend.y).model_["components"]
-    return TrendModel(components[:3], components[3] != "N")
+        return ets_form(EtsForm("ZZN").model().fit(trend.y))
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,7 +255,7 @@ class FittedMSTL:
     periods: tuple[int, ...]
     seasonal: np.ndarray  # one row per period, over the decomposed history
     fitted_length: int
-    trend: TrendModel = TrendModel()
+    trend: EtsForm = EtsForm("ZZN")
     follows_new_data: bool = True  # the trend model is refitted on every cutoff's values
 
     def season_at(self, start: int, stop: int) -> np.ndarray:

@@ -57,7 +57,8 @@ class ForecastSeries(Base):
     input_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(400))
-    served_model: Mapped[str | None] = mapped_column(String(32))
+    # Room for a blend of two combinations' names (the hourly plan serves such means).
+    served_model: Mapped[str | None] = mapped_column(String(128))
     metrics: Mapped[dict[str, Any] | None]
 
 
@@ -68,7 +69,7 @@ class Forecast(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("forecast_runs.id"))
     series_id: Mapped[str] = mapped_column(String(64))
-    model: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
     ds: Mapped[datetime]
     yhat: Mapped[float]
     yhat_lower: Mapped[float]

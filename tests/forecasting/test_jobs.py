@@ -169,3 +169,30 @@ def test_run_settings_check_the_holidays_and_key_on_them() -> None:
     assert RunSettings(holidays="CN").key() != RunSettings(holidays="US").key()
     with pytest.raises(ValueError, match="unknown country code 'XX'"):
         RunSettings(holidays="XX")
+
+
+def test_a_blended_models_name_is_stored_whole(seeded_engine: Engine) -> None:
+    """The hourly plan can serve the mean of two combinations, a name longer than 32
+    characters: the ledger and the forecast rows keep it whole on both stores."""
+    from datetime import UTC, datetime
+
+    from forecasting.jobs import Outcome, _write
+
+    run_id = start_run(seeded_engine, RunSettings(horizon=24, model="auto", zones=(1,)))
+    name = "mean(median(mstl,prophet,snaive),mean(mstl,prophet,snaive))"
+    row = {
+        "model": name,
+        "ds": datetime(2026, 12, 1, tzinfo=UTC),
+        "yhat": 1.0,
+        "yhat_lower": 0.5,
+        "yhat_upper": 1.5,
+    }
+    _write(seeded_engine, run_id, Outcome("zone-1", "done", None, name, [row], None))
+    with seeded_engine.connect() as conn:
+        served = conn.scalar(
+            select(ForecastSeries.served_model).where(
+                ForecastSeries.run_id == run_id, ForecastSeries.series_id == "zone-1"
+            )
+        )
+        models = conn.scalars(select(Forecast.model).where(Forecast.run_id == run_id)).all()
+    assert served == name and models == [name]

@@ -16,9 +16,11 @@ from forecasting.series import Series
 from forecasting.synthetic import demand_series
 
 START = pd.Timestamp("2026-03-02")
+# The race's single best serves (``blend=1``), so the tests below see its choice itself.
 QUICK = ServingPlan(
     candidates=("seasonal_naive", "seasonal_naive_168", "prophet"),
     combinations=(Combination("prophet+snaive168", ("prophet", "seasonal_naive_168")),),
+    blend=1,
 )
 
 
@@ -233,3 +235,62 @@ def test_prophet_learns_a_holiday_from_before_its_window() -> None:
     assert served[24:].sum() < 0.4 * served[:24].sum()
     plain = serve(history, 48, default_plan("h", force="prophet")).served.yhat
     assert plain[24:].sum() > 0.7 * plain[:24].sum()
+
+
+def widths_scaled(series: Series, plan: ServingPlan, horizon: int, level: int) -> bool:
+    """Whether the served upper bound is the model's own scaled by the backtest's conformal
+    factor at ``level``."""
+    from forecasting.selection import Finals, race
+
+    result = serve(series, horizon, plan)
+    finals = Finals(series, horizon, plan)
+    contest = race(finals, plan, tuple(dict.fromkeys((*plan.candidates, plan.reference))))
+    assert contest is not None
+    own = finals.get(result.chosen)
+    scale = contest.factor(result.chosen, level)
+    assert scale is not None
+    expected = own.yhat + scale * (own.upper - own.yhat)
+    return bool(np.allclose(result.served.upper, expected, rtol=1e-6))
+
+
+def test_only_a_model_the_race_chose_is_given_the_winners_allowance() -> None:
+    """The plan's combination, served whatever its backtest, is scaled to cover 80% of the
+    backtest's values; a model picked as the race's winner is scaled to cover 84%, since its
+    backtest flatters it."""
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2025-01-06", periods=70, freq="D")
+    y = 200 + 40 * (days.dayofweek >= 5) + rng.normal(0, 15, 70)
+    daily = Series("d", days[0], y, "d")
+    plan = replace(default_plan("d"), margin=0.9)  # no model can beat the combination by 90%
+    assert serve(daily, 7, plan).chosen == plan.prefer
+    assert widths_scaled(daily, plan, 7, 80) and not widths_scaled(daily, plan, 7, 84)
+    raced = replace(plan, prefer=None, blend=1)
+    assert serve(daily, 7, raced).chosen != plan.prefer
+    assert widths_scaled(daily, raced, 7, 84) and not widths_scaled(daily, raced, 7, 80)
+
+
+def test_a_plan_that_blends_two_serves_the_mean_of_the_races_two_best() -> None:
+    """With ``blend=2`` the served forecast is the mean of the two best models of the
+    backtest, named after them, when the second scored within ``blend_within`` times the
+    best; a preferred combination that no model beat still serves alone."""
+    from forecasting.selection import Finals
+
+    history, _ = demand_series("z", days=21, seed=11)
+    plan = replace(QUICK, blend=2)
+    served = serve(history, 24, plan)
+    first, second = served.table[0].model, served.table[1].model
+    assert served.chosen == f"mean({','.join(sorted((first, second)))})"
+    assert served.reason.startswith("mean of the best 2 of")
+    finals = Finals(history, 24, plan)
+    expected = (finals.get(first).yhat + finals.get(second).yhat) / 2
+    assert np.allclose(served.served.yhat, expected)
+    assert np.all(served.served.lower <= served.served.yhat)
+    assert np.all(served.served.yhat <= served.served.upper)
+    assert served.table[1].score <= 2 * served.table[0].score
+    strict = serve(history, 24, replace(plan, blend_within=1.0))
+    assert strict.chosen == first
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2025-01-06", periods=70, freq="D")
+    daily = Series("d", days[0], 200 + 40 * (days.dayofweek >= 5) + rng.normal(0, 15, 70), "d")
+    preferring = replace(default_plan("d"), margin=0.9, blend=2)
+    assert serve(daily, 7, preferring).chosen == preferring.prefer

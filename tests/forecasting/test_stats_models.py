@@ -146,3 +146,84 @@ def test_a_fit_that_cannot_follow_new_values_is_refitted_at_every_cutoff() -> No
     for n in (76, 83, 90):
         model(series.head(n), 7)
     assert fits == [76, 83, 90]
+
+
+def counting(search, calls: list[int]):
+    def wrapped(series: Series):
+        calls.append(len(series.y))
+        return search(series)
+
+    return wrapped
+
+
+def weekly_cycle(days: int, seed: int) -> Series:
+    """Positive daily values with a growing level and a weekly cycle that scales with it."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(days)
+    y = 20 * np.exp(0.01 * t) * (1 + 0.6 * np.sin(2 * np.pi * t / 7)) * rng.lognormal(0, 0.05, days)
+    return Series("m", pd.Timestamp("2025-01-06"), y, "d")
+
+
+@pytest.mark.parametrize(
+    ("name", "search", "form"),
+    [
+        ("auto_arima", stats_models.arima_search, stats_models.arima_order),
+        ("auto_ets", stats_models.ets_search, stats_models.ets_form),
+    ],
+)
+def test_ets_and_arima_search_once_and_fit_the_form_found_at_later_cutoffs(
+    name, search, form
+) -> None:
+    """The first cutoff's forecast is the search's own; later, longer cutoffs fit the form
+    found there without searching, and forecast as that form fitted on them does; a shorter
+    history is searched afresh."""
+    history = weekly_cycle(120, 2)
+    calls: list[int] = []
+    model = stats_models.FormKept(name, counting(search, calls), form)
+    first = model(history.head(92), 14)
+    searched = stats_models.run(history.head(92), name, search(history.head(92)), 14, 80)
+    assert np.allclose(first.yhat, searched.yhat)
+    kept = model.kept
+    assert kept is not None
+    for days in (99, 106):
+        later = model(history.head(days), 14)
+        expected = stats_models.run(history.head(days), name, kept.model(), 14, 80)
+        assert np.allclose(later.yhat, expected.yhat) and np.allclose(later.upper, expected.upper)
+    assert calls == [92] and model.kept == kept
+    model(history.head(85), 14)
+    assert calls == [92, 85]
+
+
+def test_the_form_found_at_the_fit_reproduces_the_searchs_forecast() -> None:
+    """ARIMA with the orders and constants AutoARIMA chose, and ETS with the form AutoETS
+    chose, forecast what the searches did on the same values."""
+    for seed in range(4):
+        series = weekly_cycle(60 + 90 * seed, seed)
+        for search, form in (
+            (stats_models.arima_search, stats_models.arima_order),
+            (stats_models.ets_search, stats_models.ets_form),
+        ):
+            fitted = search(series).fit(series.y)
+            expected = fitted.predict(h=7, level=[80])
+            again = form(fitted).model().fit(series.y).predict(h=7, level=[80])
+            assert np.allclose(again["mean"], expected["mean"], rtol=1e-4)
+            assert np.allclose(again["hi-80"], expected["hi-80"], rtol=1e-4)
+
+
+def test_a_kept_form_the_newer_values_rule_out_is_searched_again() -> None:
+    """A multiplicative ETS form found on positive values cannot fit a later zero: the model
+    searches again rather than dropping out of the race."""
+    history = weekly_cycle(84, 5)
+    calls: list[int] = []
+    model = stats_models.FormKept(
+        "auto_ets", counting(stats_models.ets_search, calls), stats_models.ets_form
+    )
+    model(history.head(70), 7)
+    assert model.kept is not None and model.kept.form[0] == "M"
+    y = history.y.copy()
+    y[75] = 0.0
+    with_zero = Series("m", history.start, y, "d")
+    with pytest.raises(ModelError):
+        stats_models.run(with_zero, "auto_ets", model.kept.model(), 7, 80)
+    forecast = model(with_zero, 7)
+    assert calls == [70, 84] and np.all(np.isfinite(forecast.yhat))

@@ -1,0 +1,40 @@
+"""a served model's name has room for a blend of two combinations
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-07 03:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+COLUMNS = (("forecast_series", "served_model", True), ("forecasts", "model", False))
+
+
+def upgrade() -> None:
+    for table, column, nullable in COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column,
+                existing_type=sa.String(length=32),
+                type_=sa.String(length=128),
+                existing_nullable=nullable,
+            )
+
+
+def downgrade() -> None:
+    for table, column, nullable in COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(
+                column,
+                existing_type=sa.String(length=128),
+                type_=sa.String(length=32),
+                existing_nullable=nullable,
+            )
