@@ -292,6 +292,20 @@ def serve(series: Series, horizon: int, plan: ServingPlan | None = None) -> Serv
     return best(finals, contest, series, prophet, prophet_error)
 
 
+def blended(
+    finals: Finals, contest: Race, models: list[str]
+) -> tuple[str, Race, tuple[ModelScore, ...]]:
+    """The mean of ``models`` as a combination the finals and the race both know, and the
+    race's table with the blend's own backtest scores in it."""
+    members = tuple(sorted(models))  # one name for a set, whichever of it ranked first
+    # The space lets a narrow table wrap the name between its members.
+    blend = Combination(f"mean({', '.join(members)})", members)
+    finals.combinations[blend.name] = blend
+    contest = contest.with_combination(blend)
+    plan = finals.plan
+    return blend.name, contest, score_table(contest.backtest, plan.mase_season, plan.reference)
+
+
 def best(
     finals: Finals,
     contest: Race,
@@ -324,12 +338,9 @@ def best(
         raise ModelError("every model", series.series_id, reason)
     folds = len(contest.backtest.folds)
     name, reason = chosen[0].model, f"best of {len(table)} by backtest over {folds} cutoffs"
+    scored = table
     if len(chosen) > 1:
-        # One name for a pair, whichever of it ranked first.
-        members = tuple(sorted(row.model for row in chosen))
-        blend = Combination(f"mean({','.join(members)})", members)
-        finals.combinations[blend.name] = blend
-        contest, name = contest.with_combination(blend), blend.name
+        name, contest, scored = blended(finals, contest, [row.model for row in chosen])
         reason = f"mean of the best {len(chosen)} of {len(table)} by backtest over {folds} cutoffs"
     elif preferred and ranked[0] is not table[0]:
         reason = (
@@ -342,6 +353,6 @@ def best(
         prophet,
         name,
         reason,
-        table,
+        scored,
         prophet_error,
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -166,13 +167,20 @@ def summary_table(results: list[Served], horizon: int) -> Table:
         {r.reason for r in results} | {r.prophet_error for r in results if r.prophet_error}
     )
     raced = any(row.model == "prophet" for r in results for row in r.table)
-    table = Table(title=f"Forecasts {horizon} steps ahead", caption="; ".join(reasons))
-    table.add_column("series")
-    # The served model's name is what the user acts on: never cut to an ellipsis.
-    table.add_column(
-        "served", no_wrap=True, min_width=max((len(r.chosen) for r in results), default=0)
+    # Rules under the header only: a blend's name and four score columns fit 80 columns.
+    table = Table(
+        title=f"Forecasts {horizon} steps ahead",
+        caption="; ".join(reasons),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
-    columns = ("sMAPE", "MASE", "Prophet sMAPE", "Prophet MASE") if raced else ("sMAPE", "MASE")
+    table.add_column("series", overflow="fold")
+    # The served model's name is what the user acts on: never cut to an ellipsis. A blend's
+    # name may wrap between its members, never inside one.
+    widest = max((len(part) for r in results for part in r.chosen.split()), default=0)
+    table.add_column("served", min_width=widest, overflow="fold")
+    beside = ("Prophet\nsMAPE", "Prophet\nMASE")
+    columns = ("sMAPE", "MASE", *beside) if raced else ("sMAPE", "MASE")
     for column in columns:
         table.add_column(column, justify="right")
     for result in results:

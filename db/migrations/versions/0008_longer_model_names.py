@@ -18,23 +18,20 @@ depends_on = None
 COLUMNS = (("forecast_series", "served_model", True), ("forecasts", "model", False))
 
 
-def upgrade() -> None:
+def resize(before: int, after: int) -> None:
     for table, column, nullable in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
                 column,
-                existing_type=sa.String(length=32),
-                type_=sa.String(length=128),
+                existing_type=sa.String(length=before),
+                type_=sa.String(length=after),
                 existing_nullable=nullable,
             )
+
+
+def upgrade() -> None:
+    resize(32, 128)
 
 
 def downgrade() -> None:
-    for table, column, nullable in COLUMNS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column(
-                column,
-                existing_type=sa.String(length=128),
-                type_=sa.String(length=32),
-                existing_nullable=nullable,
-            )
+    resize(128, 32)

@@ -453,12 +453,13 @@ def test_the_summary_shows_prophets_scores_only_where_it_was_raced() -> None:
 
     assert headers([result("w", "mstl")]) == ["series", "served", "sMAPE", "MASE"]
     both = headers([result("w", "mstl"), result("h", "mstl", "prophet")])
-    assert both[-2:] == ["Prophet sMAPE", "Prophet MASE"]
+    assert both[-2:] == ["Prophet\nsMAPE", "Prophet\nMASE"]
 
 
 def test_the_summary_names_the_served_model_whole_on_a_narrow_terminal() -> None:
     """On an 80-column terminal a combination's name is printed whole, not cut to an
-    ellipsis: it is what the user reads to know what was served."""
+    ellipsis: it is what the user reads to know what was served. A blend of two
+    combinations wraps between its members, and every score column is still shown."""
     from types import SimpleNamespace
 
     from rich.console import Console
@@ -466,15 +467,22 @@ def test_the_summary_names_the_served_model_whole_on_a_narrow_terminal() -> None
     from apps.cli.forecast import summary_table
     from forecasting.selection import ModelScore
 
+    def result(ident: str, name: str) -> SimpleNamespace:
+        table = tuple(ModelScore(m, 5.0 + len(m), 1.0, 0.8, 1.0) for m in (name, "prophet"))
+        return SimpleNamespace(
+            series_id=ident, chosen=name, reason="raced", prophet_error=None, table=table
+        )
+
     name = "mean(ets,theta,prophet)"
-    table = tuple(ModelScore(m, 5.0, 1.0, 0.8, 1.0) for m in (name, "prophet"))
-    result = SimpleNamespace(
-        series_id="series",
-        chosen=name,
-        reason="the plan's combination",
-        prophet_error=None,
-        table=table,
-    )
     console = Console(width=80, record=True, file=io.StringIO())
-    console.print(summary_table([result], 7))
+    console.print(summary_table([result("series", name)], 7))
     assert name in console.export_text()
+    first, second = "mean(mstl,prophet,snaive)", "median(mstl,prophet,snaive)"
+    blend = f"mean({first}, {second})"
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(summary_table([result("zone-12", blend), result("city", "mstl")], 48))
+    lines = console.export_text().splitlines()
+    assert any(f"mean({first}," in line for line in lines)
+    assert any(f"{second})" in line for line in lines)
+    row = next(line for line in lines if "zone-12" in line)
+    assert row.split()[-4:] == [f"{5.0 + len(blend):.2f}", "1.000", "12.00", "1.000"]
