@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Engine
 
 from apps.settings import Settings
@@ -95,3 +96,10 @@ def city_day(value: str, now: datetime, tz: ZoneInfo, option: str) -> date:
 def shown(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored (UTC) moment as a person in the city reads it."""
     return "" if moment is None else moment.astimezone(tz).strftime(fmt)
+
+
+def add_model_column(table: Table, header: str, names: list[str]) -> None:
+    """A column of served model names, which the user acts on: never cut to an ellipsis. A
+    blend's name ("mean(a, b)") may wrap between its members, never inside one."""
+    widest = max((len(part) for name in names for part in name.split()), default=0)
+    table.add_column(header, min_width=widest, overflow="fold")

@@ -21,7 +21,14 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from apps.cli.common import JsonOutput, console, err_console, fail, print_json
+from apps.cli.common import (
+    JsonOutput,
+    add_model_column,
+    console,
+    err_console,
+    fail,
+    print_json,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -175,10 +182,7 @@ def summary_table(results: list[Served], horizon: int) -> Table:
         pad_edge=False,
     )
     table.add_column("series", overflow="fold")
-    # The served model's name is what the user acts on: never cut to an ellipsis. A blend's
-    # name may wrap between its members, never inside one.
-    widest = max((len(part) for r in results for part in r.chosen.split()), default=0)
-    table.add_column("served", min_width=widest, overflow="fold")
+    add_model_column(table, "served", [r.chosen for r in results])
     beside = ("Prophet\nsMAPE", "Prophet\nMASE")
     columns = ("sMAPE", "MASE", *beside) if raced else ("sMAPE", "MASE")
     for column in columns:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from apps.cli.common import (
     DatabaseUrl,
     JsonOutput,
+    add_model_column,
     city_day,
     console,
     err_console,
@@ -110,7 +111,9 @@ def run(
     if json:
         print_json({"run_id": run_id, "series": summary})
         return
-    table = Table("series", "status", "served", "why", title=f"forecast run {run_id}")
+    table = Table("series", "status", title=f"forecast run {run_id}")
+    add_model_column(table, "served", [row["served_model"] or "-" for row in summary])
+    table.add_column("why")
     for row in summary:
         table.add_row(
             row["series_id"], row["status"], row["served_model"] or "-", row["reason"] or ""

@@ -39,7 +39,8 @@ def run(*args: str) -> tuple[int, object]:
 def test_run_backtest_and_staffing_plan(
     seeded_url: str, seeded_engine: Engine, scheduler: str
 ) -> None:
-    """A run serves the best model by backtest, backtest shows why, staffing turns it into gaps."""
+    """A run serves the best model by backtest (or the mean of the two best), backtest shows
+    why, staffing turns it into gaps."""
     code, out = run(
         "forecast",
         "run",
@@ -60,8 +61,13 @@ def test_run_backtest_and_staffing_plan(
     [entry] = table["series"]
     models = [row["model"] for row in entry["table"]]
     assert "prophet" in models and "seasonal_naive" in models
-    best = min(entry["table"], key=lambda row: row["score"])
-    assert entry["served_model"] == best["model"]
+    served = entry["served_model"]
+    assert served in models
+    raced = sorted(
+        (row for row in entry["table"] if row["model"] != served), key=lambda row: row["score"]
+    )
+    pair = ", ".join(sorted(row["model"] for row in raced[:2]))
+    assert served in {raced[0]["model"], f"mean({pair})"}
 
     day = (TEST_NOW.astimezone(LOCAL_TZ) + timedelta(days=1)).date().isoformat()
     code, plan = run("staffing", "plan", "--date", day, "--json", "--database-url", seeded_url)
@@ -135,3 +141,27 @@ def test_staffing_plan_in_the_citys_time(planned_url: str) -> None:
     )
     assert late.exit_code == 1
     assert "2026-12-09 16:00 to 2026-12-10 16:00 UTC" in late.output.replace("\n", " ")
+
+
+def test_a_blends_name_is_shown_whole_in_a_narrow_table() -> None:
+    """The served column of `forecast run` (and `forecast file`) keeps a blend of two
+    combinations whole on 80 columns, wrapped between its members, beside a long reason."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from apps.cli.common import add_model_column
+
+    first, second = "mean(mstl,prophet,snaive)", "median(mstl,prophet,snaive)"
+    names = [f"mean({first}, {second})", "prophet"]
+    table = Table("series", "status")
+    add_model_column(table, "served", names)
+    table.add_column("why")
+    for name in names:
+        table.add_row("zone-1", "done", name, "mean of the best 2 of 6 by backtest over 3 cutoffs")
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(table)
+    text = console.export_text()
+    assert "…" not in text
+    assert f"mean({first}," in text and f"{second})" in text
