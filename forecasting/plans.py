@@ -51,6 +51,14 @@ class ServingPlan:
     calendar: Calendar = field(default_factory=Calendar)
     force: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.blend < 1:
+            raise ValueError(f"blend: at least one model serves, not {self.blend}")
+        if self.blend_within < 1:
+            raise ValueError(
+                f"blend_within: a ratio to the best's score of 1 or more, not {self.blend_within}"
+            )
+
 
 HOURLY = ServingPlan(
     candidates=("seasonal_naive", "mstl", "prophet"),

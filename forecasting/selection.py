@@ -318,9 +318,16 @@ def best(
     ``blend_within`` times the best's (the best alone when no other is)."""
     plan, table = finals.plan, contest.table
     ranked = preferred_first(table, plan)
-    preferred = bool(ranked) and ranked[0].model == plan.prefer
-    wanted = 1 if preferred else plan.blend
     errors: list[str] = []
+    preferred = bool(ranked) and ranked[0].model == plan.prefer
+    if preferred:
+        try:
+            finals.get(ranked[0].model)
+        except ForecastingError as error:
+            # The combination cannot forecast: the race decides, as if it had lost.
+            errors.append(str(error))
+            ranked, preferred = [row for row in table if row is not ranked[0]], False
+    wanted = 1 if preferred else plan.blend
     chosen: list[ModelScore] = []
     for row in ranked:
         if chosen and row.score > chosen[0].score * plan.blend_within:

@@ -229,15 +229,12 @@ def _ledger(engine: Engine, run_id: str | None) -> tuple[str, list[ForecastSerie
 
 
 def _backtest_table(entry: ForecastSeries) -> Table:
-    table = Table(
-        "model",
-        "sMAPE",
-        "MASE",
-        "80% coverage",
-        "score vs seasonal naive",
-        title=f"{entry.series_id}: served {entry.served_model or '-'}",
-    )
-    for row in (entry.metrics or {}).get("table", []):
+    rows = (entry.metrics or {}).get("table", [])
+    table = Table(title=f"{entry.series_id}: served {entry.served_model or '-'}")
+    add_model_column(table, "model", [row["model"] for row in rows])
+    for column in ("sMAPE", "MASE", "80% coverage", "score vs seasonal naive"):
+        table.add_column(column)
+    for row in rows:
         mark = " *" if row["model"] == entry.served_model else ""
         table.add_row(
             row["model"] + mark,

@@ -296,3 +296,28 @@ def test_a_plan_that_blends_two_serves_the_mean_of_the_races_two_best() -> None:
     daily = Series("d", days[0], 200 + 40 * (days.dayofweek >= 5) + rng.normal(0, 15, 70), "d")
     preferring = replace(default_plan("d"), margin=0.9, blend=2)
     assert serve(daily, 7, preferring).chosen == preferring.prefer
+
+
+def test_a_preferred_combination_that_cannot_forecast_leaves_the_choice_to_the_race() -> None:
+    """When the plan's combination backtested well but its final forecast fails (a member
+    fails on the whole history), the race's best serve, and the reason does not claim the
+    combination served."""
+    from forecasting.errors import ModelError
+    from forecasting.selection import Finals, best, race
+
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2025-01-06", periods=70, freq="D")
+    daily = Series("d", days[0], 200 + 40 * (days.dayofweek >= 5) + rng.normal(0, 15, 70), "d")
+    plan = replace(default_plan("d"), margin=0.9)
+    finals = Finals(daily, 7, plan)
+    contest = race(finals, plan, tuple(dict.fromkeys((*plan.candidates, plan.reference))))
+    assert contest is not None and plan.prefer in {row.model for row in contest.table}
+
+    def fails(series: Series, horizon: int):
+        # A fault the final fit alone meets, which real models raise only on rare data.
+        raise ModelError("auto_ets", series.series_id, "did not converge")
+
+    finals.models["auto_ets"] = fails
+    served = best(finals, contest, daily, None, None)
+    assert served.chosen != plan.prefer and "auto_ets" not in served.chosen
+    assert "plan's combination" not in served.reason

@@ -227,3 +227,17 @@ def test_a_kept_form_the_newer_values_rule_out_is_searched_again() -> None:
         stats_models.run(with_zero, "auto_ets", model.kept.model(), 7, 80)
     forecast = model(with_zero, 7)
     assert calls == [70, 84] and np.all(np.isfinite(forecast.yhat))
+
+
+def test_a_history_long_enough_for_the_season_is_searched_again() -> None:
+    """Ten days cannot show the week twice, so the form found there has no season; at three
+    weeks the search runs again with the weekly season."""
+    history = weekly_cycle(21, 3)
+    calls: list[int] = []
+    model = stats_models.FormKept(
+        "auto_ets", counting(stats_models.ets_search, calls), stats_models.ets_form
+    )
+    model(history.head(10), 7)
+    assert model.kept is not None and model.kept.season == 1
+    model(history, 7)
+    assert calls == [10, 21] and model.kept.season == 7

@@ -33,5 +33,7 @@ def upgrade() -> None:
     resize(32, 128)
 
 
+# On PostgreSQL a downgrade fails while a stored name is longer than 32 characters: it says
+# so rather than cut the name.
 def downgrade() -> None:
     resize(128, 32)
