@@ -55,3 +55,16 @@ def test_daily_data_needs_a_clearer_win_to_displace_its_combination() -> None:
     assert preferred_first(close, plan)[0].model == plan.prefer
     clear = (row("seasonal_naive", 0.6), row(plan.prefer, 1.0))
     assert preferred_first(clear, plan)[0].model == "seasonal_naive"
+
+
+def test_a_plan_refuses_a_blend_of_no_models() -> None:
+    """A plan that would serve the mean of no models, or blend models scoring better than
+    the best, is refused with the field named."""
+    import pytest
+
+    from forecasting.plans import ServingPlan
+
+    with pytest.raises(ValueError, match="blend: at least one model serves, not 0"):
+        ServingPlan(blend=0)
+    with pytest.raises(ValueError, match="blend_within: a ratio to the best's score of 1"):
+        ServingPlan(blend_within=0.5)
