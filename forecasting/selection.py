@@ -206,10 +206,12 @@ class Race:
     backtest: Backtest
     table: tuple[ModelScore, ...]
 
-    def with_combination(self, combination: Combination) -> Race:
-        """The race with ``combination``'s backtest forecasts added to its folds."""
+    def with_combination(self, combination: Combination, plan: ServingPlan) -> Race:
+        """The race with ``combination``'s backtest forecasts in its folds and its scores
+        in the table."""
         folds = tuple(with_combinations(fold, (combination,)) for fold in self.backtest.folds)
-        return replace(self, backtest=replace(self.backtest, folds=folds))
+        backtest = replace(self.backtest, folds=folds)
+        return Race(backtest, score_table(backtest, plan.mase_season, plan.reference))
 
     def factor(self, model: str, level: int) -> float | None:
         """The conformal scale of ``model``'s bounds from its backtest errors."""
@@ -292,18 +294,40 @@ def serve(series: Series, horizon: int, plan: ServingPlan | None = None) -> Serv
     return best(finals, contest, series, prophet, prophet_error)
 
 
-def blended(
-    finals: Finals, contest: Race, models: list[str]
-) -> tuple[str, Race, tuple[ModelScore, ...]]:
-    """The mean of ``models`` as a combination the finals and the race both know, and the
-    race's table with the blend's own backtest scores in it."""
+def blended(finals: Finals, contest: Race, models: list[str]) -> tuple[str, Race]:
+    """The mean of ``models`` as a combination the finals and the race both know, the
+    blend's own backtest scores in the race's table."""
     members = tuple(sorted(models))  # one name for a set, whichever of it ranked first
     # The space lets a narrow table wrap the name between its members.
     blend = Combination(f"mean({', '.join(members)})", members)
     finals.combinations[blend.name] = blend
-    contest = contest.with_combination(blend)
+    return blend.name, contest.with_combination(blend, finals.plan)
+
+
+def chosen_rows(finals: Finals, ranked: list[ModelScore], series_id: str) -> list[ModelScore]:
+    """The first of ``ranked`` whose final forecast works: alone when it is the plan's
+    combination, else joined by the next that work, up to the plan's ``blend``, while they
+    score within ``blend_within`` times its score."""
     plan = finals.plan
-    return blend.name, contest, score_table(contest.backtest, plan.mase_season, plan.reference)
+    errors: list[str] = []
+    chosen: list[ModelScore] = []
+    for row in ranked:
+        if chosen and (
+            chosen[0].model == plan.prefer
+            or len(chosen) == plan.blend
+            or row.score > chosen[0].score * plan.blend_within
+        ):
+            break
+        try:
+            finals.get(row.model)
+        except ForecastingError as error:
+            errors.append(str(error))
+            continue
+        chosen.append(row)
+    if not chosen:
+        reason = "; ".join(errors) or "no model forecast every cutoff"
+        raise ModelError("every model", series_id, reason)
+    return chosen
 
 
 def best(
@@ -317,39 +341,16 @@ def best(
     plan's ``blend`` best models of the race that forecast, those scoring within
     ``blend_within`` times the best's (the best alone when no other is)."""
     plan, table = finals.plan, contest.table
-    ranked = preferred_first(table, plan)
-    errors: list[str] = []
-    preferred = bool(ranked) and ranked[0].model == plan.prefer
-    if preferred:
-        try:
-            finals.get(ranked[0].model)
-        except ForecastingError as error:
-            # The combination cannot forecast: the race decides, as if it had lost.
-            errors.append(str(error))
-            ranked, preferred = [row for row in table if row is not ranked[0]], False
-    wanted = 1 if preferred else plan.blend
-    chosen: list[ModelScore] = []
-    for row in ranked:
-        if chosen and row.score > chosen[0].score * plan.blend_within:
-            break
-        try:
-            finals.get(row.model)
-        except ForecastingError as error:
-            errors.append(str(error))
-            continue
-        chosen.append(row)
-        if len(chosen) == wanted:
-            break
-    if not chosen:
-        reason = "; ".join(errors) or "no model forecast every cutoff"
-        raise ModelError("every model", series.series_id, reason)
+    chosen = chosen_rows(finals, preferred_first(table, plan), series.series_id)
+    # A preferred combination that cannot forecast was passed over like any model: the
+    # race decided, as if it had lost.
+    preferred = chosen[0].model == plan.prefer
     folds = len(contest.backtest.folds)
     name, reason = chosen[0].model, f"best of {len(table)} by backtest over {folds} cutoffs"
-    scored = table
     if len(chosen) > 1:
-        name, contest, scored = blended(finals, contest, [row.model for row in chosen])
+        name, contest = blended(finals, contest, [row.model for row in chosen])
         reason = f"mean of the best {len(chosen)} of {len(table)} by backtest over {folds} cutoffs"
-    elif preferred and ranked[0] is not table[0]:
+    elif preferred and chosen[0] is not table[0]:
         reason = (
             f"the plan's combination: no model of {len(table)} beat it by "
             f"{plan.margin:.0%} in the backtest over {folds} cutoffs"
@@ -360,6 +361,6 @@ def best(
         prophet,
         name,
         reason,
-        scored,
+        contest.table,
         prophet_error,
     )

@@ -148,12 +148,17 @@ def test_a_fit_that_cannot_follow_new_values_is_refitted_at_every_cutoff() -> No
     assert fits == [76, 83, 90]
 
 
-def counting(search, calls: list[int]):
-    def wrapped(series: Series):
+def counted(
+    name: str = "auto_ets", search=stats_models.ets_search, form=stats_models.ets_form
+) -> tuple[stats_models.FormKept, list[int]]:
+    """A kept-form model and the history lengths its search was run on."""
+    calls: list[int] = []
+
+    def counting(series: Series):
         calls.append(len(series.y))
         return search(series)
 
-    return wrapped
+    return stats_models.FormKept(name, counting, form), calls
 
 
 def weekly_cycle(days: int, seed: int) -> Series:
@@ -178,8 +183,7 @@ def test_ets_and_arima_search_once_and_fit_the_form_found_at_later_cutoffs(
     found there without searching, and forecast as that form fitted on them does; a shorter
     history is searched afresh."""
     history = weekly_cycle(120, 2)
-    calls: list[int] = []
-    model = stats_models.FormKept(name, counting(search, calls), form)
+    model, calls = counted(name, search, form)
     first = model(history.head(92), 14)
     searched = stats_models.run(history.head(92), name, search(history.head(92)), 14, 80)
     assert np.allclose(first.yhat, searched.yhat)
@@ -214,10 +218,7 @@ def test_a_kept_form_the_newer_values_rule_out_is_searched_again() -> None:
     """A multiplicative ETS form found on positive values cannot fit a later zero: the model
     searches again rather than dropping out of the race."""
     history = weekly_cycle(84, 5)
-    calls: list[int] = []
-    model = stats_models.FormKept(
-        "auto_ets", counting(stats_models.ets_search, calls), stats_models.ets_form
-    )
+    model, calls = counted()
     model(history.head(70), 7)
     assert model.kept is not None and model.kept.form[0] == "M"
     y = history.y.copy()
@@ -233,10 +234,7 @@ def test_a_history_long_enough_for_the_season_is_searched_again() -> None:
     """Ten days cannot show the week twice, so the form found there has no season; at three
     weeks the search runs again with the weekly season."""
     history = weekly_cycle(21, 3)
-    calls: list[int] = []
-    model = stats_models.FormKept(
-        "auto_ets", counting(stats_models.ets_search, calls), stats_models.ets_form
-    )
+    model, calls = counted()
     model(history.head(10), 7)
     assert model.kept is not None and model.kept.season == 1
     model(history, 7)
