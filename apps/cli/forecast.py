@@ -321,14 +321,20 @@ def file(
     ],
     freq: Annotated[FreqName | None, typer.Option(help=FREQ_HELP, show_default=False)] = None,
     model: Annotated[
-        ModelChoice, typer.Option(help="auto: best by backtest; prophet: always Prophet.")
+        ModelChoice,
+        typer.Option(
+            help=(
+                "auto: chosen by backtest (one model or the mean of the two best); "
+                "prophet: always Prophet."
+            )
+        ),
     ] = ModelChoice.auto,
     fill: Annotated[FillChoice, typer.Option(help=FILL_HELP)] = FillChoice.none,
     holidays: Annotated[str | None, typer.Option(help=HOLIDAYS_HELP, show_default=False)] = None,
     events: Annotated[Path | None, typer.Option(help=EVENTS_HELP, show_default=False)] = None,
     json: JsonOutput = False,
 ) -> None:
-    """Forecast every series in a CSV file; the served model is the best by backtest.
+    """Forecast every series in a CSV file; the served model is chosen by backtest.
 
     Before any model is fitted, --out, --holidays and --events, the file, every series and
     --horizon are checked; each problem is one line on stderr and OUT is then not written."""

@@ -45,7 +45,12 @@ def parse_hours(value: str) -> int:
 
 Horizon = Annotated[str, typer.Option(help="How far ahead: 48h, 2d, ...")]
 Zones = Annotated[list[int] | None, typer.Option("--zones", help="Only these zone ids (repeat).")]
-Model = Annotated[str, typer.Option(help="auto: best by backtest; prophet: Prophet.")]
+Model = Annotated[
+    str,
+    typer.Option(
+        help="auto: chosen by backtest (one model or the mean of the two best); prophet: Prophet."
+    ),
+]
 Scheduler = Annotated[
     str | None,
     typer.Option(help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."),
