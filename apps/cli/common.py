@@ -98,8 +98,13 @@ def shown(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") ->
     return "" if moment is None else moment.astimezone(tz).strftime(fmt)
 
 
-def add_model_column(table: Table, header: str, names: list[str]) -> None:
-    """A column of served model names, which the user acts on: never cut to an ellipsis. A
-    blend's name ("mean(a, b)") may wrap between its members, never inside one."""
-    widest = max((len(part) for name in names for part in name.split()), default=0)
-    table.add_column(header, min_width=widest, overflow="fold")
+def add_model_column(table: Table, header: str) -> None:
+    """A column of model names, which the user acts on: never cut to an ellipsis nor folded
+    inside a name, so the other columns wrap first. Fill it with ``model_cell``."""
+    table.add_column(header, no_wrap=True)
+
+
+def model_cell(name: str) -> str:
+    """A model's name for a table cell: a blend's members ("mean(a, b)") on lines of their
+    own, so the column is as wide as the longer member and the table fits 80 columns."""
+    return name.replace(", ", ",\n")

@@ -27,6 +27,7 @@ from apps.cli.common import (
     console,
     err_console,
     fail,
+    model_cell,
     print_json,
 )
 
@@ -182,15 +183,16 @@ def summary_table(results: list[Served], horizon: int) -> Table:
         pad_edge=False,
     )
     table.add_column("series", overflow="fold")
-    add_model_column(table, "served", [r.chosen for r in results])
+    add_model_column(table, "served")
     beside = ("Prophet\nsMAPE", "Prophet\nMASE")
     columns = ("sMAPE", "MASE", *beside) if raced else ("sMAPE", "MASE")
     for column in columns:
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
     for result in results:
         scores = {row.model: row for row in result.table}
         prophet = cells(scores.get("prophet")) if raced else []
-        table.add_row(result.series_id, result.chosen, *cells(scores.get(result.chosen)), *prophet)
+        chosen = model_cell(result.chosen)
+        table.add_row(result.series_id, chosen, *cells(scores.get(result.chosen)), *prophet)
     return table
 
 

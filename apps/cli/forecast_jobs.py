@@ -24,6 +24,7 @@ from apps.cli.common import (
     err_console,
     fail,
     load_settings,
+    model_cell,
     open_store,
     print_json,
 )
@@ -117,12 +118,11 @@ def run(
         print_json({"run_id": run_id, "series": summary})
         return
     table = Table("series", "status", title=f"forecast run {run_id}")
-    add_model_column(table, "served", [row["served_model"] or "-" for row in summary])
+    add_model_column(table, "served")
     table.add_column("why")
     for row in summary:
-        table.add_row(
-            row["series_id"], row["status"], row["served_model"] or "-", row["reason"] or ""
-        )
+        served = model_cell(row["served_model"] or "-")
+        table.add_row(row["series_id"], row["status"], served, row["reason"] or "")
     console.print(table)
 
 
@@ -236,13 +236,13 @@ def _ledger(engine: Engine, run_id: str | None) -> tuple[str, list[ForecastSerie
 def _backtest_table(entry: ForecastSeries) -> Table:
     rows = (entry.metrics or {}).get("table", [])
     table = Table(title=f"{entry.series_id}: served {entry.served_model or '-'}")
-    add_model_column(table, "model", [row["model"] for row in rows])
+    add_model_column(table, "model")
     for column in ("sMAPE", "MASE", "80% coverage", "score vs seasonal naive"):
         table.add_column(column)
     for row in rows:
         mark = " *" if row["model"] == entry.served_model else ""
         table.add_row(
-            row["model"] + mark,
+            model_cell(row["model"]) + mark,
             f"{row['smape']:.2f}",
             f"{row['mase']:.3f}",
             f"{row['coverage']:.0%}",

@@ -145,24 +145,28 @@ def test_staffing_plan_in_the_citys_time(planned_url: str) -> None:
 
 
 def test_a_blends_name_is_shown_whole_in_a_narrow_table() -> None:
-    """The served column of `forecast run` (and `forecast file`) keeps a blend of two
-    combinations whole on 80 columns, wrapped between its members, beside a long reason."""
+    """The served column of `forecast run` (and `forecast file`, `forecast backtest`) keeps
+    a blend of two combinations whole on 80 columns, its members on lines of their own, and
+    the long reason beside it wraps rather than being cut off."""
     import io
 
     from rich.console import Console
     from rich.table import Table
 
-    from apps.cli.common import add_model_column
+    from apps.cli.common import add_model_column, model_cell
 
     first, second = "mean(mstl,prophet,snaive)", "median(mstl,prophet,snaive)"
     names = [f"mean({first}, {second})", "prophet"]
     table = Table("series", "status")
-    add_model_column(table, "served", names)
+    add_model_column(table, "served")
     table.add_column("why")
     for name in names:
-        table.add_row("zone-1", "done", name, "mean of the best 2 of 6 by backtest over 3 cutoffs")
+        why = "mean of the best 2 of 6 by backtest over 3 cutoffs"
+        table.add_row("zone-1", "done", model_cell(name), why)
     console = Console(width=80, record=True, file=io.StringIO())
     console.print(table)
     text = console.export_text()
     assert "…" not in text
     assert f"mean({first}," in text and f"{second})" in text
+    # No column cut off: every line ends on the table's right edge.
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in text.splitlines() if line.strip())
