@@ -34,7 +34,9 @@ else:
     if not table.empty:
         table["served"] = table["model"] == entry["served_model"]
         st.subheader("Backtest: Prophet against the baselines")
-        st.dataframe(table, hide_index=True, key="backtest")
+        # A blend's name runs to sixty characters: the column shows it whole.
+        model = st.column_config.TextColumn("model", width="large")
+        st.dataframe(table, hide_index=True, key="backtest", column_config={"model": model})
 if auth.writer() is not None and st.button("Start a batch run (48 h, every zone)"):
     from forecasting.jobs import Outcome, dask_client, execute_run, start_run
 
