@@ -87,7 +87,8 @@ def served(case: Case) -> Forecast:
     plan = default_plan(case.series.freq, calendar=case.calendar)
     if case.source == "m4_hourly":
         plan = replace(plan, prophet=M4_HOURLY)
-    result = serve(case.series, case.horizon, plan)
+    # As ``longcat forecast file`` serves: no Prophet beside the served forecast.
+    result = serve(case.series, case.horizon, plan, beside=False)
     return replace(result.served, model=result.chosen)
 
 
@@ -207,7 +208,7 @@ def by_source(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]
 
 def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict:
     load = heldout_cases if args.set == "heldout" else cases_for
-    cases = load(freq)[:: args.every][: args.series]
+    cases = load(freq)[args.offset :: args.every][: args.series]
     start = time.perf_counter()
     rows = []
     with ProcessPoolExecutor(max_workers=args.workers, mp_context=process_context()) as pool:
@@ -241,6 +242,7 @@ def main() -> None:
     )
     parser.add_argument("--series", type=int, default=None, help="Only the first N cases.")
     parser.add_argument("--every", type=int, default=1, help="Every k-th case (for trials).")
+    parser.add_argument("--offset", type=int, default=0, help="With --every: start here.")
     parser.add_argument("--workers", type=int, default=2, help="Processes in the pool.")
     parser.add_argument("--methods", default=",".join(METHODS), help="Comma-separated subset.")
     parser.add_argument("--json", action="store_true", help="End with one JSON line of figures.")

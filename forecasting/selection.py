@@ -23,6 +23,7 @@ from forecasting.errors import ForecastingError, ModelError, SeriesError
 from forecasting.models import Combination, ModelFn, catalogue
 from forecasting.plans import ServingPlan, default_plan
 from forecasting.series import Forecast, Series, check_usable, steps_in_days
+from forecasting.stats_models import FormKept
 
 __all__ = ["ModelScore", "Served", "ServingPlan", "default_plan", "serve"]
 # Percentage points added to the level the backtest calibrates intervals to.
@@ -133,8 +134,9 @@ def models_for(
     series: Series, horizon: int, plan: ServingPlan, window: int | None
 ) -> tuple[dict[str, ModelFn], dict[str, ModelFn]]:
     """Two catalogues for this series, the backtest's (fits kept across its folds) and the
-    final forecasts' (fitted on the whole history): Prophet given the calendar's days, the
-    other models guarded against them by one guard the two share.
+    final forecasts' (fitted on the whole history; with the plan's ``keep_forms``, ETS and
+    ARIMA in the forms the backtest's searches found): Prophet given the calendar's days,
+    the other models guarded against them by one guard the two share.
 
     When the window cuts the history, Prophet is guarded too: it would see a year's
     holidays only if they fell in the last weeks, where the guard reads every past one.
@@ -144,8 +146,13 @@ def models_for(
     native = () if cut else prophet_days(series, horizon, days)
     guard = Guard(series, days) if days else None
 
-    def fresh() -> dict[str, ModelFn]:
-        models = catalogue(replace(plan.prophet, special_days=native))
+    config = replace(plan.prophet, special_days=native)
+    backtest = catalogue(config)
+    final = catalogue(config)
+    if plan.keep_forms:
+        final |= {name: model for name, model in backtest.items() if isinstance(model, FormKept)}
+
+    def guarding(models: dict[str, ModelFn]) -> dict[str, ModelFn]:
         if guard is None:
             return models
         return {
@@ -153,7 +160,7 @@ def models_for(
             for name, model in models.items()
         }
 
-    return fresh(), fresh()
+    return guarding(backtest), guarding(final)
 
 
 def preferred_first(table: tuple[ModelScore, ...], plan: ServingPlan) -> list[ModelScore]:
@@ -265,10 +272,14 @@ def fallback(finals: Finals, plan: ServingPlan) -> tuple[Forecast, str]:
     raise ModelError("every fallback", finals.series.series_id, "; ".join(errors))
 
 
-def serve(series: Series, horizon: int, plan: ServingPlan | None = None) -> Served:
-    """The served forecast (best by backtest, or ``plan.force``) and Prophet's, for one series,
-    each with its interval calibrated on its backtest errors.
+def serve(
+    series: Series, horizon: int, plan: ServingPlan | None = None, beside: bool = True
+) -> Served:
+    """The served forecast (best by backtest, or ``plan.force``) and, with ``beside``,
+    Prophet's, for one series, each with its interval calibrated on its backtest errors.
 
+    Without ``beside`` Prophet is fitted only where it serves or races: a caller that shows
+    the served forecast alone (``longcat forecast file``) does not wait for a fit it drops.
     A model that fails on the series is left out of the race; only a forced model's failure,
     or every model failing, is raised.
     """
@@ -279,7 +290,8 @@ def serve(series: Series, horizon: int, plan: ServingPlan | None = None) -> Serv
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))
     prophet, prophet_error = None, None
     try:
-        prophet = calibrated(finals.get("prophet"), contest, series)
+        if beside:
+            prophet = calibrated(finals.get("prophet"), contest, series)
     except ForecastingError as error:
         if plan.force == "prophet":
             raise

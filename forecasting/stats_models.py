@@ -157,8 +157,8 @@ class FormKept:
     about; its later, longer cutoffs fit the form found there (an ETS form, ARIMA orders)
     without searching again. The search tries up to thirty models, the form is one: it
     halved the daily and weekly pipelines' time with the same accuracy (bench/README.md).
-    A shorter history, or one long enough for another season length, is searched afresh;
-    the final forecast's model searches its own (``catalogue`` gives fresh ones)."""
+    A shorter history, or one long enough for another season length, is searched afresh.
+    The serving plans' final forecast fits the form kept here to the whole history."""
 
     def __init__(
         self,

@@ -170,7 +170,7 @@ def cells(row: ModelScore | None) -> list[str]:
 
 def summary_table(results: list[Served], horizon: int) -> Table:
     """Per series: the served model and its backtest sMAPE and MASE, and Prophet's where it
-    was raced (weekly plans forecast it beside without a backtest)."""
+    was raced (weekly plans leave it out of the race)."""
     reasons = sorted(
         {r.reason for r in results} | {r.prophet_error for r in results if r.prophet_error}
     )
@@ -243,7 +243,8 @@ def forecast_all(
         task = bar.add_task("forecasting", total=len(series_list))
         for series in series_list:
             try:
-                results.append(serve(series, horizon, plan))
+                # OUT holds the served forecasts alone: Prophet is fitted only to race or serve.
+                results.append(serve(series, horizon, plan, beside=False))
             except ForecastingError as error:
                 raise fail_each([f"{path}: {error}"]) from error
             bar.advance(task)

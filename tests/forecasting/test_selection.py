@@ -321,3 +321,49 @@ def test_a_preferred_combination_that_cannot_forecast_leaves_the_choice_to_the_r
     served = best(finals, contest, daily, None, None)
     assert served.chosen != plan.prefer and "auto_ets" not in served.chosen
     assert "plan's combination" not in served.reason
+
+
+def searches_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The history lengths AutoARIMA's search runs on from here on (the search itself runs)."""
+    from forecasting import stats_models
+
+    lengths: list[int] = []
+    search = stats_models.arima_search
+
+    def counting(series: Series):
+        lengths.append(len(series.y))
+        return search(series)
+
+    monkeypatch.setattr(stats_models, "arima_search", counting)
+    return lengths
+
+
+def test_a_plan_that_keeps_forms_fits_the_backtests_form_to_the_whole_history(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Weekly data: ARIMA's orders are searched once, at the oldest cutoff, and the final
+    forecast fits them to every value; a plan that does not keep forms searches again on
+    the whole history."""
+    rng = np.random.default_rng(5)
+    y = 100 + 15 * np.sin(np.arange(160) * 2 * np.pi / 52) + rng.normal(0, 3, 160).cumsum()
+    series = Series("fuel", START, y, "w")
+    plan = default_plan("w")
+    lengths = searches_counted(monkeypatch)
+    kept = serve(series, 13, plan)
+    assert "arima" in kept.chosen
+    assert lengths == [160 - 13 * plan.folds]
+    lengths.clear()
+    serve(series, 13, replace(plan, keep_forms=False))
+    assert lengths == [160 - 13 * plan.folds, 160]
+
+
+def test_without_beside_prophet_is_fitted_only_where_it_races() -> None:
+    """``beside=False`` (what ``longcat forecast file`` asks): a weekly plan, which does not
+    race Prophet, returns no Prophet forecast; an hourly plan still races it."""
+    rng = np.random.default_rng(6)
+    weekly = Series("w", START, 100 + rng.normal(0, 5, 120), "w")
+    assert serve(weekly, 13, default_plan("w")).prophet is not None
+    alone = serve(weekly, 13, default_plan("w"), beside=False)
+    assert alone.prophet is None and alone.prophet_error is None
+    history, _ = demand_series("zone", days=21, seed=4)
+    assert "prophet" in {row.model for row in serve(history, 24, QUICK, beside=False).table}
