@@ -470,12 +470,14 @@ def ledger(url: str, run_id: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=LIVE_TTL)
 def forecast(url: str, run_id: str, series_id: str) -> pd.DataFrame:
-    """The served forecast of one series of the run."""
+    """The served forecast of one series of the run, on the city's clock like the orders."""
     with Session(engine(url)) as session:
         points = reads.served_forecast(session, run_id, series_ids=[series_id])
     columns = ["model", "ds", "yhat", "yhat_lower", "yhat_upper"]
-    return pd.DataFrame(
-        [(p.model, p.ds, p.yhat, p.yhat_lower, p.yhat_upper) for p in points], columns=columns
+    return to_city(
+        pd.DataFrame(
+            [(p.model, p.ds, p.yhat, p.yhat_lower, p.yhat_upper) for p in points], columns=columns
+        )
     )
 
 

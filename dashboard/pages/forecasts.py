@@ -33,10 +33,24 @@ else:
     table = pd.DataFrame((entry["metrics"] or {}).get("table", []))
     if not table.empty:
         table["served"] = table["model"] == entry["served_model"]
-        st.subheader("Backtest: Prophet against the baselines")
-        # A blend's name runs to sixty characters: the column shows it whole.
-        model = st.column_config.TextColumn("model", width="large")
-        st.dataframe(table, hide_index=True, key="backtest", column_config={"model": model})
+        table["coverage"] *= 100
+        st.subheader("Backtest: every model raced, best first")
+        number = st.column_config.NumberColumn
+        columns = {
+            # A blend's name runs to sixty characters: the column shows it whole.
+            "model": st.column_config.TextColumn("model", width="large"),
+            "smape": number("sMAPE", format="%.1f"),
+            "mase": number("MASE", format="%.2f"),
+            "coverage": number(
+                "covered", format="%.0f%%", help="Actual values inside the 80% interval"
+            ),
+            "score": number(
+                "score",
+                format="%.2f",
+                help="sMAPE and MASE relative to seasonal naive's: lower is better",
+            ),
+        }
+        st.dataframe(table, hide_index=True, key="backtest", column_config=columns)
 if auth.writer() is not None and st.button("Start a batch run (48 h, every zone)"):
     from forecasting.jobs import Outcome, dask_client, execute_run, start_run
 

@@ -16,6 +16,7 @@ from db.models import (
     AuditEntry,
     Compensation,
     Courier,
+    ForecastRun,
     Merchant,
     Order,
     RoutePlan,
@@ -92,6 +93,37 @@ def test_forecasts_without_a_run(page, backend: str) -> None:
     app = page("forecasts.py")
     assert "No forecast run yet" in app.info[0].value
     assert app.button[0].label.startswith("Start a batch run")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_forecasts_show_the_served_run_and_its_backtest(
+    page, seeded_url: str, backend: str
+) -> None:
+    """After a run the page names the served model and its reason, and the backtest table
+    has every raced model, the served one ticked, coverage in percent."""
+    from datetime import UTC, datetime
+
+    from forecasting.jobs import Outcome, RunSettings, _write, start_run
+
+    engine = make_engine(seeded_url)
+    run_id = start_run(engine, RunSettings(horizon=24, model="auto", zones=(1,)))
+    row = {"ds": datetime(2026, 11, 27, 5, tzinfo=UTC), "yhat": 3.0}
+    rows = [{**row, "model": "mstl", "yhat_lower": 2.0, "yhat_upper": 4.0}]
+    table = [
+        {"model": "mstl", "smape": 40.0, "mase": 0.8, "coverage": 0.75, "score": 0.9},
+        {"model": "seasonal_naive", "smape": 45.0, "mase": 0.9, "coverage": 0.9, "score": 1.0},
+    ]
+    metrics = {"reason": "best of 2 by backtest over 3 cutoffs", "table": table}
+    _write(engine, run_id, Outcome("zone-1", "done", None, "mstl", rows, metrics))
+    with Session(engine) as session, session.begin():
+        session.get_one(ForecastRun, run_id).status = "finished"
+    app = page("forecasts.py")
+    assert "served: **mstl**" in app.caption[0].value
+    assert "best of 2 by backtest" in app.caption[0].value
+    shown = app.dataframe[0].value
+    assert list(shown["model"]) == ["mstl", "seasonal_naive"]
+    assert list(shown["served"]) == [True, False]
+    assert list(shown["coverage"]) == [75.0, 90.0]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
