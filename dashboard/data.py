@@ -483,12 +483,13 @@ def forecast(url: str, run_id: str, series_id: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=LIVE_TTL)
 def staffing(url: str) -> pd.DataFrame:
-    """The rows of the newest staffing plan."""
+    """The rows of the newest staffing plan, its hours on the city's clock, and its day."""
     with Session(engine(url)) as session:
         plan = reads.staffing_plan(session)
     if plan is None:
         return pd.DataFrame()
-    return pd.DataFrame([asdict(r) for r in plan.rows])
+    rows = to_city(pd.DataFrame([asdict(r) for r in plan.rows]))
+    return rows.assign(plan_date=plan.plan_date)
 
 
 @st.cache_data(ttl=LIVE_TTL)

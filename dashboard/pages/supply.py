@@ -14,6 +14,7 @@ if plan.empty:
 else:
     zones = data.zones(url).set_index("id")["name"]
     plan = plan.assign(zone=plan["zone_id"].map(zones))
+    st.caption(f"The newest plan: {plan['plan_date'].iloc[0]:%A %d %B %Y}, {data.city_tz().key}")
     heat = (
         alt.Chart(plan)
         .mark_rect()
@@ -38,4 +39,14 @@ else:
     st.altair_chart(heat, width="stretch")
     short = plan[plan["gap"] < 0]
     st.metric("Courier-hours short", int(-short["gap"].sum()))
-    st.dataframe(short.sort_values("gap"), hide_index=True, key="gaps")
+    number = st.column_config.NumberColumn
+    columns = {
+        "zone_id": None,
+        "plan_date": None,
+        "hour": st.column_config.DatetimeColumn("hour", format="ddd HH:mm"),
+        "forecast_orders": number("orders forecast", format="%.1f"),
+        "couriers_needed": number("couriers needed"),
+        "couriers_on_shift": number("on shift"),
+    }
+    table = short.sort_values(["gap", "hour"])[["zone", *columns, "gap"]]
+    st.dataframe(table, hide_index=True, key="gaps", column_config=columns)

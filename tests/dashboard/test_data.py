@@ -55,3 +55,17 @@ def test_a_forecast_is_shown_on_the_citys_clock_like_the_orders(
     assert list(shown["ds"]) == [pd.Timestamp("2026-11-27 12:00")]  # noon in Shanghai
     # The orders' last hour is the seeded "now" (04:30 UTC) on the same clock: noon's hour.
     assert pd.Timestamp(orders["hour"].iloc[-1]) == pd.Timestamp("2026-11-27 12:00")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_staffing_plans_hours_are_on_the_citys_clock(planned_url: str) -> None:
+    """Regression: the supply page showed a plan's hours in UTC under a heading in the city's
+    time; every hour of a plan for a local day now falls on that day, the first at 00:00."""
+    st.cache_data.clear()
+    try:
+        plan = data.staffing(planned_url)
+    finally:
+        st.cache_data.clear()
+    day = plan["plan_date"].iloc[0]
+    assert set(plan["hour"].dt.date) == {day}
+    assert plan["hour"].min() == pd.Timestamp(day) and plan["hour"].dt.tz is None
