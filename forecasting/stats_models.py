@@ -182,7 +182,9 @@ class FormKept:
         model = self.search(series)
         with model_errors(self.name, series.series_id):
             output = model.fit(series.y).predict(h=horizon, level=[level])
-            self.kept = self.form(model)
+            # A flat history (a zone before it opened) shows no form to keep: the next,
+            # livelier one is searched (the serving plans' final forecast may fit it).
+            self.kept = self.form(model) if np.ptp(series.y) > 0 else None
         self.length = n
         return to_forecast(series, self.name, output, horizon, level)
 

@@ -239,3 +239,25 @@ def test_a_history_long_enough_for_the_season_is_searched_again() -> None:
     assert model.kept is not None and model.kept.season == 1
     model(history, 7)
     assert calls == [10, 21] and model.kept.season == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "search", "form"),
+    [
+        ("auto_arima", stats_models.arima_search, stats_models.arima_order),
+        ("auto_ets", stats_models.ets_search, stats_models.ets_form),
+    ],
+)
+def test_a_form_found_on_a_constant_history_is_not_kept(name, search, form) -> None:
+    """A series flat until its oldest cutoff (a zone before it opened) tells the search
+    nothing: the next, livelier history is searched, not forced into the flat form."""
+    lively = weekly_cycle(70, 7)
+    y = lively.y.copy()
+    y[:42] = 0.0
+    history = Series("m", lively.start, y, "d")
+    model, calls = counted(name, search, form)
+    model(history.head(42), 7)
+    assert model.kept is None
+    model(history.head(56), 7)
+    model(history, 7)
+    assert calls == [42, 56] and model.kept is not None
