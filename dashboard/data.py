@@ -330,10 +330,12 @@ def alerts(url: str) -> list[Alert]:
     midnight = now.tz_convert(city_tz()).normalize()
     board = with_lateness(order_board(url, midnight.to_pydatetime()), now)
     riders = courier_board(url)
+    # The plan of the day the coming hour falls in: the newest plan is often tomorrow's.
+    coming = (now.floor("h") + pd.Timedelta(hours=1)).tz_convert(city_tz()).date()
     return [
         *order_alerts(board, now),
         *courier_alerts(riders, now, waiting_zones(board, now)),
-        *zone_alerts(staffing(url), riders, zones(url), now, city_tz()),
+        *zone_alerts(staffing(url, coming), riders, zones(url), now, city_tz()),
     ]
 
 
@@ -482,14 +484,20 @@ def forecast(url: str, run_id: str, series_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=LIVE_TTL)
-def staffing(url: str) -> pd.DataFrame:
-    """The rows of the newest staffing plan, its hours on the city's clock, and its day."""
+def staffing_days(url: str) -> list[date]:
     with Session(engine(url)) as session:
-        plan = reads.staffing_plan(session)
+        return reads.staffing_days(session)
+
+
+@st.cache_data(ttl=LIVE_TTL)
+def staffing(url: str, day: date | None = None) -> pd.DataFrame:
+    """The rows of the newest staffing plan for the city's ``day`` (None: of any day), and
+    its day; hours in UTC, for the alert rules (``to_city`` for the screen)."""
+    with Session(engine(url)) as session:
+        plan = reads.staffing_plan(session, day)
     if plan is None:
         return pd.DataFrame()
-    rows = to_city(pd.DataFrame([asdict(r) for r in plan.rows]))
-    return rows.assign(plan_date=plan.plan_date)
+    return pd.DataFrame([asdict(r) for r in plan.rows]).assign(plan_date=plan.plan_date)
 
 
 @st.cache_data(ttl=LIVE_TTL)

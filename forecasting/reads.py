@@ -158,6 +158,13 @@ def _rows(session: Session, plan_id: int) -> tuple[StaffingRow, ...]:
     )
 
 
+def staffing_days(session: Session) -> list[date]:
+    """The local days that have a staffing plan, oldest first."""
+    return list(
+        session.scalars(select(StaffingPlan.plan_date).distinct().order_by(StaffingPlan.plan_date))
+    )
+
+
 def staffing_plan(session: Session, day: date | None = None) -> StaffingView | None:
     """The newest staffing plan for the local ``day`` (default: the newest plan of any day)."""
     query = select(StaffingPlan).order_by(StaffingPlan.created_at.desc(), StaffingPlan.id.desc())

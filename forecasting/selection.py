@@ -1,4 +1,4 @@
-"""Serving: backtest the candidates, serve the best, and always show Prophet beside it."""
+"""Serving: backtest the candidates, serve the best, and show Prophet beside it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ from forecasting.stats_models import FormKept
 __all__ = ["ModelScore", "Served", "ServingPlan", "default_plan", "serve"]
 # Percentage points added to the level the backtest calibrates intervals to.
 WINNERS_CURSE = 4
+# A form the backtest found is kept for the final forecast (``ServingPlan.keep_forms``) only
+# when the oldest cutoff's history is at least this share of the whole: a form found on a
+# third of a short series is searched for again.
+KEPT_SHARE = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class ModelScore:
 
 @dataclass(frozen=True, eq=False)
 class Served:
-    """The forecast served for a series, Prophet's beside it (or why it failed), and the
-    backtest table the choice was made from, best first."""
+    """The forecast served for a series, Prophet's beside it (or why it failed; neither when
+    it was not asked for, unless its backtest failed), and the backtest table the choice was
+    made from, best first."""
 
     series_id: str
     served: Forecast
@@ -135,8 +140,9 @@ def models_for(
 ) -> tuple[dict[str, ModelFn], dict[str, ModelFn]]:
     """Two catalogues for this series, the backtest's (fits kept across its folds) and the
     final forecasts' (fitted on the whole history; with the plan's ``keep_forms``, ETS and
-    ARIMA in the forms the backtest's searches found): Prophet given the calendar's days,
-    the other models guarded against them by one guard the two share.
+    ARIMA in the forms the backtest's searches found, where its oldest cutoff saw at least
+    ``KEPT_SHARE`` of the history): Prophet given the calendar's days, the other models
+    guarded against them by one guard the two share.
 
     When the window cuts the history, Prophet is guarded too: it would see a year's
     holidays only if they fell in the last weeks, where the guard reads every past one.
@@ -149,7 +155,8 @@ def models_for(
     config = replace(plan.prophet, special_days=native)
     backtest = catalogue(config)
     final = catalogue(config)
-    if plan.keep_forms:
+    served = min(window or len(series.y), len(series.y))
+    if plan.keep_forms and served - plan.folds * horizon >= KEPT_SHARE * served:
         final |= {name: model for name, model in backtest.items() if isinstance(model, FormKept)}
 
     def guarding(models: dict[str, ModelFn]) -> dict[str, ModelFn]:
@@ -179,7 +186,8 @@ class Finals:
     The backtest's models keep one fit across its folds (``backtest_models``); the final
     forecasts come from models of their own, fitted on the whole history: a fit kept from
     the oldest cutoff would extrapolate its trend and seasons from weeks before the last
-    value (on M4 Hourly, Prophet's OWA 0.54 against 0.48 refitted).
+    value (on M4 Hourly, Prophet's OWA 0.54 against 0.48 refitted). Only a form (ETS's
+    letters, ARIMA's orders) may be shared, its parameters fitted afresh (``models_for``).
     """
 
     def __init__(self, series: Series, horizon: int, plan: ServingPlan) -> None:
@@ -288,10 +296,11 @@ def serve(
     finals = Finals(series, horizon, plan)
     names = (plan.force,) if plan.force else plan.candidates
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))
-    prophet, prophet_error = None, None
+    prophet, prophet_error = None, raced_failure(contest, "prophet")
     try:
         if beside:
             prophet = calibrated(finals.get("prophet"), contest, series)
+            prophet_error = None
     except ForecastingError as error:
         if plan.force == "prophet":
             raise
@@ -304,6 +313,13 @@ def serve(
         forecast, reason = fallback(finals, plan)
         return Served(ident, forecast, prophet, forecast.model, reason, (), prophet_error)
     return best(finals, contest, series, prophet, prophet_error)
+
+
+def raced_failure(contest: Race | None, model: str) -> str | None:
+    """Why ``model`` failed the backtest's newest cutoff, if it did."""
+    if contest is None:
+        return None
+    return contest.backtest.folds[-1].failures.get(model)
 
 
 def blended(finals: Finals, contest: Race, models: list[str]) -> tuple[str, Race]:

@@ -158,7 +158,7 @@ class FormKept:
     without searching again. The search tries up to thirty models, the form is one: it
     halved the daily and weekly pipelines' time with the same accuracy (bench/README.md).
     A shorter history, or one long enough for another season length, is searched afresh.
-    The serving plans' final forecast fits the form kept here to the whole history."""
+    A plan that keeps forms (weekly) fits the form kept here for its final forecast too."""
 
     def __init__(
         self,
@@ -182,8 +182,8 @@ class FormKept:
         model = self.search(series)
         with model_errors(self.name, series.series_id):
             output = model.fit(series.y).predict(h=horizon, level=[level])
-            # A flat history (a zone before it opened) shows no form to keep: the next,
-            # livelier one is searched (the serving plans' final forecast may fit it).
+            # A constant history (a zone before it opened) shows no form to keep: the next
+            # one is searched (a plan that keeps forms would fit it to the whole history).
             self.kept = self.form(model) if np.ptp(series.y) > 0 else None
         self.length = n
         return to_forecast(series, self.name, output, horizon, level)

@@ -8,13 +8,20 @@ from dashboard.context import store_url
 
 url = store_url()
 st.title("Demand against supply")
-plan = data.staffing(url)
-if plan.empty:
+days = data.staffing_days(url)
+if not days:
     st.info("No staffing plan yet: run `longcat staffing plan --date YYYY-MM-DD`.")
 else:
+    today = data.present(url).tz_convert(data.city_tz()).date()
+    day = st.selectbox(
+        f"Day ({data.city_tz().key})",
+        days,
+        index=days.index(today) if today in days else len(days) - 1,
+        format_func=lambda d: f"{d:%A %d %B %Y}" + (" (today)" if d == today else ""),
+    )
+    plan = data.to_city(data.staffing(url, day))
     zones = data.zones(url).set_index("id")["name"]
     plan = plan.assign(zone=plan["zone_id"].map(zones))
-    st.caption(f"The newest plan: {plan['plan_date'].iloc[0]:%A %d %B %Y}, {data.city_tz().key}")
     heat = (
         alt.Chart(plan)
         .mark_rect()

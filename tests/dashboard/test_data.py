@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
 import pandas as pd
 import pytest
 import streamlit as st
@@ -30,10 +34,11 @@ def test_a_forecast_is_shown_on_the_citys_clock_like_the_orders(
     UTC, eight hours apart in Shanghai; both now read as the city's wall clock."""
     from datetime import UTC, datetime
 
+    from db.engine import make_engine
     from forecasting.jobs import Outcome, RunSettings, _write, start_run
     from tests.conftest import TEST_NOW
 
-    store = data.engine(seeded_url)
+    store = make_engine(seeded_url)
     run_id = start_run(store, RunSettings(horizon=24, model="auto", zones=(1,)))
     row = {
         "model": "mstl",
@@ -43,29 +48,49 @@ def test_a_forecast_is_shown_on_the_citys_clock_like_the_orders(
         "yhat_upper": 4.0,
     }
     _write(store, run_id, Outcome("zone-1", "done", None, "mstl", [row], None))
-    monkeypatch.setenv("LONGCAT_NOW", TEST_NOW.isoformat())
-    st.cache_resource.clear()  # the settings, LONGCAT_NOW among them, are read once
-    st.cache_data.clear()
-    try:
+    store.dispose()
+    with city_settings(monkeypatch, TEST_NOW):
         shown = data.forecast(seeded_url, run_id, "zone-1")
         orders = data.demand(seeded_url, 1, days=1)
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
     assert list(shown["ds"]) == [pd.Timestamp("2026-11-27 12:00")]  # noon in Shanghai
     # The orders' last hour is the seeded "now" (04:30 UTC) on the same clock: noon's hour.
     assert pd.Timestamp(orders["hour"].iloc[-1]) == pd.Timestamp("2026-11-27 12:00")
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_a_staffing_plans_hours_are_on_the_citys_clock(planned_url: str) -> None:
-    """Regression: the supply page showed a plan's hours in UTC under a heading in the city's
-    time; every hour of a plan for a local day now falls on that day, the first at 00:00."""
+@contextmanager
+def city_settings(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Iterator[None]:
+    """The dashboard's settings (read once, cached) for Shanghai at ``now``, fresh caches
+    before and after."""
+    monkeypatch.setenv("LONGCAT_NOW", now.isoformat())
+    monkeypatch.delenv("LONGCAT_TIMEZONE", raising=False)
+    st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        plan = data.staffing(planned_url)
+        yield
     finally:
+        st.cache_resource.clear()
         st.cache_data.clear()
-    day = plan["plan_date"].iloc[0]
-    assert set(plan["hour"].dt.date) == {day}
-    assert plan["hour"].min() == pd.Timestamp(day) and plan["hour"].dt.tz is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_alerts_read_the_plan_of_the_coming_hour(
+    planned_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the zone alerts read the newest staffing plan, which at lunchtime is
+    tomorrow's, so a zone short of couriers in the next hour was never flagged; they now
+    read the plan of the day the next hour falls in."""
+    from tests.conftest import TEST_NOW
+
+    plans: list[pd.DataFrame] = []
+
+    def spy(plan: pd.DataFrame, *rest) -> list:
+        plans.append(plan)
+        return []
+
+    monkeypatch.setattr(data, "zone_alerts", spy)
+    with city_settings(monkeypatch, TEST_NOW):
+        data.alerts(planned_url)
+        days = data.staffing_days(planned_url)
+    coming = pd.Timestamp(TEST_NOW).floor("h") + pd.Timedelta(hours=1)
+    assert len(days) == 2 and plans[0]["plan_date"].iloc[0] == days[0]
+    assert coming in set(pd.to_datetime(plans[0]["hour"], utc=True))

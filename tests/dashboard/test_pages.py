@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -124,6 +126,24 @@ def test_forecasts_show_the_served_run_and_its_backtest(
     assert list(shown["model"]) == ["mstl", "seasonal_naive"]
     assert list(shown["served"]) == [True, False]
     assert list(shown["coverage"]) == [75.0, 90.0]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_supply_shows_todays_plan_on_the_citys_clock_and_tomorrows_on_request(
+    planned_page, backend: str
+) -> None:
+    """The plan of the city's today is shown first, every hour of it on that day of the
+    city's clock (they were UTC); tomorrow's is a choice away."""
+    from tests.conftest import TEST_NOW
+
+    app = planned_page("supply.py")
+    today = TEST_NOW.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert app.selectbox[0].value == today
+    hours = pd.to_datetime(app.dataframe[0].value["hour"])
+    assert set(hours.dt.date) == {today} and app.metric[0].label == "Courier-hours short"
+    app.selectbox[0].set_value(today + timedelta(days=1)).run()
+    hours = pd.to_datetime(app.dataframe[0].value["hour"])
+    assert set(hours.dt.date) == {today + timedelta(days=1)}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -343,7 +343,7 @@ def test_a_plan_that_keeps_forms_fits_the_backtests_form_to_the_whole_history(
 ) -> None:
     """Weekly data: ARIMA's orders are searched once, at the oldest cutoff, and the final
     forecast fits them to every value; a plan that does not keep forms searches again on
-    the whole history."""
+    the whole history, and so does one whose oldest cutoff saw under two thirds of it."""
     rng = np.random.default_rng(5)
     y = 100 + 15 * np.sin(np.arange(160) * 2 * np.pi / 52) + rng.normal(0, 3, 160).cumsum()
     series = Series("fuel", START, y, "w")
@@ -355,15 +355,39 @@ def test_a_plan_that_keeps_forms_fits_the_backtests_form_to_the_whole_history(
     lengths.clear()
     serve(series, 13, replace(plan, keep_forms=False))
     assert lengths == [160 - 13 * plan.folds, 160]
+    lengths.clear()
+    # Eighty weeks: the oldest cutoff saw half of them, too few to keep its form.
+    serve(series.head(80), 13, replace(plan, force="auto_arima"))
+    assert lengths == [80 - 13 * plan.folds, 80]
+    lengths.clear()
+    serve(series, 13, replace(plan, force="auto_arima"))
+    assert lengths == [160 - 13 * plan.folds]
 
 
-def test_without_beside_prophet_is_fitted_only_where_it_races() -> None:
+def test_without_beside_prophet_is_fitted_only_where_it_races(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """``beside=False`` (what ``longcat forecast file`` asks): a weekly plan, which does not
-    race Prophet, returns no Prophet forecast; an hourly plan still races it."""
+    race Prophet, fits no Prophet at all; an hourly plan still races it, and a Prophet that
+    failed there is still explained."""
+    from forecasting import models
+
+    fits: list[int] = []
+    fit = models.fit_prophet
+
+    def counting(series: Series, horizon: int, **config):
+        fits.append(len(series.y))
+        return fit(series, horizon, **config)
+
+    monkeypatch.setattr(models, "fit_prophet", counting)
     rng = np.random.default_rng(6)
     weekly = Series("w", START, 100 + rng.normal(0, 5, 120), "w")
-    assert serve(weekly, 13, default_plan("w")).prophet is not None
+    assert serve(weekly, 13, default_plan("w")).prophet is not None and fits
+    fits.clear()
     alone = serve(weekly, 13, default_plan("w"), beside=False)
-    assert alone.prophet is None and alone.prophet_error is None
+    assert alone.prophet is None and alone.prophet_error is None and not fits
     history, _ = demand_series("zone", days=21, seed=4)
     assert "prophet" in {row.model for row in serve(history, 24, QUICK, beside=False).table}
+    failing = replace(QUICK, prophet=replace(HOURLY_DEMAND, regressors=("rain_mm",)))
+    missing = serve(history, 24, failing, beside=False)
+    assert missing.prophet is None and "regressor 'rain_mm'" in (missing.prophet_error or "")
