@@ -155,8 +155,8 @@ def models_for(
     config = replace(plan.prophet, special_days=native)
     backtest = catalogue(config)
     final = catalogue(config)
-    served = min(window or len(series.y), len(series.y))
-    if plan.keep_forms and served - plan.folds * horizon >= KEPT_SHARE * served:
+    length = min(window or len(series.y), len(series.y))
+    if plan.keep_forms and length - plan.folds * horizon >= KEPT_SHARE * length:
         final |= {name: model for name, model in backtest.items() if isinstance(model, FormKept)}
 
     def guarding(models: dict[str, ModelFn]) -> dict[str, ModelFn]:
@@ -228,6 +228,10 @@ class Race:
         backtest = replace(self.backtest, folds=folds)
         return Race(backtest, score_table(backtest, plan.mase_season, plan.reference))
 
+    def failure(self, model: str) -> str | None:
+        """Why ``model`` failed the newest cutoff, if it did."""
+        return self.backtest.folds[-1].failures.get(model)
+
     def factor(self, model: str, level: int) -> float | None:
         """The conformal scale of ``model``'s bounds from its backtest errors."""
         pairs = [
@@ -296,15 +300,16 @@ def serve(
     finals = Finals(series, horizon, plan)
     names = (plan.force,) if plan.force else plan.candidates
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))
-    prophet, prophet_error = None, raced_failure(contest, "prophet")
-    try:
-        if beside:
+    prophet, prophet_error = None, None
+    if not beside:
+        prophet_error = contest.failure("prophet") if contest else None
+    else:
+        try:
             prophet = calibrated(finals.get("prophet"), contest, series)
-            prophet_error = None
-    except ForecastingError as error:
-        if plan.force == "prophet":
-            raise
-        prophet_error = str(error)
+        except ForecastingError as error:
+            if plan.force == "prophet":
+                raise
+            prophet_error = str(error)
     ident = series.series_id
     if plan.force is not None:
         served = calibrated(finals.get(plan.force), contest, series)
@@ -313,13 +318,6 @@ def serve(
         forecast, reason = fallback(finals, plan)
         return Served(ident, forecast, prophet, forecast.model, reason, (), prophet_error)
     return best(finals, contest, series, prophet, prophet_error)
-
-
-def raced_failure(contest: Race | None, model: str) -> str | None:
-    """Why ``model`` failed the backtest's newest cutoff, if it did."""
-    if contest is None:
-        return None
-    return contest.backtest.folds[-1].failures.get(model)
 
 
 def blended(finals: Finals, contest: Race, models: list[str]) -> tuple[str, Race]:

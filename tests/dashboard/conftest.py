@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,16 +27,34 @@ def planned_page(
     yield from pages_on(planned_url, monkeypatch)
 
 
+@contextmanager
+def city_settings(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Iterator[None]:
+    """The dashboard's settings (read once, cached) for Shanghai at ``now``, whatever the
+    machine's say, with fresh caches before and after."""
+    monkeypatch.delenv("LONGCAT_TIMEZONE", raising=False)
+    monkeypatch.setenv("LONGCAT_NOW", now.isoformat())
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture
+def at_lunch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The dashboard's data read as the pages read it, at the seeded city's lunchtime."""
+    from tests.conftest import TEST_NOW
+
+    with city_settings(monkeypatch, TEST_NOW):
+        yield
+
+
 def pages_on(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], AppTest]]:
     from tests.conftest import TEST_NOW
 
     monkeypatch.setenv("LONGCAT_DATABASE_URL", url)
-    # The tests read hours on Shanghai's clock, whatever the machine's settings say.
-    monkeypatch.delenv("LONGCAT_TIMEZONE", raising=False)
-    # The seeded city is a snapshot of its lunchtime: the pages replay it at that moment.
-    monkeypatch.setenv("LONGCAT_NOW", TEST_NOW.isoformat())
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
     def load(name: str) -> AppTest:
         app = AppTest.from_file(str(PAGES / name), default_timeout=60)
@@ -42,6 +62,6 @@ def pages_on(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[st
         assert not app.exception, [e.value for e in app.exception]
         return app
 
-    yield load
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    # The seeded city is a snapshot of its lunchtime: the pages replay it at that moment.
+    with city_settings(monkeypatch, TEST_NOW):
+        yield load

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
-
 import pandas as pd
 import pytest
 import streamlit as st
@@ -27,16 +23,14 @@ def test_the_batch_run_uses_the_configured_city_zone(monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_forecast_is_shown_on_the_citys_clock_like_the_orders(
-    seeded_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("at_lunch")
+def test_a_forecast_is_shown_on_the_citys_clock_like_the_orders(seeded_url: str) -> None:
     """Regression: the Forecasts page drew the orders in the city's time and the forecast in
     UTC, eight hours apart in Shanghai; both now read as the city's wall clock."""
     from datetime import UTC, datetime
 
     from db.engine import make_engine
     from forecasting.jobs import Outcome, RunSettings, _write, start_run
-    from tests.conftest import TEST_NOW
 
     store = make_engine(seeded_url)
     run_id = start_run(store, RunSettings(horizon=24, model="auto", zones=(1,)))
@@ -49,30 +43,15 @@ def test_a_forecast_is_shown_on_the_citys_clock_like_the_orders(
     }
     _write(store, run_id, Outcome("zone-1", "done", None, "mstl", [row], None))
     store.dispose()
-    with city_settings(monkeypatch, TEST_NOW):
-        shown = data.forecast(seeded_url, run_id, "zone-1")
-        orders = data.demand(seeded_url, 1, days=1)
+    shown = data.forecast(seeded_url, run_id, "zone-1")
+    orders = data.demand(seeded_url, 1, days=1)
     assert list(shown["ds"]) == [pd.Timestamp("2026-11-27 12:00")]  # noon in Shanghai
     # The orders' last hour is the seeded "now" (04:30 UTC) on the same clock: noon's hour.
     assert pd.Timestamp(orders["hour"].iloc[-1]) == pd.Timestamp("2026-11-27 12:00")
 
 
-@contextmanager
-def city_settings(monkeypatch: pytest.MonkeyPatch, now: datetime) -> Iterator[None]:
-    """The dashboard's settings (read once, cached) for Shanghai at ``now``, fresh caches
-    before and after."""
-    monkeypatch.setenv("LONGCAT_NOW", now.isoformat())
-    monkeypatch.delenv("LONGCAT_TIMEZONE", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        yield
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-
-
 @pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.usefixtures("at_lunch")
 def test_the_alerts_read_the_plan_of_the_coming_hour(
     planned_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,9 +67,8 @@ def test_the_alerts_read_the_plan_of_the_coming_hour(
         return []
 
     monkeypatch.setattr(data, "zone_alerts", spy)
-    with city_settings(monkeypatch, TEST_NOW):
-        data.alerts(planned_url)
-        days = data.staffing_days(planned_url)
+    data.alerts(planned_url)
+    days = data.staffing_days(planned_url)
     coming = pd.Timestamp(TEST_NOW).floor("h") + pd.Timedelta(hours=1)
     assert len(days) == 2 and plans[0]["plan_date"].iloc[0] == days[0]
     assert coming in set(pd.to_datetime(plans[0]["hour"], utc=True))
