@@ -25,10 +25,15 @@ else:
         f"Run {run_id} · served: **{entry['served_model']}** · "
         f"{(entry['metrics'] or {}).get('reason', entry['reason'] or '')}"
     )
-    base = alt.Chart(served).encode(x=alt.X("ds:T", title=f"hour ({data.city_tz().key})"))
+    # A tick at each midnight, named by its day: left to itself Vega put ticks at noon and
+    # labelled every one "12 PM".
+    days = alt.Axis(format="%a %d", tickCount={"interval": "day", "step": 1})
+    title = f"hour ({data.city_tz().key})"
+    base = alt.Chart(served).encode(x=alt.X("ds:T", title=title, axis=days))
     band = base.mark_area(opacity=0.25).encode(y="yhat_lower:Q", y2="yhat_upper:Q")
     line = base.mark_line(color="#e67e22").encode(y=alt.Y("yhat:Q", title="orders"))
-    history = alt.Chart(actual).mark_line(color="#2c3e50").encode(x="hour:T", y="orders:Q")
+    history = alt.Chart(actual).mark_line(color="#2c3e50")
+    history = history.encode(x=alt.X("hour:T", title=title, axis=days), y="orders:Q")
     st.altair_chart(history + band + line, width="stretch")
     table = pd.DataFrame((entry["metrics"] or {}).get("table", []))
     if not table.empty:
