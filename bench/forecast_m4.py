@@ -3,10 +3,12 @@ series, h=13) and daily rolling origins (h=14, 8 origins each on Prophet's daily
 the seeded city's daily totals), every method side by side from one run:
 
     .venv/bin/python bench/forecast_m4.py [--freq h,w,d] [--series N] [--workers 2] [--json]
-    .venv/bin/python bench/forecast_m4.py --set heldout [--json]
+    .venv/bin/python bench/forecast_m4.py --set heldout|heldout2 [--json]
 
 ``--set heldout`` scores the same methods on real series nobody tuned on
-(``bench/heldout_data.py``: electricity, flights, page views, rail entries, births, fuel).
+(``bench/heldout_data.py``: electricity, flights, page views, rail entries, births, fuel), and
+``--set heldout2`` on a second such set written later (``bench/heldout2_data.py``: police
+stops, tweets, cholera deaths, solar output, hotel arrivals, CO2, avocado sales).
 
 Naive2, seasonal naive, Prophet as it comes, statsforecast AutoETS, AutoARIMA, MSTL and
 Theta, our Prophet (the frequency's configuration) and the served pipeline. M4 files have no
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from forecast_data import FREQUENCIES, Case, cases_for  # noqa: E402
+from heldout2_data import heldout2_cases  # noqa: E402
 from heldout_data import heldout_cases  # noqa: E402
 
 from forecasting import baselines, metrics, stats_models  # noqa: E402
@@ -53,6 +56,13 @@ METHODS = [
     "prophet",
     "served",
 ]
+# The tuning cases, and two held-out sets nobody tuned on (bench/heldout_data.py,
+# bench/heldout2_data.py).
+SETS: dict[str, Callable[[str], list[Case]]] = {
+    "main": cases_for,
+    "heldout": heldout_cases,
+    "heldout2": heldout2_cases,
+}
 PEERS = ("auto_ets", "auto_arima", "mstl", "theta")
 # Published figures (m4_reference/m4_point_forecast_scores.csv): sMAPE, MASE, OWA.
 PUBLISHED = {
@@ -207,7 +217,7 @@ def by_source(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]
 
 
 def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict:
-    load = heldout_cases if args.set == "heldout" else cases_for
+    load = SETS[args.set]
     cases = load(freq)[args.offset :: args.every][: args.series]
     start = time.perf_counter()
     rows = []
@@ -219,8 +229,9 @@ def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict
     wall = time.perf_counter() - start
     means = summarise(rows, names)
     title = FREQUENCIES[freq].name
-    if args.set == "heldout":
-        title = f"held-out {dict(h='hourly', d='daily', w='weekly')[freq]}"
+    if args.set != "main":
+        second = " (second set)" if args.set == "heldout2" else ""
+        title = f"held-out{second} {dict(h='hourly', d='daily', w='weekly')[freq]}"
     print_table(freq, means, rows, wall, title)
     sources = by_source(rows, names)
     if len(sources) > 1:
@@ -237,9 +248,7 @@ def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--freq", default="h,w,d", help="Frequencies to run: h, w, d.")
-    parser.add_argument(
-        "--set", choices=("main", "heldout"), default="main", help="Which cases to score."
-    )
+    parser.add_argument("--set", choices=tuple(SETS), default="main", help="Which cases to score.")
     parser.add_argument("--series", type=int, default=None, help="Only the first N cases.")
     parser.add_argument("--every", type=int, default=1, help="Every k-th case (for trials).")
     parser.add_argument("--offset", type=int, default=0, help="With --every: start here.")

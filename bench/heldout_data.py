@@ -36,6 +36,7 @@ hours) and ``gt/pizzaplace`` (synthetic).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -175,22 +176,26 @@ def spread_origins(source: Source) -> list[Case]:
     return [case_at(source, int(cut), DAILY_HISTORY[i % 3]) for i, cut in enumerate(cuts)]
 
 
-def heldout_cases(freq: str) -> list[Case]:
+def cases_of(freq: str, sources: Mapping[str, Callable[[], list[Source]]]) -> list[Case]:
+    """The frequency's cases, cut by its protocol from the sources ``sources[freq]`` reads."""
+    if freq not in ("h", "d", "w"):
+        raise ValueError(f"unknown frequency {freq!r}, use 'h', 'd' or 'w'")
+    read = sources[freq]()
     if freq == "h":
         return [
             case
-            for source in hourly_sources()
+            for source in read
             for case in last_origins(source, HOURLY_ORIGINS, HOURLY_SPACING, HOURLY_MAX_HISTORY)
         ]
     if freq == "d":
-        return [case for source in daily_sources() for case in spread_origins(source)]
-    if freq == "w":
-        return [
-            case
-            for source in weekly_sources()
-            for case in last_origins(source, WEEKLY_ORIGINS, HORIZON["w"], None)
-        ]
-    raise ValueError(f"unknown frequency {freq!r}, use 'h', 'd' or 'w'")
+        return [case for source in read for case in spread_origins(source)]
+    return [
+        case for source in read for case in last_origins(source, WEEKLY_ORIGINS, HORIZON["w"], None)
+    ]
+
+
+def heldout_cases(freq: str) -> list[Case]:
+    return cases_of(freq, {"h": hourly_sources, "d": daily_sources, "w": weekly_sources})
 
 
 def check(freq: str, cases: list[Case]) -> None:
@@ -211,19 +216,24 @@ def check(freq: str, cases: list[Case]) -> None:
         assert len(starts) >= 8 and (gaps >= HORIZON["d"]).all()
 
 
+def report(freq: str, cases: list[Case]) -> None:
+    """Per source: the number of cases, history lengths, horizon and the dates covered."""
+    print(f"{freq}: {len(cases)} cases")
+    for source in dict.fromkeys(case.source for case in cases):
+        mine = [case for case in cases if case.source == source]
+        lengths = [len(case.series.y) for case in mine]
+        first = min(case.series.start for case in mine)
+        last = max(case.series.future_ds(case.horizon)[-1] for case in mine)
+        last += pd.Timedelta(days=6) if freq == "w" else pd.Timedelta(0)  # weeks' last day
+        when = "%Y-%m-%d %H:%M" if freq == "h" else "%Y-%m-%d"
+        print(
+            f"  {source:32} {len(mine):3} cases  history {min(lengths)}-{max(lengths)}"
+            f"  horizon {mine[0].horizon}  {first:{when}} .. {last:{when}}"
+        )
+
+
 if __name__ == "__main__":
     for freq in ("h", "d", "w"):
         cases = heldout_cases(freq)
         check(freq, cases)
-        print(f"{freq}: {len(cases)} cases")
-        for source in dict.fromkeys(case.source for case in cases):
-            mine = [case for case in cases if case.source == source]
-            lengths = [len(case.series.y) for case in mine]
-            first = min(case.series.start for case in mine)
-            last = max(case.series.future_ds(case.horizon)[-1] for case in mine)
-            last += pd.Timedelta(days=6) if freq == "w" else pd.Timedelta(0)  # weeks' last day
-            when = "%Y-%m-%d %H:%M" if freq == "h" else "%Y-%m-%d"
-            print(
-                f"  {source:24} {len(mine):3} cases  history {min(lengths)}-{max(lengths)}"
-                f"  horizon {mine[0].horizon}  {first:{when}} .. {last:{when}}"
-            )
+        report(freq, cases)

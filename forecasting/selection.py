@@ -157,7 +157,11 @@ def models_for(
     final = catalogue(config)
     length = min(window or len(series.y), len(series.y))
     if plan.keep_forms and length - plan.folds * horizon >= KEPT_SHARE * length:
-        final |= {name: model for name, model in backtest.items() if isinstance(model, FormKept)}
+        final |= {
+            name: partial(model, final=True)
+            for name, model in backtest.items()
+            if isinstance(model, FormKept)
+        }
 
     def guarding(models: dict[str, ModelFn]) -> dict[str, ModelFn]:
         if guard is None:

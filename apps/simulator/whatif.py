@@ -168,7 +168,7 @@ def forecast_need(engine: Engine, day: Day) -> tuple[dict[int, NDArray], float]:
         known = Series(series.series_id, series.start, series.y[:keep])
         np.random.seed(day.seed)  # a model that samples draws from the global generator
         plan = default_plan("h", calendar=Calendar(day.holidays))
-        served = serve(known, last - first, plan).served
+        served = serve(known, last - first, plan, beside=False).served
         zone_id = series_key(series.series_id).zone_id
         assert zone_id is not None  # zones only: the city's own series was not read
         hourly = np.zeros(24, dtype=int)

@@ -364,6 +364,19 @@ def test_a_plan_that_keeps_forms_fits_the_backtests_form_to_the_whole_history(
     assert lengths == [160 - 13 * plan.folds]
 
 
+@pytest.mark.parametrize("model", ["auto_ets", "auto_arima"])
+def test_a_kept_form_is_fitted_to_the_level_the_last_weeks_jumped_to(model: str) -> None:
+    """The weekly final forecast fits the form found at the oldest cutoff with parameters of
+    its own: after demand jumped from 100 to 140 twenty weeks ago, the oldest cutoff's fit
+    would still forecast about 100 (statsforecast's ``forward`` through it does)."""
+    rng = np.random.default_rng(3)
+    y = 100 + rng.normal(0, 3, 200)
+    y[-20:] += 40
+    series = Series("store", START, y, "w")
+    served = serve(series, 13, replace(default_plan("w"), force=model), beside=False)
+    assert served.served.yhat.mean() > 130
+
+
 def test_without_beside_prophet_is_fitted_only_where_it_races(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -261,3 +261,16 @@ def test_a_form_found_on_a_constant_history_is_not_kept(name, search, form) -> N
     model(history.head(56), 7)
     model(history, 7)
     assert calls == [42, 56] and model.kept is not None
+
+
+def test_a_kept_arima_form_asks_for_the_differencing_it_was_found_with() -> None:
+    """White noise calls for no differencing; the same noise after a level shift calls for
+    one: a stationary form kept from before the shift no longer fits the values."""
+    rng = np.random.default_rng(3)
+    y = 100 + rng.normal(0, 3, 200)
+    before = Series("s", pd.Timestamp("2024-01-07"), y[:160], "w")
+    form = stats_models.arima_order(stats_models.arima_search(before).fit(before.y))
+    assert form.order[1] == 0 and form.fits(before.y)
+    y[-20:] += 40
+    assert not form.fits(y)
+    assert stats_models.EtsForm("ANN").fits(y)
