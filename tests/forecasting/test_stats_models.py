@@ -274,3 +274,20 @@ def test_a_kept_arima_form_asks_for_the_differencing_it_was_found_with() -> None
     y[-20:] += 40
     assert not form.fits(y)
     assert stats_models.EtsForm("ANN").fits(y)
+
+
+def test_a_differencing_test_that_fails_sends_the_final_forecast_to_the_search() -> None:
+    """A kept form whose check raises (the test cannot read the values) is not trusted: the
+    final forecast searches rather than failing the series."""
+    history = weekly_cycle(84, 5)
+    model, calls = counted("auto_arima", stats_models.arima_search, stats_models.arima_order)
+    model(history.head(70), 7)
+
+    class Unreadable(stats_models.ArimaOrder):
+        def fits(self, y: np.ndarray) -> bool:
+            raise ValueError("the test could not read the values")
+
+    assert isinstance(model.kept, stats_models.ArimaOrder)
+    model.kept = Unreadable(**model.kept.__dict__)
+    forecast = model(history, 7, final=True)
+    assert calls == [70, 84] and np.all(np.isfinite(forecast.yhat))
