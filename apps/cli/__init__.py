@@ -17,6 +17,7 @@ from apps.cli import (
     simulate,
     store,
 )
+from apps.cli.help_text import reflow_help
 
 app = typer.Typer(
     name="longcat",
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
 ]  # fmt: skip
 for module in COMMAND_MODULES:
     module.register(app)
+reflow_help(app)
 
 
 def main() -> None:
