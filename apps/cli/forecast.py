@@ -354,7 +354,7 @@ def file(
 
 
 def register(app: typer.Typer) -> None:
-    forecast = typer.Typer(help="Demand forecasts: Prophet beside the best model by backtest.")
+    forecast = typer.Typer(help="Demand forecasts: each series by the model its backtest chooses.")
     forecast.command("file")(file)
     from apps.cli.forecast_jobs import register_forecast
 
