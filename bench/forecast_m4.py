@@ -57,11 +57,12 @@ METHODS = [
     "served",
 ]
 # The tuning cases, and two held-out sets nobody tuned on (bench/heldout_data.py,
-# bench/heldout2_data.py).
-SETS: dict[str, Callable[[str], list[Case]]] = {
-    "main": cases_for,
-    "heldout": heldout_cases,
-    "heldout2": heldout2_cases,
+# bench/heldout2_data.py): each set's cases and the title its tables carry ("" for the
+# frequency's own name).
+SETS: dict[str, tuple[Callable[[str], list[Case]], str]] = {
+    "main": (cases_for, ""),
+    "heldout": (heldout_cases, "held-out"),
+    "heldout2": (heldout2_cases, "held-out (second set)"),
 }
 PEERS = ("auto_ets", "auto_arima", "mstl", "theta")
 # Published figures (m4_reference/m4_point_forecast_scores.csv): sMAPE, MASE, OWA.
@@ -217,7 +218,7 @@ def by_source(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]
 
 
 def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict:
-    load = SETS[args.set]
+    load, label = SETS[args.set]
     cases = load(freq)[args.offset :: args.every][: args.series]
     start = time.perf_counter()
     rows = []
@@ -229,9 +230,8 @@ def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict
     wall = time.perf_counter() - start
     means = summarise(rows, names)
     title = FREQUENCIES[freq].name
-    if args.set != "main":
-        second = " (second set)" if args.set == "heldout2" else ""
-        title = f"held-out{second} {dict(h='hourly', d='daily', w='weekly')[freq]}"
+    if label:
+        title = f"{label} {dict(h='hourly', d='daily', w='weekly')[freq]}"
     print_table(freq, means, rows, wall, title)
     sources = by_source(rows, names)
     if len(sources) > 1:
