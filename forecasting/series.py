@@ -19,6 +19,11 @@ SEASON_LENGTH: dict[str, int] = {"h": 24, "d": 7, "w": 52}
 PANDAS_FREQ: dict[str, str] = {"h": "h", "d": "D", "w": "7D"}
 FREQ_NAMES: dict[str, str] = {"h": "hourly", "d": "daily", "w": "weekly"}
 STEPS_PER_DAY: dict[str, float] = {"h": 24.0, "d": 1.0, "w": 1 / 7}
+STEPS: dict[Freq, pd.Timedelta] = {
+    "h": pd.Timedelta(hours=1),
+    "d": pd.Timedelta(days=1),
+    "w": pd.Timedelta(days=7),
+}
 
 
 # Fewer values than this cannot say anything about a series of the frequency.

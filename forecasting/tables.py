@@ -11,11 +11,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from forecasting import dates
 from forecasting.errors import InputFormatError, SeriesError
 from forecasting.series import (
     FREQ_NAMES,
     MIN_HISTORY,
     PANDAS_FREQ,
+    STEPS,
     Freq,
     Series,
     check_usable,
@@ -25,11 +27,6 @@ SINGLE_SERIES_ID = "series"
 # How gaps (missing timestamps, empty y values) are treated: refused, zero, or a straight line.
 Fill = Literal["zero", "interpolate", "none"]
 FILL_HINT = "(--fill zero or --fill interpolate fills them)"
-STEPS: dict[Freq, pd.Timedelta] = {
-    "h": pd.Timedelta(hours=1),
-    "d": pd.Timedelta(days=1),
-    "w": pd.Timedelta(days=7),
-}
 STEP_FREQ: dict[pd.Timedelta, Freq] = {step: freq for freq, step in STEPS.items()}
 STEP_UNITS = (
     ("day", pd.Timedelta(days=1)),
@@ -89,7 +86,7 @@ def infer_freq(table: pd.DataFrame) -> Freq:
     """The frequency of the table: the most common step between consecutive distinct
     timestamps within each series must be 1 hour, 1 day or 7 days."""
     table = checked_table(table)
-    ds = pd.to_datetime(table["ds"], errors="coerce", utc=True, format="mixed")
+    ds = dates.parse(table["ds"], dates.day_first(table["ds"]))
     groups = ds.groupby(table["series_id"].astype(str).to_numpy(), sort=False)
     steps = [distinct_steps(group) for _, group in groups]
     step = modal_step(pd.concat(steps)) if steps else None
@@ -106,15 +103,10 @@ def infer_freq(table: pd.DataFrame) -> Freq:
     return STEP_FREQ[step]
 
 
-# A time's UTC offset (``+08:00``, ``Z``) after its clock time.
-OFFSET = r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$"
-
-
-def parse_dates(series_id: str, raw: pd.Series) -> pd.Series:
-    """The timestamps as the clock times written: an offset is dropped, not converted, so
-    days, peaks and holidays stay where the data's own city has them."""
-    wall = raw.astype(str).str.strip().str.replace(OFFSET, r"\1", regex=True)
-    parsed = pd.to_datetime(wall, errors="coerce", format="mixed")
+def parse_dates(series_id: str, raw: pd.Series, day_first: bool = False) -> pd.Series:
+    """The timestamps as the clock times written (``dates.parse``), or the first that is no
+    date named."""
+    parsed = dates.parse(raw, day_first)
     bad = parsed.isna()
     if bad.any():
         first = raw[bad].iloc[0]
@@ -200,9 +192,14 @@ def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Ser
 
 
 def to_series(
-    series_id: str, rows: pd.DataFrame, freq: Freq, min_length: int, fill: Fill = "none"
+    series_id: str,
+    rows: pd.DataFrame,
+    freq: Freq,
+    min_length: int,
+    fill: Fill = "none",
+    day_first: bool = False,
 ) -> Series:
-    ds = parse_dates(series_id, rows["ds"].reset_index(drop=True))
+    ds = parse_dates(series_id, rows["ds"].reset_index(drop=True), day_first)
     y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
     check_grid(series_id, ds, freq)
     values = regular(series_id, pd.Series(y, index=pd.DatetimeIndex(ds)).sort_index(), freq, fill)
@@ -219,10 +216,11 @@ def series_from_table(
     puts 0 there, ``interpolate`` draws a straight line in time between the neighbours."""
     table = checked_table(table)
     needed = min_length if min_length is not None else MIN_HISTORY[freq]
+    day_first = dates.day_first(table["ds"])
     result, errors = [], []
     for series_id, rows in table.groupby(table["series_id"].astype(str), sort=False):
         try:
-            result.append(to_series(str(series_id), rows, freq, needed, fill))
+            result.append(to_series(str(series_id), rows, freq, needed, fill, day_first))
         except SeriesError as error:
             errors.append(error)
     if errors:

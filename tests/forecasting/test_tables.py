@@ -246,3 +246,13 @@ def test_weekly_series_need_a_quarter_not_two_years() -> None:
     table = pd.DataFrame({"ds": ds, "y": [str(v % 7) for v in range(20)]})
     assert len(series_from_table(table, "w")[0].y) == 20
     assert "need at least 13" in refused(table.head(12), "w")
+
+
+def test_day_first_dates_give_one_daily_series_without_gaps() -> None:
+    """A file of dd/mm/yyyy dates is inferred daily and read without a gap; one date read
+    month first would have scattered the rows over the year."""
+    table = regular("a", 40, "D", start="2024-01-01")
+    table["ds"] = pd.to_datetime(table["ds"]).dt.strftime("%d/%m/%Y")
+    assert infer_freq(table) == "d"
+    [series] = series_from_table(table, "d")
+    assert series.start == pd.Timestamp("2024-01-01") and len(series.y) == 40

@@ -486,3 +486,23 @@ def test_the_summary_names_the_served_model_whole_on_a_narrow_terminal() -> None
     assert any(f"{second})" in line for line in lines)
     row = next(line for line in lines if "zone-12" in line)
     assert row.split()[-4:] == [f"{5.0 + len(blend):.2f}", "1.000", "12.00", "1.000"]
+
+
+def test_day_first_dates_are_read_and_written_as_iso(app, tmp_path: Path, fitted) -> None:
+    """dd/mm/yyyy input: the series is read day first and the output dates are ISO."""
+    table = daily_rows("x", days=30)
+    table["ds"] = pd.to_datetime(table["ds"]).dt.strftime("%d/%m/%Y")
+    result, out = run(app, table, tmp_path, "--horizon", "7")
+    assert result.exit_code == 0, result.output
+    assert len(fitted[0]["series"][0].y) == 30
+    assert pd.read_csv(out)["ds"].iloc[0].startswith("2026-01-31")
+
+
+def test_dates_in_both_orders_are_refused_before_fitting(app, tmp_path: Path, fitted) -> None:
+    """13/01 and 01/13 in one file: one line naming both, and no fitting."""
+    table = daily_rows("x", days=30)
+    table["ds"] = pd.to_datetime(table["ds"]).dt.strftime("%d/%m/%Y")
+    table.loc[3, "ds"] = "01/13/2026"
+    result, out = run(app, table, tmp_path, "--horizon", "7")
+    assert result.exit_code == 1 and not fitted and not out.exists()
+    assert "'13/01/2026' and '01/13/2026' put the day in different places" in flat(result.output)
