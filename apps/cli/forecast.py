@@ -100,12 +100,28 @@ def out_problem(out: Path, source: Path) -> str | None:
     return None
 
 
+# Spreadsheets set to a European locale write "ds;y" and "12,5"; tab-separated exports too.
+SEPARATORS = (",", ";", "\t")
+DECIMAL_COMMA = r"^(-?\d+),(\d+)$"
+
+
+def separator(path: Path) -> str:
+    """The separator the header line uses most (a comma on a tie or without a header)."""
+    with path.open(encoding="utf-8-sig", errors="replace") as file:
+        header = file.readline()
+    return max(SEPARATORS, key=header.count)
+
+
 def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     try:
+        sep = separator(path)
         # Read every field as text so bad values can be named as written in the file.
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
+        if sep != "," and "y" in table.columns:
+            table["y"] = table["y"].str.replace(DECIMAL_COMMA, r"\1.\2", regex=True)
+        return table
     except FileNotFoundError as error:
         raise fail_each([f"{path}: no such file"]) from error
     except IsADirectoryError as error:

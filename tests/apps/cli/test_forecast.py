@@ -506,3 +506,20 @@ def test_dates_in_both_orders_are_refused_before_fitting(app, tmp_path: Path, fi
     result, out = run(app, table, tmp_path, "--horizon", "7")
     assert result.exit_code == 1 and not fitted and not out.exists()
     assert "'13/01/2026' and '01/13/2026' put the day in different places" in flat(result.output)
+
+
+@pytest.mark.parametrize(
+    ("sep", "number"),
+    [(";", lambda v: f"{v:.1f}".replace(".", ",")), ("\t", lambda v: f"{v:.1f}")],
+)
+def test_semicolon_and_tab_files_are_read(app, tmp_path: Path, fitted, sep: str, number) -> None:
+    """A spreadsheet's European export (ds;y with decimal commas, 12,5) and a tab-separated
+    file give the same series as the comma file."""
+    table = daily_rows("x", days=30)
+    lines = [f"series_id{sep}ds{sep}y"] + [
+        f"{row.series_id}{sep}{row.ds}{sep}{number(row.y)}" for row in table.itertuples()
+    ]
+    result, _ = run(app, "\n".join(lines) + "\n", tmp_path, "--horizon", "7")
+    assert result.exit_code == 0, result.output
+    [series] = fitted[0]["series"]
+    assert np.allclose(series.y, table["y"].round(1))
