@@ -7,6 +7,7 @@ cannot be a month), so the order is decided once for the whole file, by its valu
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from forecasting.errors import InputFormatError
@@ -64,3 +65,48 @@ def day_first(raw: pd.Series) -> bool:
             f"the file does not tell which; {ISO_HINT}"
         )
     return by_day > by_month
+
+
+# The offset after a clock time, as ``OFFSET`` strips it: Z, or a sign, hours and minutes.
+OFFSET_PARTS = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))$"
+
+
+def offsets(raw: pd.Series) -> pd.Series:
+    """Each timestamp's UTC offset as a duration; NaT where none is written."""
+    parts = raw.astype(str).str.strip().str.extract(OFFSET_PARTS)
+    sign = parts[1].map({"+": 1.0, "-": -1.0})
+    minutes = (sign * (pd.to_numeric(parts[2]) * 60 + pd.to_numeric(parts[3]))).where(
+        parts[0].isna(), 0.0
+    )
+    found = pd.Series(pd.NaT, index=raw.index, dtype="timedelta64[ns]")
+    written = minutes.notna()
+    found[written] = pd.to_timedelta(minutes[written], unit="min")
+    return found
+
+
+def clock_changes(ds: pd.Series, raw: pd.Series, y: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Hourly clock times over a change of the clocks, told by the offsets written.
+
+    When the clocks go back an hour is written twice (02:00+02:00, then 02:00+01:00): the
+    two rows become one, their mean, so the hour is as busy as a usual one. When they go
+    forward an hour is never written (01:00+01:00, then 03:00+02:00): it gets the mean of
+    its neighbours, not a gap. Without an offset on every row nothing can tell a clock
+    change from a mistake, and the rows are left as they are for the checks to name.
+    """
+    shift = offsets(raw)
+    if shift.isna().any() or shift.nunique() < 2:
+        return ds, y
+    frame = pd.DataFrame({"ds": ds, "utc": ds - shift, "y": y}).sort_values("utc")
+    hour = pd.Timedelta(hours=1)
+    skipped = frame[(frame["utc"].diff() == hour) & (frame["ds"].diff() == 2 * hour)]
+    filled = pd.DataFrame(
+        {
+            "ds": skipped["ds"] - hour,
+            "utc": skipped["utc"],
+            "y": (skipped["y"].to_numpy() + frame["y"].shift().loc[skipped.index].to_numpy()) / 2,
+        }
+    )
+    repeated = frame["ds"].duplicated(keep=False) & ~frame["utc"].duplicated(keep=False)
+    merged = frame[repeated].groupby("ds", as_index=False)["y"].mean()
+    result = pd.concat([frame[~repeated], merged, filled]).sort_values("ds")
+    return result["ds"].reset_index(drop=True), result["y"].to_numpy(float)

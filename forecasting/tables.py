@@ -153,8 +153,10 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq) -> None:
     """The timestamps must be unique, of the frequency, and on its grid."""
     duplicated = ds[ds.duplicated()]
     if len(duplicated):
+        hint = "; where the clocks went back, write each time's UTC offset" if freq == "h" else ""
         raise SeriesError(
-            series_id, f"duplicated timestamp {duplicated.iloc[0]} ({len(duplicated)} repeats)"
+            series_id,
+            f"duplicated timestamp {duplicated.iloc[0]} ({len(duplicated)} repeats){hint}",
         )
     check_step(series_id, ds, freq)
     unit = "h" if freq == "h" else "D"
@@ -199,8 +201,11 @@ def to_series(
     fill: Fill = "none",
     day_first: bool = False,
 ) -> Series:
-    ds = parse_dates(series_id, rows["ds"].reset_index(drop=True), day_first)
+    raw = rows["ds"].reset_index(drop=True)
+    ds = parse_dates(series_id, raw, day_first)
     y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
+    if freq == "h":
+        ds, y = dates.clock_changes(ds, raw, y)
     check_grid(series_id, ds, freq)
     values = regular(series_id, pd.Series(y, index=pd.DatetimeIndex(ds)).sort_index(), freq, fill)
     check_usable(series_id, values.to_numpy(float), freq, min_length)

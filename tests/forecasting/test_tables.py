@@ -256,3 +256,20 @@ def test_day_first_dates_give_one_daily_series_without_gaps() -> None:
     assert infer_freq(table) == "d"
     [series] = series_from_table(table, "d")
     assert series.start == pd.Timestamp("2024-01-01") and len(series.y) == 40
+
+
+def test_a_year_of_local_hours_with_offsets_reads_over_both_clock_changes() -> None:
+    """Berlin's hours from March to November with their offsets: one regular series, the
+    skipped spring hour and the repeated autumn hour taken care of, no --fill needed; the
+    same clock times without offsets are refused, the repeat named with a hint."""
+    stamps = pd.date_range("2024-03-25", "2024-11-05", freq="h", tz="Europe/Berlin")
+    table = pd.DataFrame(
+        {
+            "ds": stamps.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "y": (10 + np.arange(len(stamps)) % 24).astype(str),
+        }
+    )
+    [series] = series_from_table(table, "h")
+    assert len(series.y) == len(pd.date_range("2024-03-25", "2024-11-05", freq="h"))
+    table["ds"] = stamps.strftime("%Y-%m-%d %H:%M")
+    assert "2024-10-27 02:00:00 (1 repeats); where the clocks went back" in refused(table)
