@@ -31,6 +31,14 @@ def parse(raw: pd.Series, day_first: bool = False) -> pd.Series:
     return pd.to_datetime(wall_clock(raw), errors="coerce", format="mixed", dayfirst=day_first)
 
 
+def on_days(ds: pd.Series) -> pd.Series:
+    """Daily or weekly timestamps that all share one clock time (noon, 23:59:59: a day's
+    total stamped when it was taken) as their days; others as written, for the grid check
+    to name."""
+    days = ds.dt.floor("D")
+    return days if (ds - days).nunique() == 1 else ds
+
+
 def regular_steps(ds: pd.Series) -> int:
     """How many steps between consecutive distinct timestamps are an hour, a day or a week."""
     steps = ds.dropna().drop_duplicates().sort_values().diff().dropna()

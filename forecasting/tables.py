@@ -91,10 +91,14 @@ def infer_freq(table: pd.DataFrame) -> Freq:
     steps = [distinct_steps(group) for _, group in groups]
     step = modal_step(pd.concat(steps)) if steps else None
     if step is None:
-        raise InputFormatError(
-            "cannot infer the frequency: no series has two distinct timestamps; "
-            "pass --freq h, d or w"
+        unread = table["ds"][ds.isna()]
+        reason = (
+            f"no date could be read from {unread.iloc[0]!r} ({len(unread)} rows); write "
+            "them as YYYY-MM-DD or YYYY-MM-DD hh:mm"
+            if len(unread)
+            else "no series has two distinct timestamps; pass --freq h, d or w"
         )
+        raise InputFormatError(f"cannot infer the frequency: {reason}")
     if step not in STEP_FREQ:
         raise InputFormatError(
             f"cannot infer the frequency: the timestamps are most often {describe_step(step)} "
@@ -206,6 +210,8 @@ def to_series(
     y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
     if freq == "h":
         ds, y = dates.clock_changes(ds, raw, y)
+    else:
+        ds = dates.on_days(ds)
     check_grid(series_id, ds, freq)
     values = regular(series_id, pd.Series(y, index=pd.DatetimeIndex(ds)).sort_index(), freq, fill)
     check_usable(series_id, values.to_numpy(float), freq, min_length)

@@ -273,3 +273,23 @@ def test_a_year_of_local_hours_with_offsets_reads_over_both_clock_changes() -> N
     assert len(series.y) == len(pd.date_range("2024-03-25", "2024-11-05", freq="h"))
     table["ds"] = stamps.strftime("%Y-%m-%d %H:%M")
     assert "2024-10-27 02:00:00 (1 repeats); where the clocks went back" in refused(table)
+
+
+@pytest.mark.parametrize("clock", ["12:00", "23:59:59"])
+def test_days_stamped_at_one_clock_time_are_days(clock: str) -> None:
+    """A day's total stamped when it was taken (every row at noon, or at 23:59:59) is read
+    as that day; with one row at another time, the times are refused."""
+    table = regular("a", 30, "D", start=f"2024-01-01 {clock}")
+    [series] = series_from_table(table, "d")
+    assert series.start == pd.Timestamp("2024-01-01") and len(series.y) == 30
+    table.loc[5, "ds"] = "2024-01-06 07:00"
+    reason = refused(table, "d")
+    assert "timestamp 2024-01-01" in reason and "is not on the day" in reason
+
+
+def test_inference_names_dates_it_cannot_read() -> None:
+    """Seconds since 1970 are no dates: inference names the first and asks for ISO dates,
+    rather than saying there are too few timestamps."""
+    table = pd.DataFrame({"ds": [str(1704067200 + 86400 * i) for i in range(30)], "y": "1"})
+    with pytest.raises(InputFormatError, match=r"'1704067200' \(30 rows\); write them as"):
+        infer_freq(table)
