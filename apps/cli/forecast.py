@@ -322,7 +322,15 @@ EVENTS_HELP = (
 
 
 def file(
-    path: Annotated[Path, typer.Argument(help="CSV with series_id,ds,y (or ds,y) columns.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with series_id,ds,y (or ds,y) columns, separated by commas, semicolons "
+            "(decimal commas then read) or tabs. ds: ISO dates or times, or 05/01/2024 read "
+            "day or month first as the file's values show; an offset such as +08:00 is "
+            "dropped, keeping the clock time written."
+        ),
+    ],
     horizon: Annotated[
         int,
         typer.Option(
