@@ -26,6 +26,15 @@ def bounded(series: Series, model: str, yhat: np.ndarray, half: np.ndarray, leve
     return Forecast(series.series_id, model, series.future_ds(len(yhat)), yhat, lower, upper, level)
 
 
+def constant(series: Series, horizon: int, level: int = 80) -> Forecast:
+    """The one value a history that never changed has shown (a product never sold, a zone
+    not yet open), its interval that value too: no model learns anything more from it."""
+    yhat = np.full(horizon, float(series.y[-1]))
+    return Forecast(
+        series.series_id, "constant", series.future_ds(horizon), yhat, yhat, yhat, level
+    )
+
+
 def seasonal_naive(
     series: Series, horizon: int, period: int | None = None, level: int = 80
 ) -> Forecast:

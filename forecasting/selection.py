@@ -10,7 +10,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from forecasting import calibration
+from forecasting import baselines, calibration
 from forecasting.backtest import Backtest, BacktestConfig, Fold, run_backtest
 from forecasting.calendar import (
     apply_effects,
@@ -301,6 +301,12 @@ def serve(
     """
     plan = plan or default_plan(series.freq)
     check(series, horizon)
+    if np.ptp(series.y) == 0:
+        reason = f"constant history ({series.y[0]:g}): forecast as that value"
+        served = baselines.constant(series, horizon)
+        return Served(
+            series.series_id, served, None, "constant", reason, (), reason if beside else None
+        )
     finals = Finals(series, horizon, plan)
     names = (plan.force,) if plan.force else plan.candidates
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))

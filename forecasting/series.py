@@ -31,12 +31,10 @@ MIN_HISTORY: dict[str, int] = {"h": 48, "d": 14, "w": 13}
 
 
 def check_usable(series_id: str, y: np.ndarray, freq: str, least: int | None = None) -> None:
-    """Refuse a history too short to learn from, or one that never changes."""
+    """Refuse a history too short to learn from."""
     least = MIN_HISTORY[freq] if least is None else least
     if len(y) < least:
         raise SeriesError(series_id, f"too little history: {len(y)} values, need at least {least}")
-    if np.ptp(y) == 0:
-        raise SeriesError(series_id, f"constant values ({y[0]:g}) cannot be forecast")
 
 
 def steps_in_days(days: float, freq: str) -> int:

@@ -246,7 +246,8 @@ def forecast_all(
     model: ModelChoice,
     calendar: Calendar,
 ) -> list[Served]:
-    """Fit and serve every series, with a progress bar on stderr for several series."""
+    """Fit and serve every series, with a progress bar for several series on a terminal's
+    stderr (redirected, it would leave a blank line among the notes)."""
     from rich.progress import Progress
 
     from forecasting.errors import ForecastingError
@@ -255,7 +256,8 @@ def forecast_all(
     force = None if model is ModelChoice.auto else "prophet"
     plan = default_plan(freq.value, force=force, calendar=calendar)
     results = []
-    with Progress(console=err_console, transient=True, disable=len(series_list) < 2) as bar:
+    shown = len(series_list) > 1 and err_console.is_terminal
+    with Progress(console=err_console, transient=True, disable=not shown) as bar:
         task = bar.add_task("forecasting", total=len(series_list))
         for series in series_list:
             try:

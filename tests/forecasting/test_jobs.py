@@ -17,6 +17,7 @@ from distributed import Client, LocalCluster
 from sqlalchemy import Engine, func, select, update
 
 from db.models import DemandObservation, Forecast, ForecastRun, ForecastSeries
+from forecasting.errors import ModelError
 from forecasting.jobs import RunSettings, execute_run, start_run
 
 LONGCAT = str(Path(sys.executable).with_name("longcat"))
@@ -80,18 +81,40 @@ def test_run_forecasts_every_zone_and_the_city(seeded_engine: Engine, client: Cl
 
 
 def test_failing_series_is_recorded_and_does_not_stop_others(
-    seeded_engine: Engine, client: Client
+    seeded_engine: Engine, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A constant series fails with its reason; the other series are still forecast."""
+    """A series whose model fails is recorded failed with the reason; the other series are
+    still forecast, a constant one as its value.
+
+    Every zone shares the store's hours and a constant zone is forecast, so no data makes
+    one zone's model fail alone: the fault is injected into serving zone 2 (the workers
+    run in this process)."""
+    from forecasting import jobs
+
+    real_serve = jobs.serve
+
+    def serve(series, horizon, plan):
+        if series.series_id == "zone-2":
+            raise ModelError("prophet", series.series_id, "the optimiser did not converge")
+        return real_serve(series, horizon, plan)
+
+    monkeypatch.setattr(jobs, "serve", serve)
     with seeded_engine.begin() as conn:
         conn.execute(
-            update(DemandObservation).where(DemandObservation.zone_id == 2).values(orders=3)
+            update(DemandObservation).where(DemandObservation.zone_id == 3).values(orders=3)
         )
-    run_id = start_run(seeded_engine, RunSettings(horizon=24, model="prophet", zones=(1, 2)))
+    run_id = start_run(seeded_engine, RunSettings(horizon=24, model="prophet", zones=(1, 2, 3)))
     execute_run(seeded_engine, run_id, client)
     ledger = _ledger(seeded_engine, run_id)
     assert ledger["zone-1"] == ("done", None)
-    assert ledger["zone-2"][0] == "failed" and "constant" in ledger["zone-2"][1]
+    assert ledger["zone-2"][0] == "failed" and "did not converge" in ledger["zone-2"][1]
+    assert ledger["zone-3"] == ("done", None)
+    zone_3 = {
+        (model, bounds)
+        for (series, model, _), bounds in _forecasts(seeded_engine, run_id).items()
+        if series == "zone-3"
+    }
+    assert zone_3 == {("constant", (3.0, 3.0, 3.0))}
 
 
 def _launch(args: list[str], url: str) -> tuple[subprocess.Popen, str | None]:

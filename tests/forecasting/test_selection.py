@@ -81,10 +81,16 @@ def test_short_histories_fall_back_and_say_so_and_tiny_ones_are_refused() -> Non
         serve(history.head(24), 48, QUICK)
 
 
-def test_constant_series_are_refused() -> None:
-    """A series that never changes has nothing to learn from and is refused by name."""
-    with pytest.raises(SeriesError, match="'flat': constant values"):
-        serve(Series("flat", START, np.full(24 * 10, 3.0)), 24, QUICK)
+@pytest.mark.parametrize("beside", [True, False])
+def test_constant_series_are_served_as_their_value(beside: bool) -> None:
+    """A series that never changed (a product never sold) is forecast as its value, the
+    interval that value too, and the reason says so; no model is fitted to it."""
+    result = serve(Series("flat", START, np.full(24 * 10, 3.0)), 24, QUICK, beside=beside)
+    assert result.chosen == "constant" and result.table == ()
+    assert result.reason == "constant history (3): forecast as that value"
+    for part in (result.served.yhat, result.served.lower, result.served.upper):
+        assert np.array_equal(part, np.full(24, 3.0))
+    assert result.prophet is None
 
 
 def test_daily_series_use_the_daily_plan() -> None:

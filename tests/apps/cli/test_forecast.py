@@ -100,7 +100,6 @@ def change(column: str, row: int, value: str):
         (change("ds", 4, "not a date"), "unparsable date 'not a date'"),
         (lambda t: pd.concat([t, t.iloc[[5]]]), "duplicated timestamp 2026-03-02 05:00"),
         (lambda t: t.iloc[:40], "too little history: 40 values, need at least 48"),
-        (lambda t: t.assign(y=7), "constant values (7)"),
         (change("y", 9, "n/a"), "non-numeric value 'n/a'"),
         (change("y", 9, ""), "missing value at 2026-03-02 09:00"),
         (lambda t: t.drop(index=[20, 21, 22]), "3 missing timestamps"),
@@ -523,3 +522,19 @@ def test_semicolon_and_tab_files_are_read(app, tmp_path: Path, fitted, sep: str,
     assert result.exit_code == 0, result.output
     [series] = fitted[0]["series"]
     assert np.allclose(series.y, table["y"].round(1))
+
+
+def test_a_constant_series_is_forecast_as_its_value_with_a_note(app, tmp_path: Path) -> None:
+    """A product never sold beside one that sells: the file is forecast, the constant one
+    as zero with a note saying why, the other by the backtest."""
+    table = pd.concat([daily_rows("sells"), daily_rows("never").assign(y=0)])
+    result, out = run(app, table, tmp_path, "--horizon", "7", "--freq", "d")
+    assert result.exit_code == 0, result.output
+    assert stderr_lines(result) == [
+        "note: series 'never': constant served: constant history (0): forecast as that value"
+    ]
+    written = pd.read_csv(out)
+    never = written[written["series_id"] == "never"]
+    assert len(never) == 7 and set(never["model"]) == {"constant"}
+    assert (never[["yhat", "yhat_lower", "yhat_upper"]] == 0).all().all()
+    assert (written.loc[written["series_id"] == "sells", "yhat"] > 50).all()
