@@ -302,7 +302,7 @@ def serve(
     plan = plan or default_plan(series.freq)
     check(series, horizon)
     if np.ptp(series.y) == 0:
-        reason = f"constant history ({series.y[0]:g}): forecast as that value"
+        reason = f"the history never changed ({series.y[0]:g}): constant served"
         served = baselines.constant(series, horizon)
         return Served(
             series.series_id, served, None, "constant", reason, (), reason if beside else None

@@ -87,7 +87,7 @@ def test_constant_series_are_served_as_their_value(beside: bool) -> None:
     interval that value too, and the reason says so; no model is fitted to it."""
     result = serve(Series("flat", START, np.full(24 * 10, 3.0)), 24, QUICK, beside=beside)
     assert result.chosen == "constant" and result.table == ()
-    assert result.reason == "constant history (3): forecast as that value"
+    assert result.reason == "the history never changed (3): constant served"
     for part in (result.served.yhat, result.served.lower, result.served.upper):
         assert np.array_equal(part, np.full(24, 3.0))
     assert result.prophet is None

@@ -531,7 +531,7 @@ def test_a_constant_series_is_forecast_as_its_value_with_a_note(app, tmp_path: P
     result, out = run(app, table, tmp_path, "--horizon", "7", "--freq", "d")
     assert result.exit_code == 0, result.output
     assert stderr_lines(result) == [
-        "note: series 'never': constant served: constant history (0): forecast as that value"
+        "note: series 'never': the history never changed (0): constant served"
     ]
     written = pd.read_csv(out)
     never = written[written["series_id"] == "never"]
