@@ -7,28 +7,64 @@ cannot be a month), so the order is decided once for the whole file, by its valu
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from forecasting.errors import InputFormatError
 from forecasting.series import STEPS
 
-# A time's UTC offset (``+08:00``, ``Z``) after its clock time.
-OFFSET = r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$"
+# A time's UTC offset after its clock time: Z (or UTC, GMT), +08:00, -0530, or +11 as
+# PostgreSQL writes whole hours.
+OFFSET = (
+    r"^(?P<clock>.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*"
+    r"(?:(?P<utc>Z|UTC|GMT)|(?P<sign>[+-])(?P<hours>\d{2})(?::?(?P<minutes>\d{2}))?)$"
+)
 # 31/12/2024, 12.31.2024, 31-12-24, a time after it or not: day and month in either order.
 NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?!\d)"
-ISO_HINT = "write them as YYYY-MM-DD"
+ISO_HINT = "write them as YYYY-MM-DD or YYYY-MM-DD hh:mm"
 
 
 def wall_clock(raw: pd.Series) -> pd.Series:
     """The timestamps as text, an offset dropped, not converted: days, peaks and holidays
     stay where the data's own city has them."""
-    return raw.astype(str).str.strip().str.replace(OFFSET, r"\1", regex=True)
+    return raw.astype(str).str.strip().str.replace(OFFSET, r"\g<clock>", regex=True)
 
 
 def parse(raw: pd.Series, day_first: bool = False) -> pd.Series:
-    """The clock times written, NaT where a value is no date."""
-    return pd.to_datetime(wall_clock(raw), errors="coerce", format="mixed", dayfirst=day_first)
+    """The clock times written, NaT where a value is no date.
+
+    Read in the format of the first value where the others share it (a million rows in
+    about two seconds); one value at a time, by dateutil, where they do not."""
+    # pandas-stubs leave out this public helper (pandas 2.2 and later).
+    from pandas.tseries.api import guess_datetime_format  # type: ignore[attr-defined]
+
+    wall = wall_clock(raw)
+    first = wall.iloc[0] if len(wall) else ""
+    # Told to put the day first, the guess reads 2024-01-05 as year, day, month.
+    numeric = re.match(NUMERIC_DATE, first) is not None
+    known = guess_datetime_format(first, dayfirst=day_first and numeric) if first else None
+    if known:
+        parsed = pd.to_datetime(wall, errors="coerce", format=known)
+        rest = parsed.isna() & (wall != "")
+        if rest.any():
+            parsed[rest] = pd.to_datetime(
+                wall[rest], errors="coerce", format="mixed", dayfirst=day_first
+            )
+    else:
+        parsed = pd.to_datetime(wall, errors="coerce", format="mixed", dayfirst=day_first)
+    if not pd.api.types.is_datetime64_dtype(parsed):
+        raise InputFormatError(
+            f"timestamps such as {raw.iloc[0]!r} name a time zone that cannot be dropped "
+            "from them; write the clock time, with an offset such as +08:00 if at all"
+        )
+    return parsed
+
+
+def distinct_steps(ds: pd.Series) -> pd.Series:
+    """The steps between consecutive distinct timestamps, unparsable ones left out."""
+    return ds.dropna().drop_duplicates().sort_values().diff().dropna()
 
 
 def on_days(ds: pd.Series) -> pd.Series:
@@ -41,22 +77,27 @@ def on_days(ds: pd.Series) -> pd.Series:
 
 def regular_steps(ds: pd.Series) -> int:
     """How many steps between consecutive distinct timestamps are an hour, a day or a week."""
-    steps = ds.dropna().drop_duplicates().sort_values().diff().dropna()
-    return int(steps.isin(list(STEPS.values())).sum())
+    return int(distinct_steps(ds).isin(list(STEPS.values())).sum())
 
 
 def day_first(raw: pd.Series) -> bool:
     """Whether the file's numeric dates (``05/01/2024``) put the day first.
 
     A value over 12 says which field is the day; where none is, the order whose timestamps
-    fall an hour, a day or a week apart more often is taken. A file whose dates disagree,
-    or that no order makes more regular, is refused (``InputFormatError``).
+    fall an hour, a day or a week apart more often is taken. A value that is no date either
+    way, a file whose dates disagree, or one that no order makes more regular, is refused
+    (``InputFormatError``).
     """
-    text = raw.astype(str)
+    text = raw.astype(str).reset_index(drop=True)
     fields = text.str.extract(NUMERIC_DATE).dropna()
     if fields.empty:
         return False
     first, second = fields[0].astype(int), fields[1].astype(int)
+    neither = first.index[(first > 12) & (second > 12)]
+    if len(neither):
+        raise InputFormatError(
+            f"{text[neither[0]]!r} is no date: a month cannot be over 12; {ISO_HINT}"
+        )
     can_be_day_first, can_be_month_first = (second <= 12).all(), (first <= 12).all()
     if can_be_day_first != can_be_month_first:
         return bool(can_be_day_first)
@@ -75,24 +116,21 @@ def day_first(raw: pd.Series) -> bool:
     return by_day > by_month
 
 
-# The offset after a clock time, as ``OFFSET`` strips it: Z, or a sign, hours and minutes.
-OFFSET_PARTS = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))$"
-
-
 def offsets(raw: pd.Series) -> pd.Series:
     """Each timestamp's UTC offset as a duration; NaT where none is written."""
-    parts = raw.astype(str).str.strip().str.extract(OFFSET_PARTS)
-    sign = parts[1].map({"+": 1.0, "-": -1.0})
-    minutes = (sign * (pd.to_numeric(parts[2]) * 60 + pd.to_numeric(parts[3]))).where(
-        parts[0].isna(), 0.0
+    parts = raw.astype(str).str.strip().str.extract(OFFSET)
+    sign = parts["sign"].map({"+": 1.0, "-": -1.0})
+    minutes = sign * (
+        pd.to_numeric(parts["hours"]) * 60 + pd.to_numeric(parts["minutes"]).fillna(0)
     )
+    minutes = minutes.where(parts["utc"].isna(), 0.0)
     found = pd.Series(pd.NaT, index=raw.index, dtype="timedelta64[ns]")
     written = minutes.notna()
     found[written] = pd.to_timedelta(minutes[written], unit="min")
     return found
 
 
-def clock_changes(ds: pd.Series, raw: pd.Series, y: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+def clock_changes(ds: pd.Series, shift: pd.Series, y: np.ndarray) -> tuple[pd.Series, np.ndarray]:
     """Hourly clock times over a change of the clocks, told by the offsets written.
 
     When the clocks go back an hour is written twice (02:00+02:00, then 02:00+01:00): the
@@ -100,8 +138,8 @@ def clock_changes(ds: pd.Series, raw: pd.Series, y: np.ndarray) -> tuple[pd.Seri
     forward an hour is never written (01:00+01:00, then 03:00+02:00): it gets the mean of
     its neighbours, not a gap. Without an offset on every row nothing can tell a clock
     change from a mistake, and the rows are left as they are for the checks to name.
+    ``shift`` holds each row's offset (``offsets``).
     """
-    shift = offsets(raw)
     if shift.isna().any() or shift.nunique() < 2:
         return ds, y
     frame = pd.DataFrame({"ds": ds, "utc": ds - shift, "y": y}).sort_values("utc")

@@ -54,11 +54,6 @@ def describe_step(step: pd.Timedelta) -> str:
     return str(step)
 
 
-def distinct_steps(ds: pd.Series) -> pd.Series:
-    """The steps between consecutive distinct timestamps, unparsable ones left out."""
-    return ds.dropna().drop_duplicates().sort_values().diff().dropna()
-
-
 def modal_step(steps: pd.Series) -> pd.Timedelta | None:
     """The most common step (the smallest of the most common on a tie); None without steps."""
     if steps.empty:
@@ -82,19 +77,21 @@ def checked_table(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def infer_freq(table: pd.DataFrame) -> Freq:
+def infer_freq(table: pd.DataFrame, day_first: bool | None = None) -> Freq:
     """The frequency of the table: the most common step between consecutive distinct
-    timestamps within each series must be 1 hour, 1 day or 7 days."""
+    timestamps within each series must be 1 hour, 1 day or 7 days. ``day_first`` is the
+    file's date order where known (``dates.day_first``)."""
     table = checked_table(table)
-    ds = dates.parse(table["ds"], dates.day_first(table["ds"]))
+    if day_first is None:
+        day_first = dates.day_first(table["ds"])
+    ds = dates.parse(table["ds"], day_first)
     groups = ds.groupby(table["series_id"].astype(str).to_numpy(), sort=False)
-    steps = [distinct_steps(group) for _, group in groups]
+    steps = [dates.distinct_steps(group) for _, group in groups]
     step = modal_step(pd.concat(steps)) if steps else None
     if step is None:
         unread = table["ds"][ds.isna()]
         reason = (
-            f"no date could be read from {unread.iloc[0]!r} ({len(unread)} rows); write "
-            "them as YYYY-MM-DD or YYYY-MM-DD hh:mm"
+            f"no date could be read from {unread.iloc[0]!r} ({len(unread)} rows); {dates.ISO_HINT}"
             if len(unread)
             else "no series has two distinct timestamps; pass --freq h, d or w"
         )
@@ -116,6 +113,35 @@ def parse_dates(series_id: str, raw: pd.Series, day_first: bool = False) -> pd.S
         first = raw[bad].iloc[0]
         raise SeriesError(series_id, f"unparsable date {first!r} ({int(bad.sum())} rows)")
     return parsed
+
+
+# 1,011 or 12,345,678: a thousands separator as readily as a decimal comma.
+THOUSANDS = r"^\s*-?\d{1,3}(?:,\d{3})+\s*$"
+# Where commas are decimal marks, dots separate thousands: 1.234,5 and 1.234 are 1234.5, 1234.
+EUROPEAN = r"^\s*(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*$"
+
+
+def decimal_commas(values: pd.Series) -> pd.Series:
+    """A column in which a comma is the decimal mark (``12,5``), written with points.
+
+    The file decides once: a value whose comma is not followed by exactly three digits
+    says the commas are decimal marks, and then dots separate thousands. A file whose
+    commas all stand before three digits (``1,011``) could mean either and is refused
+    (``InputFormatError``); one without commas is left as written.
+    """
+    text = values.astype(str)
+    commas = text[text.str.contains(",", regex=False)]
+    if commas.empty:
+        return values
+    if commas.str.match(THOUSANDS).all():
+        raise InputFormatError(
+            f"y values such as {commas.iloc[0]!r} could be thousands or a decimal comma; "
+            "write plain numbers (1011 or 1.011)"
+        )
+    parts = text.str.extract(EUROPEAN)
+    whole = parts[1].str.replace(".", "", regex=False)
+    european = parts[0] + whole + ("." + parts[2]).fillna("")
+    return european.where(parts[1].notna(), values)
 
 
 def parse_values(series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill) -> np.ndarray:
@@ -140,7 +166,7 @@ def parse_values(series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill) -> n
 
 def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
     """Timestamps that clearly are of another frequency are named as such."""
-    step, expected = modal_step(distinct_steps(ds)), STEPS[freq]
+    step, expected = modal_step(dates.distinct_steps(ds)), STEPS[freq]
     if step is None or step == expected:
         return
     found = STEP_FREQ.get(step)
@@ -153,11 +179,22 @@ def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
     )
 
 
-def check_grid(series_id: str, ds: pd.Series, freq: Freq) -> None:
+def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool = False) -> None:
     """The timestamps must be unique, of the frequency, and on its grid."""
     duplicated = ds[ds.duplicated()]
     if len(duplicated):
-        hint = "; where the clocks went back, write each time's UTC offset" if freq == "h" else ""
+        # Clocks go back in the small hours of a Sunday (Europe, the Americas, Australia).
+        first = duplicated.iloc[0]
+        clock_change = (
+            freq == "h"
+            and not offsets_written
+            and len(duplicated) == 1
+            and first.dayofweek == 6
+            and first.hour <= 3
+        )
+        hint = (
+            "; if the clocks went back then, write each time's UTC offset" if clock_change else ""
+        )
         raise SeriesError(
             series_id,
             f"duplicated timestamp {duplicated.iloc[0]} ({len(duplicated)} repeats){hint}",
@@ -208,26 +245,33 @@ def to_series(
     raw = rows["ds"].reset_index(drop=True)
     ds = parse_dates(series_id, raw, day_first)
     y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
-    if freq == "h":
-        ds, y = dates.clock_changes(ds, raw, y)
+    offsets = dates.offsets(raw) if freq == "h" else None
+    if offsets is not None:
+        ds, y = dates.clock_changes(ds, offsets, y)
     else:
         ds = dates.on_days(ds)
-    check_grid(series_id, ds, freq)
+    check_grid(series_id, ds, freq, offsets is not None and bool(offsets.notna().any()))
     values = regular(series_id, pd.Series(y, index=pd.DatetimeIndex(ds)).sort_index(), freq, fill)
     check_usable(series_id, values.to_numpy(float), freq, min_length)
     return Series(series_id, values.index[0], values.to_numpy(float), freq)
 
 
 def series_from_table(
-    table: pd.DataFrame, freq: Freq, min_length: int | None = None, fill: Fill = "none"
+    table: pd.DataFrame,
+    freq: Freq,
+    min_length: int | None = None,
+    fill: Fill = "none",
+    day_first: bool | None = None,
 ) -> list[Series]:
     """Every series of the table, or ``InvalidSeriesError`` listing each bad one.
 
     ``fill`` treats missing timestamps and empty y values: ``none`` refuses them, ``zero``
-    puts 0 there, ``interpolate`` draws a straight line in time between the neighbours."""
+    puts 0 there, ``interpolate`` draws a straight line in time between the neighbours.
+    ``day_first`` is the file's date order where known (``dates.day_first``)."""
     table = checked_table(table)
     needed = min_length if min_length is not None else MIN_HISTORY[freq]
-    day_first = dates.day_first(table["ds"])
+    if day_first is None:
+        day_first = dates.day_first(table["ds"])
     result, errors = [], []
     for series_id, rows in table.groupby(table["series_id"].astype(str), sort=False):
         try:

@@ -102,7 +102,6 @@ def out_problem(out: Path, source: Path) -> str | None:
 
 # Spreadsheets set to a European locale write "ds;y" and "12,5"; tab-separated exports too.
 SEPARATORS = (",", ";", "\t")
-DECIMAL_COMMA = r"^(-?\d+),(\d+)$"
 
 
 def separator(path: Path) -> str:
@@ -112,16 +111,36 @@ def separator(path: Path) -> str:
     return max(SEPARATORS, key=header.count)
 
 
+def read_csv(path: Path, sep: str) -> pd.DataFrame:
+    """Every field as text, so bad values can be named as written in the file; a file
+    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe."""
+    import pandas as pd
+
+    def read(encoding: str) -> pd.DataFrame:
+        return pd.read_csv(
+            path,
+            sep=sep,
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
+
+    try:
+        return read("utf-8-sig")
+    except UnicodeDecodeError:
+        return read("cp1252")
+
+
 def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
+    from forecasting.errors import InputFormatError
+    from forecasting.tables import decimal_commas
+
     try:
         sep = separator(path)
-        # Read every field as text so bad values can be named as written in the file.
-        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
-        if sep != "," and "y" in table.columns:
-            table["y"] = table["y"].str.replace(DECIMAL_COMMA, r"\1.\2", regex=True)
-        return table
+        table = read_csv(path, sep)
     except FileNotFoundError as error:
         raise fail_each([f"{path}: no such file"]) from error
     except IsADirectoryError as error:
@@ -130,6 +149,13 @@ def read_table(path: Path) -> pd.DataFrame:
         raise fail_each([f"{path}: not a readable CSV file ({error})"]) from error
     except OSError as error:
         raise fail_each([f"{path}: cannot be read ({error.strerror or error})"]) from error
+    # A comma cannot be the decimal mark of a comma-separated file (unquoted).
+    if sep != "," and "y" in table.columns:
+        try:
+            table["y"] = decimal_commas(table["y"])
+        except InputFormatError as error:
+            raise input_error(path, error) from error
+    return table
 
 
 def input_error(path: Path, error: InputFormatError) -> typer.Exit:
@@ -144,16 +170,18 @@ def checked_series(
     path: Path, freq: FreqName | None, fill: FillChoice, horizon: int
 ) -> tuple[FreqName, list[Series]]:
     """The frequency (given or inferred) and every series, each checked; exits on a problem."""
+    from forecasting.dates import day_first
     from forecasting.errors import InputFormatError
     from forecasting.series import FREQ_NAMES
-    from forecasting.tables import check_horizon, infer_freq, series_from_table
+    from forecasting.tables import check_horizon, checked_table, infer_freq, series_from_table
 
     table = read_table(path)
     try:
+        order = day_first(checked_table(table)["ds"])
         if freq is None:
-            freq = FreqName(infer_freq(table))
+            freq = FreqName(infer_freq(table, order))
             say("frequency", f"{FREQ_NAMES[freq]} (inferred from the timestamps; --freq sets it)")
-        series_list = series_from_table(table, freq.value, fill=fill.value)
+        series_list = series_from_table(table, freq.value, fill=fill.value, day_first=order)
         warning = check_horizon(series_list, horizon)
     except InputFormatError as error:
         raise input_error(path, error) from error
@@ -328,7 +356,7 @@ def file(
         Path,
         typer.Argument(
             help="CSV with series_id,ds,y (or ds,y) columns, separated by commas, semicolons "
-            "(decimal commas then read) or tabs. ds: ISO dates or times, or 05/01/2024 read "
+            "or tabs (decimal commas then read, 12,5). ds: ISO dates or times, or 05/01/2024 read "
             "day or month first as the file's values show; an offset such as +08:00 is "
             "dropped, keeping the clock time written."
         ),
@@ -354,7 +382,7 @@ def file(
         typer.Option(
             help=(
                 "auto: chosen by backtest (one model or the mean of the two best); "
-                "prophet: always Prophet."
+                "prophet: always Prophet (a series that never changed: its value)."
             )
         ),
     ] = ModelChoice.auto,

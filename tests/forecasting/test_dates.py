@@ -81,7 +81,7 @@ def test_the_hour_written_twice_when_clocks_go_back_is_one_mean_hour() -> None:
     """02:00+02:00 then 02:00+01:00 (27 October 2024): one 02:00 with the mean of both."""
     raw = berlin_hours("2024-10-26 22:00", 8)
     y = np.arange(8, dtype=float)
-    ds, values = clock_changes(parse(raw), raw, y)
+    ds, values = clock_changes(parse(raw), offsets(raw), y)
     assert ds.is_unique and len(ds) == 7
     assert values[list(ds).index(pd.Timestamp("2024-10-27 02:00"))] == (4 + 5) / 2
 
@@ -90,7 +90,7 @@ def test_the_hour_skipped_when_clocks_go_forward_is_the_mean_of_its_neighbours()
     """01:00+01:00 then 03:00+02:00 (31 March 2024): a 02:00 between them, not a gap."""
     raw = berlin_hours("2024-03-30 22:00", 8)
     y = np.arange(8, dtype=float)
-    ds, values = clock_changes(parse(raw), raw, y)
+    ds, values = clock_changes(parse(raw), offsets(raw), y)
     assert list(ds) == list(pd.date_range("2024-03-30 22:00", periods=9, freq="h"))
     assert values[4] == (3 + 4) / 2 and values[5] == 4
 
@@ -99,7 +99,32 @@ def test_without_offsets_or_a_change_of_them_nothing_is_merged() -> None:
     """A repeated clock time without offsets, or with the same offset, stays for the grid
     check to refuse: nothing tells it from a mistake."""
     raw = pd.Series(["2024-10-27 02:00", "2024-10-27 02:00", "2024-10-27 03:00"])
-    ds, values = clock_changes(parse(raw), raw, np.array([1.0, 2.0, 3.0]))
+    ds, values = clock_changes(parse(raw), offsets(raw), np.array([1.0, 2.0, 3.0]))
     assert len(ds) == 3 and list(values) == [1.0, 2.0, 3.0]
     same = raw + "+01:00"
-    assert len(clock_changes(parse(same), same, np.array([1.0, 2.0, 3.0]))[0]) == 3
+    assert len(clock_changes(parse(same), offsets(same), np.array([1.0, 2.0, 3.0]))[0]) == 3
+
+
+def test_whole_hour_offsets_as_postgresql_writes_them() -> None:
+    """2024-04-07 02:00:00+11 then 02:00:00+10 (Sydney's clocks going back): the offsets
+    are read, stripped from the clock time, and the repeated hour is one."""
+    clocks = ["01:00:00+11", "02:00:00+11", "02:00:00+10", "03:00:00+10"]
+    raw = pd.Series([f"2024-04-07 {clock}" for clock in clocks])
+    assert list(offsets(raw)) == [pd.Timedelta(hours=11)] * 2 + [pd.Timedelta(hours=10)] * 2
+    ds, values = clock_changes(parse(raw), offsets(raw), np.array([1.0, 2.0, 4.0, 5.0]))
+    assert list(ds.dt.hour) == [1, 2, 3] and list(values) == [1.0, 3.0, 5.0]
+
+
+def test_a_value_that_is_no_date_either_way_is_named() -> None:
+    """13/13/2024 has no month: it is named as no date, not as a clash of orders."""
+    raw = pd.Series(["12/01/2024", "13/13/2024"], index=[7, 7])
+    with pytest.raises(InputFormatError, match=r"'13/13/2024' is no date: a month cannot be"):
+        day_first(raw)
+
+
+def test_iso_dates_among_day_first_ones_keep_their_order() -> None:
+    """2024-01-05 in a day-first file is still the 5th of January."""
+    raw = pd.Series(["2024-01-05", "13/01/2024", "2024-01-14 10:00"])
+    assert day_first(raw)
+    parsed = parse(raw, True)
+    assert list(parsed.dt.day) == [5, 13, 14] and set(parsed.dt.month) == {1}

@@ -12,6 +12,7 @@ from forecasting.tables import (
     FILL_HINT,
     InvalidSeriesError,
     check_horizon,
+    decimal_commas,
     infer_freq,
     series_from_table,
 )
@@ -269,9 +270,24 @@ def test_a_year_of_local_hours_with_offsets_reads_over_both_clock_changes() -> N
         }
     )
     [series] = series_from_table(table, "h")
-    assert len(series.y) == len(pd.date_range("2024-03-25", "2024-11-05", freq="h"))
+    hours = pd.date_range("2024-03-25", "2024-11-05", freq="h")
+    assert len(series.y) == len(hours)
+    value = dict(zip(hours, series.y, strict=True))
+    # In UTC the rows run 10, 11, ... 33: 01:00 and 03:00 on 31 March are 11 and 12 rows.
+    spring = [value[pd.Timestamp(f"2024-03-31 0{h}:00")] for h in (1, 2, 3)]
+    assert spring[1] == (spring[0] + spring[2]) / 2
+    autumn = table[table["ds"].str.startswith("2024-10-27T02")]["y"].astype(float)
+    assert len(autumn) == 2 and value[pd.Timestamp("2024-10-27 02:00")] == autumn.mean()
     table["ds"] = stamps.strftime("%Y-%m-%d %H:%M")
-    assert "2024-10-27 02:00:00 (1 repeats); where the clocks went back" in refused(table)
+    assert "2024-10-27 02:00:00 (1 repeats); if the clocks went back then" in refused(table)
+
+
+def test_a_repeated_row_on_an_ordinary_hour_gets_no_clock_hint() -> None:
+    """A row written twice on a Monday afternoon is a mistake, not a change of the clocks."""
+    table = hourly("a", start="2026-03-02 12:00")
+    reason = refused(pd.concat([table, table.iloc[[3]]]))
+    assert "duplicated timestamp 2026-03-02 15:00:00 (1 repeats)" in reason
+    assert "clocks" not in reason
 
 
 @pytest.mark.parametrize("clock", ["12:00", "23:59:59"])
@@ -292,3 +308,25 @@ def test_inference_names_dates_it_cannot_read() -> None:
     table = pd.DataFrame({"ds": [str(1704067200 + 86400 * i) for i in range(30)], "y": "1"})
     with pytest.raises(InputFormatError, match=r"'1704067200' \(30 rows\); write them as"):
         infer_freq(table)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        (
+            ["12,5", "1.234,5", "1.234", "-0,25", " 3,0 ", "7"],
+            ["12.5", "1234.5", "1234", "-0.25", "3.0", "7"],
+        ),
+        (["900", "1.5"], ["900", "1.5"]),
+    ],
+)
+def test_decimal_commas_are_read_as_points(written: list[str], read: list[str]) -> None:
+    """Where a comma is a decimal mark, dots separate thousands; without commas, nothing
+    changes."""
+    assert decimal_commas(pd.Series(written)).tolist() == read
+
+
+def test_commas_before_three_digits_alone_are_refused() -> None:
+    """1,011 and 1,048 could be thousands or decimals: the file is refused."""
+    with pytest.raises(InputFormatError, match="'1,011' could be thousands or a decimal comma"):
+        decimal_commas(pd.Series(["900", "1,011", "1,048"]))

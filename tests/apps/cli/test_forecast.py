@@ -507,13 +507,17 @@ def test_dates_in_both_orders_are_refused_before_fitting(app, tmp_path: Path, fi
     assert "'13/01/2026' and '01/13/2026' put the day in different places" in flat(result.output)
 
 
+def comma(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
 @pytest.mark.parametrize(
     ("sep", "number"),
-    [(";", lambda v: f"{v:.1f}".replace(".", ",")), ("\t", lambda v: f"{v:.1f}")],
+    [(";", comma), ("\t", comma), ("\t", lambda v: f"{v:.1f}")],
 )
 def test_semicolon_and_tab_files_are_read(app, tmp_path: Path, fitted, sep: str, number) -> None:
-    """A spreadsheet's European export (ds;y with decimal commas, 12,5) and a tab-separated
-    file give the same series as the comma file."""
+    """A spreadsheet's European export (ds;y or tabs, decimal commas, 12,5) and a plain
+    tab-separated file give the same series as the comma file."""
     table = daily_rows("x", days=30)
     lines = [f"series_id{sep}ds{sep}y"] + [
         f"{row.series_id}{sep}{row.ds}{sep}{number(row.y)}" for row in table.itertuples()
@@ -522,6 +526,31 @@ def test_semicolon_and_tab_files_are_read(app, tmp_path: Path, fitted, sep: str,
     assert result.exit_code == 0, result.output
     [series] = fitted[0]["series"]
     assert np.allclose(series.y, table["y"].round(1))
+
+
+def test_commas_that_may_be_thousands_are_refused(app, tmp_path: Path, fitted) -> None:
+    """A tab file of 900, 937, 1,011...: thousands or decimals, the file cannot say, so it
+    is refused before fitting rather than read as 1.011."""
+    counts = [900 + 37 * i for i in range(30)]
+    values = [f"{v // 1000},{v % 1000:03d}" if v >= 1000 else str(v) for v in counts]
+    ds = pd.date_range("2026-01-01", periods=30, freq="D").strftime("%Y-%m-%d")
+    content = "ds\ty\n" + "".join(f"{d}\t{v}\n" for d, v in zip(ds, values, strict=True))
+    result, out = run(app, content, tmp_path, "--horizon", "7")
+    assert result.exit_code == 1 and not fitted and not out.exists()
+    assert "y values such as '1,011' could be thousands or a decimal comma" in flat(result.output)
+
+
+def test_a_windows_1252_export_is_read(app, tmp_path: Path, fitted) -> None:
+    """Excel's European CSV: semicolons, decimal commas and Windows-1252 (München)."""
+    table = daily_rows("München", days=30)
+    lines = ["series_id;ds;y"] + [f"{r.series_id};{r.ds};{comma(r.y)}" for r in table.itertuples()]
+    source = tmp_path / "in.csv"
+    source.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    out = tmp_path / "out.csv"
+    args = ["forecast", "file", str(source), "--out", str(out), "--horizon", "7"]
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert [s.series_id for s in fitted[0]["series"]] == ["München"]
 
 
 def test_a_constant_series_is_forecast_as_its_value_with_a_note(app, tmp_path: Path) -> None:
