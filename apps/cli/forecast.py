@@ -100,47 +100,17 @@ def out_problem(out: Path, source: Path) -> str | None:
     return None
 
 
-# Spreadsheets set to a European locale write "ds;y" and "12,5"; tab-separated exports too.
-SEPARATORS = (",", ";", "\t")
-
-
-def separator(path: Path) -> str:
-    """The separator the header line uses most (a comma on a tie or without a header)."""
-    with path.open(encoding="utf-8-sig", errors="replace") as file:
-        header = file.readline()
-    return max(SEPARATORS, key=header.count)
-
-
-def read_csv(path: Path, sep: str) -> pd.DataFrame:
-    """Every field as text, so bad values can be named as written in the file; a file
-    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe."""
-    import pandas as pd
-
-    def read(encoding: str) -> pd.DataFrame:
-        return pd.read_csv(
-            path,
-            sep=sep,
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-        )
-
-    try:
-        return read("utf-8-sig")
-    except UnicodeDecodeError:
-        return read("cp1252")
-
-
 def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
+    from apps.cli.csv_input import NotText, read_csv
     from forecasting.errors import InputFormatError
     from forecasting.tables import decimal_commas
 
     try:
-        sep = separator(path)
-        table = read_csv(path, sep)
+        table, sep = read_csv(path)
+    except NotText as error:
+        raise fail_each([f"{path}: {error}"]) from error
     except FileNotFoundError as error:
         raise fail_each([f"{path}: no such file"]) from error
     except IsADirectoryError as error:

@@ -567,3 +567,16 @@ def test_a_constant_series_is_forecast_as_its_value_with_a_note(app, tmp_path: P
     assert len(never) == 7 and set(never["model"]) == {"constant"}
     assert (never[["yhat", "yhat_lower", "yhat_upper"]] == 0).all().all()
     assert (written.loc[written["series_id"] == "sells", "yhat"] > 50).all()
+
+
+def test_a_workbook_is_refused_in_one_line(app, tmp_path: Path, fitted) -> None:
+    """An .xlsx given for the CSV: one line saying what it is, no fitting, no OUT."""
+    source = tmp_path / "sales.xlsx"
+    source.write_bytes(b"PK\x03\x04" + bytes(200))
+    out = tmp_path / "out.csv"
+    args = ["forecast", "file", str(source), "--out", str(out), "--horizon", "7"]
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 1 and not fitted and not out.exists()
+    assert stderr_lines(result) == [
+        f"error: {source}: a spreadsheet workbook, not CSV text: save it as CSV first"
+    ]

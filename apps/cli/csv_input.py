@@ -1,0 +1,71 @@
+"""CSV files as spreadsheets and databases write them: comma, semicolon or tab separated,
+UTF-8 or Windows-1252, plain or compressed (pandas infers that from the name)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Spreadsheets set to a European locale write "ds;y" and "12,5"; tab-separated exports too.
+SEPARATORS = (",", ";", "\t")
+COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst", ".tar")
+# The first bytes of files people mistake for CSV: a workbook (a zip, or the old OLE2
+# format) and Parquet.
+SPREADSHEET = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+class NotText(ValueError):
+    """The file is a spreadsheet or other binary file, not CSV text."""
+
+
+def check_text(path: Path) -> None:
+    """Refuse a workbook or other binary file by its first bytes (``NotText``)."""
+    if path.suffix.lower() in COMPRESSED:
+        return
+    with path.open("rb") as file:
+        start = file.read(2048)
+    if start.startswith(SPREADSHEET):
+        raise NotText("a spreadsheet workbook, not CSV text: save it as CSV first")
+    if b"\x00" in start:
+        raise NotText("a binary file, not CSV text")
+
+
+def read(path: Path, sep: str, nrows: int | None = None) -> pd.DataFrame:
+    """Every field as text, so bad values can be named as written in the file; a file
+    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe."""
+    import pandas as pd
+
+    def attempt(encoding: str) -> pd.DataFrame:
+        return pd.read_csv(
+            path,
+            sep=sep,
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            nrows=nrows,
+        )
+
+    try:
+        return attempt("utf-8-sig")
+    except UnicodeDecodeError:
+        return attempt("cp1252")
+
+
+def separator(path: Path) -> str:
+    """A comma, unless the header is one column whose name holds more semicolons or tabs."""
+    [*header] = read(path, ",", nrows=0).columns
+    if len(header) != 1:
+        return ","
+    return max(SEPARATORS, key=str(header[0]).count)
+
+
+def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    """The table and the separator it was read with; ``NotText`` for a binary file, and
+    pandas' and the file system's own errors as they come."""
+    check_text(path)
+    sep = separator(path)
+    return read(path, sep), sep

@@ -1,0 +1,60 @@
+"""Reading CSV files as spreadsheets and databases write them: the separator from the
+header, the encoding, compression by name, and binary files refused by their first bytes."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from apps.cli.csv_input import NotText, read_csv
+
+ROWS = "".join(f"2024-01-{day:02d};{day},5\n" for day in range(1, 15))
+
+
+@pytest.mark.parametrize("sep", [";", "\t", ","])
+def test_the_separator_comes_from_the_header(tmp_path: Path, sep: str) -> None:
+    """A header of one column holding semicolons or tabs says the separator; a header
+    that commas split is comma-separated."""
+    path = tmp_path / "in.csv"
+    lines = [f"ds{sep}y"] + [f"2024-01-{day:02d}{sep}{day}" for day in range(1, 15)]
+    path.write_text("\n".join(lines) + "\n")
+    table, found = read_csv(path)
+    assert found == sep
+    assert list(table.columns) == ["ds", "y"] and table["y"].iloc[-1] == "14"
+
+
+def test_a_gzipped_semicolon_file_is_read(tmp_path: Path) -> None:
+    """in.csv.gz: decompressed by its name, its separator read from the decompressed header."""
+    path = tmp_path / "in.csv.gz"
+    path.write_bytes(gzip.compress(("ds;y\n" + ROWS).encode()))
+    table, sep = read_csv(path)
+    assert sep == ";" and table["y"].iloc[0] == "1,5"
+
+
+def test_a_windows_1252_header_is_read(tmp_path: Path) -> None:
+    """Excel's European CSV: a header and values in Windows-1252."""
+    path = tmp_path / "in.csv"
+    path.write_bytes(
+        ("series_id;ds;y\n" + "".join(f"Köln;{r}" for r in ROWS.splitlines(True))).encode("cp1252")
+    )
+    table, sep = read_csv(path)
+    assert sep == ";" and set(table["series_id"]) == {"Köln"}
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00", "a spreadsheet workbook, not CSV text"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a spreadsheet workbook, not CSV text"),
+        (b"PAR1\x15\x04\x00\x00", "a binary file, not CSV text"),
+    ],
+)
+def test_workbooks_and_binary_files_are_refused(tmp_path: Path, start: bytes, reason: str) -> None:
+    """An .xlsx or .xls saved under any name, or a Parquet file, is named for what it is
+    instead of being read as garbled columns."""
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(start + bytes(range(256)))
+    with pytest.raises(NotText, match=reason):
+        read_csv(path)
