@@ -26,21 +26,36 @@ NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?!\d)"
 ISO_HINT = "write them as YYYY-MM-DD or YYYY-MM-DD hh:mm"
 
 
-def wall_clock(raw: pd.Series) -> pd.Series:
-    """The timestamps as text, an offset dropped, not converted: days, peaks and holidays
-    stay where the data's own city has them."""
-    return raw.astype(str).str.strip().str.replace(OFFSET, r"\g<clock>", regex=True)
+def written(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each timestamp's clock time as text, its offset dropped, not converted (days, peaks
+    and holidays stay where the data's own city has them), and that offset as a duration,
+    NaT where none is written: one pass of ``OFFSET`` over the column."""
+    text = raw.astype(str).str.strip()
+    parts = text.str.extract(OFFSET)
+    sign = parts["sign"].map({"+": 1.0, "-": -1.0})
+    minutes = sign * (
+        pd.to_numeric(parts["hours"]) * 60 + pd.to_numeric(parts["minutes"]).fillna(0)
+    )
+    minutes = minutes.where(parts["utc"].isna(), 0.0)
+    shift = pd.Series(pd.NaT, index=raw.index, dtype="timedelta64[ns]")
+    known = minutes.notna()
+    shift[known] = pd.to_timedelta(minutes[known], unit="min")
+    return parts["clock"].fillna(text), shift
 
 
 def parse(raw: pd.Series, day_first: bool = False) -> pd.Series:
-    """The clock times written, NaT where a value is no date.
+    """The clock times written (``written``), NaT where a value is no date."""
+    return parse_clock(written(raw)[0], day_first)
+
+
+def parse_clock(wall: pd.Series, day_first: bool = False) -> pd.Series:
+    """Clock times as text, NaT where a value is no date.
 
     Read in the format of the first value where the others share it (a million rows in
     about two seconds); one value at a time, by dateutil, where they do not."""
     # pandas-stubs leave out this public helper (pandas 2.2 and later).
     from pandas.tseries.api import guess_datetime_format  # type: ignore[attr-defined]
 
-    wall = wall_clock(raw)
     first = wall.iloc[0] if len(wall) else ""
     # Told to put the day first, the guess reads 2024-01-05 as year, day, month.
     numeric = re.match(NUMERIC_DATE, first) is not None
@@ -56,7 +71,7 @@ def parse(raw: pd.Series, day_first: bool = False) -> pd.Series:
         parsed = pd.to_datetime(wall, errors="coerce", format="mixed", dayfirst=day_first)
     if not pd.api.types.is_datetime64_dtype(parsed):
         raise InputFormatError(
-            f"timestamps such as {raw.iloc[0]!r} name a time zone that cannot be dropped "
+            f"timestamps such as {first!r} name a time zone that cannot be dropped "
             "from them; write the clock time, with an offset such as +08:00 if at all"
         )
     return parsed
@@ -116,20 +131,6 @@ def day_first(raw: pd.Series) -> bool:
     return by_day > by_month
 
 
-def offsets(raw: pd.Series) -> pd.Series:
-    """Each timestamp's UTC offset as a duration; NaT where none is written."""
-    parts = raw.astype(str).str.strip().str.extract(OFFSET)
-    sign = parts["sign"].map({"+": 1.0, "-": -1.0})
-    minutes = sign * (
-        pd.to_numeric(parts["hours"]) * 60 + pd.to_numeric(parts["minutes"]).fillna(0)
-    )
-    minutes = minutes.where(parts["utc"].isna(), 0.0)
-    found = pd.Series(pd.NaT, index=raw.index, dtype="timedelta64[ns]")
-    written = minutes.notna()
-    found[written] = pd.to_timedelta(minutes[written], unit="min")
-    return found
-
-
 def clock_changes(ds: pd.Series, shift: pd.Series, y: np.ndarray) -> tuple[pd.Series, np.ndarray]:
     """Hourly clock times over a change of the clocks, told by the offsets written.
 
@@ -138,7 +139,7 @@ def clock_changes(ds: pd.Series, shift: pd.Series, y: np.ndarray) -> tuple[pd.Se
     forward an hour is never written (01:00+01:00, then 03:00+02:00): it gets the mean of
     its neighbours, not a gap. Without an offset on every row nothing can tell a clock
     change from a mistake, and the rows are left as they are for the checks to name.
-    ``shift`` holds each row's offset (``offsets``).
+    ``shift`` holds each row's offset (``written``).
     """
     if shift.isna().any() or shift.nunique() < 2:
         return ds, y

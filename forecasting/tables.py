@@ -104,15 +104,12 @@ def infer_freq(table: pd.DataFrame, day_first: bool | None = None) -> Freq:
     return STEP_FREQ[step]
 
 
-def parse_dates(series_id: str, raw: pd.Series, day_first: bool = False) -> pd.Series:
-    """The timestamps as the clock times written (``dates.parse``), or the first that is no
-    date named."""
-    parsed = dates.parse(raw, day_first)
-    bad = parsed.isna()
+def check_dates(series_id: str, raw: pd.Series, ds: pd.Series) -> None:
+    """The first value of ``raw`` that is no date (NaT in ``ds``) named."""
+    bad = ds.isna()
     if bad.any():
         first = raw[bad].iloc[0]
         raise SeriesError(series_id, f"unparsable date {first!r} ({int(bad.sum())} rows)")
-    return parsed
 
 
 # 1,011 or 12,345,678: a thousands separator as readily as a decimal comma.
@@ -243,14 +240,15 @@ def to_series(
     day_first: bool = False,
 ) -> Series:
     raw = rows["ds"].reset_index(drop=True)
-    ds = parse_dates(series_id, raw, day_first)
+    wall, shift = dates.written(raw)
+    ds = dates.parse_clock(wall, day_first)
+    check_dates(series_id, raw, ds)
     y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
-    offsets = dates.offsets(raw) if freq == "h" else None
-    if offsets is not None:
-        ds, y = dates.clock_changes(ds, offsets, y)
+    if freq == "h":
+        ds, y = dates.clock_changes(ds, shift, y)
     else:
         ds = dates.on_days(ds)
-    check_grid(series_id, ds, freq, offsets is not None and bool(offsets.notna().any()))
+    check_grid(series_id, ds, freq, offsets_written=bool(shift.notna().any()))
     values = regular(series_id, pd.Series(y, index=pd.DatetimeIndex(ds)).sort_index(), freq, fill)
     check_usable(series_id, values.to_numpy(float), freq, min_length)
     return Series(series_id, values.index[0], values.to_numpy(float), freq)

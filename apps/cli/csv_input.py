@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from forecasting.errors import InputFormatError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -17,7 +19,7 @@ COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst", ".tar")
 SPREADSHEET = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-class NotText(ValueError):
+class NotText(InputFormatError):
     """The file is a spreadsheet or other binary file, not CSV text."""
 
 
@@ -64,8 +66,8 @@ def separator(path: Path) -> str:
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
-    """The table and the separator it was read with; ``NotText`` for a binary file, and
-    pandas' and the file system's own errors as they come."""
+    """The table and the separator it was read with; ``InputFormatError`` for a binary
+    file (``NotText``), and pandas' and the file system's own errors as they come."""
     check_text(path)
     sep = separator(path)
     return read(path, sep), sep

@@ -103,14 +103,17 @@ def out_problem(out: Path, source: Path) -> str | None:
 def read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
-    from apps.cli.csv_input import NotText, read_csv
+    from apps.cli.csv_input import read_csv
     from forecasting.errors import InputFormatError
     from forecasting.tables import decimal_commas
 
     try:
         table, sep = read_csv(path)
-    except NotText as error:
-        raise fail_each([f"{path}: {error}"]) from error
+        # A comma cannot be the decimal mark of a comma-separated file (unquoted).
+        if sep != "," and "y" in table.columns:
+            table["y"] = decimal_commas(table["y"])
+    except InputFormatError as error:
+        raise input_error(path, error) from error
     except FileNotFoundError as error:
         raise fail_each([f"{path}: no such file"]) from error
     except IsADirectoryError as error:
@@ -119,12 +122,6 @@ def read_table(path: Path) -> pd.DataFrame:
         raise fail_each([f"{path}: not a readable CSV file ({error})"]) from error
     except OSError as error:
         raise fail_each([f"{path}: cannot be read ({error.strerror or error})"]) from error
-    # A comma cannot be the decimal mark of a comma-separated file (unquoted).
-    if sep != "," and "y" in table.columns:
-        try:
-            table["y"] = decimal_commas(table["y"])
-        except InputFormatError as error:
-            raise input_error(path, error) from error
     return table
 
 

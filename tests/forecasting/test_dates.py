@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.dates import clock_changes, day_first, offsets, parse
+from forecasting.dates import clock_changes, day_first, parse, written
 from forecasting.errors import InputFormatError
 
 
@@ -72,7 +72,7 @@ def berlin_hours(start: str, hours: int) -> pd.Series:
 def test_offsets_are_read_as_durations() -> None:
     """+08:00, -0530, Z and none: 8 hours, minus 5.5 hours, zero and NaT."""
     raw = pd.Series(["2024-01-01T00:00+08:00", "2024-01-01 00:00-0530", "2024-01-01T00:00Z", "x"])
-    found = offsets(raw)
+    found = written(raw)[1]
     assert list(found[:3]) == [pd.Timedelta(hours=8), pd.Timedelta(hours=-5.5), pd.Timedelta(0)]
     assert pd.isna(found[3])
 
@@ -81,7 +81,7 @@ def test_the_hour_written_twice_when_clocks_go_back_is_one_mean_hour() -> None:
     """02:00+02:00 then 02:00+01:00 (27 October 2024): one 02:00 with the mean of both."""
     raw = berlin_hours("2024-10-26 22:00", 8)
     y = np.arange(8, dtype=float)
-    ds, values = clock_changes(parse(raw), offsets(raw), y)
+    ds, values = clock_changes(parse(raw), written(raw)[1], y)
     assert ds.is_unique and len(ds) == 7
     assert values[list(ds).index(pd.Timestamp("2024-10-27 02:00"))] == (4 + 5) / 2
 
@@ -90,7 +90,7 @@ def test_the_hour_skipped_when_clocks_go_forward_is_the_mean_of_its_neighbours()
     """01:00+01:00 then 03:00+02:00 (31 March 2024): a 02:00 between them, not a gap."""
     raw = berlin_hours("2024-03-30 22:00", 8)
     y = np.arange(8, dtype=float)
-    ds, values = clock_changes(parse(raw), offsets(raw), y)
+    ds, values = clock_changes(parse(raw), written(raw)[1], y)
     assert list(ds) == list(pd.date_range("2024-03-30 22:00", periods=9, freq="h"))
     assert values[4] == (3 + 4) / 2 and values[5] == 4
 
@@ -99,10 +99,10 @@ def test_without_offsets_or_a_change_of_them_nothing_is_merged() -> None:
     """A repeated clock time without offsets, or with the same offset, stays for the grid
     check to refuse: nothing tells it from a mistake."""
     raw = pd.Series(["2024-10-27 02:00", "2024-10-27 02:00", "2024-10-27 03:00"])
-    ds, values = clock_changes(parse(raw), offsets(raw), np.array([1.0, 2.0, 3.0]))
+    ds, values = clock_changes(parse(raw), written(raw)[1], np.array([1.0, 2.0, 3.0]))
     assert len(ds) == 3 and list(values) == [1.0, 2.0, 3.0]
     same = raw + "+01:00"
-    assert len(clock_changes(parse(same), offsets(same), np.array([1.0, 2.0, 3.0]))[0]) == 3
+    assert len(clock_changes(parse(same), written(same)[1], np.array([1.0, 2.0, 3.0]))[0]) == 3
 
 
 def test_whole_hour_offsets_as_postgresql_writes_them() -> None:
@@ -110,8 +110,8 @@ def test_whole_hour_offsets_as_postgresql_writes_them() -> None:
     are read, stripped from the clock time, and the repeated hour is one."""
     clocks = ["01:00:00+11", "02:00:00+11", "02:00:00+10", "03:00:00+10"]
     raw = pd.Series([f"2024-04-07 {clock}" for clock in clocks])
-    assert list(offsets(raw)) == [pd.Timedelta(hours=11)] * 2 + [pd.Timedelta(hours=10)] * 2
-    ds, values = clock_changes(parse(raw), offsets(raw), np.array([1.0, 2.0, 4.0, 5.0]))
+    assert list(written(raw)[1]) == [pd.Timedelta(hours=11)] * 2 + [pd.Timedelta(hours=10)] * 2
+    ds, values = clock_changes(parse(raw), written(raw)[1], np.array([1.0, 2.0, 4.0, 5.0]))
     assert list(ds.dt.hour) == [1, 2, 3] and list(values) == [1.0, 3.0, 5.0]
 
 
