@@ -116,7 +116,11 @@ def special_days(calendar: Calendar, start: date, end: date) -> dict[date, str]:
         import holidays
 
         years = list(range(start.year, end.year + 1))
-        for day, name in holidays.country_holidays(calendar.country, years=years).items():
+        # Named in English whatever the process's locale: without LANG (a container, a
+        # service) the holidays package names China's days in Chinese, and the names are
+        # what the notes show and what the holiday guard groups effects by.
+        found = holidays.country_holidays(calendar.country, years=years, language="en_US")
+        for day, name in found.items():
             if start <= day <= end:
                 days[day] = holiday_name(str(name))
     for event in calendar.events:

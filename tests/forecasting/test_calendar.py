@@ -384,3 +384,12 @@ def test_importing_the_module_does_not_import_holidays() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_holiday_names_are_english_without_a_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process without LANG (a container, a service) still names China's days in English,
+    as the notes and the tests read them."""
+    for name in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    china = special_days(Calendar.parse("CN"), date(2025, 10, 1), date(2025, 10, 1))
+    assert "National Day" in china[date(2025, 10, 1)]
