@@ -11,7 +11,7 @@ from statistics import NormalDist
 import numpy as np
 
 from forecasting.errors import SeriesError
-from forecasting.series import Forecast, Series
+from forecasting.series import Forecast, Series, floored
 
 
 def z_value(level: int) -> float:
@@ -19,10 +19,8 @@ def z_value(level: int) -> float:
 
 
 def bounded(series: Series, model: str, yhat: np.ndarray, half: np.ndarray, level: int) -> Forecast:
-    """A forecast with symmetric bounds, clipped at zero when the history never goes below."""
-    lower, upper = yhat - half, yhat + half
-    if series.y.min() >= 0:
-        yhat, lower, upper = (np.maximum(a, 0.0) for a in (yhat, lower, upper))
+    """A forecast with symmetric bounds, its point at zero or above when the history is."""
+    yhat, lower, upper = floored(series, yhat, yhat - half, yhat + half)
     return Forecast(series.series_id, model, series.future_ds(len(yhat)), yhat, lower, upper, level)
 
 

@@ -6,6 +6,11 @@ are (Prophet's were too narrow on daily data, MSTL's too wide on hourly). Each b
 is expressed in units of the model's half-width on that side, and the level's quantile of
 those ratios, with the finite-sample correction of split conformal prediction, scales the
 bounds of the final forecast.
+
+The models leave their lower bounds below zero where their errors reach there, even for
+counts (``series.non_negative``): a zero under a bound clipped to zero would score exactly 1
+whatever the model's spread, and on a series of mostly empty hours those ties decided the
+factor (80% intervals covered 87%). Bounds are clipped once, here, as they are served.
 """
 
 from __future__ import annotations
@@ -42,11 +47,14 @@ def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | 
 
 
 def rescale(forecast: Forecast, scale: float | None, non_negative: bool) -> Forecast:
-    """The forecast with each bound's distance from the point multiplied by ``scale``."""
-    if scale is None:
-        return forecast
-    lower = forecast.yhat - scale * (forecast.yhat - forecast.lower)
-    upper = forecast.yhat + scale * (forecast.upper - forecast.yhat)
+    """The forecast with each bound's distance from the point multiplied by ``scale`` (left
+    as it is without one), the lower bound then clipped at zero for ``non_negative`` data."""
+    lower, upper = forecast.lower, forecast.upper
+    if scale is not None:
+        lower = forecast.yhat - scale * (forecast.yhat - forecast.lower)
+        upper = forecast.yhat + scale * (forecast.upper - forecast.yhat)
     if non_negative:
         lower = np.maximum(lower, 0.0)
+    if scale is None and (lower == forecast.lower).all():
+        return forecast
     return replace(forecast, lower=lower, upper=upper)

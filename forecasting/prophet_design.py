@@ -22,7 +22,9 @@ def backward(z: np.ndarray, transform: Transform) -> np.ndarray:
     if transform == "log1p":
         return np.expm1(z)
     if transform == "sqrt":
-        return np.square(np.maximum(z, 0.0))
+        # Signed, so a lower bound below zero on the root's scale stays below zero (and its
+        # distance measurable by the calibration) rather than folding back above it.
+        return z * np.abs(z)
     return z
 
 

@@ -37,7 +37,7 @@ from forecasting.prophet_design import (
     design,
     seasonal_lags,
 )
-from forecasting.series import Forecast, Series
+from forecasting.series import Forecast, Series, floored
 
 if TYPE_CHECKING:
     from prophet import Prophet
@@ -136,9 +136,7 @@ class FittedProphet:
         except (RuntimeError, ValueError) as error:
             raise ModelError(self.name, series.series_id, str(error)) from error
         columns = [backward(c, self.transform) for c in self.bounds(predicted, series)]
-        if series.y.min() >= 0:
-            columns = [np.maximum(c, 0.0) for c in columns]
-        yhat, lower, upper = columns
+        yhat, lower, upper = floored(series, *columns)
         ds = pd.DatetimeIndex(future["ds"])
         return Forecast(series.series_id, self.name, ds, yhat, lower, upper)
 

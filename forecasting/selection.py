@@ -326,6 +326,7 @@ def serve(
         return Served(ident, served, prophet, plan.force, "forced", (), prophet_error)
     if contest is None:
         forecast, reason = fallback(finals, plan)
+        forecast = calibrated(forecast, None, series)
         return Served(ident, forecast, prophet, forecast.model, reason, (), prophet_error)
     return best(finals, contest, series, prophet, prophet_error)
 

@@ -37,6 +37,17 @@ def check_usable(series_id: str, y: np.ndarray, freq: str, least: int | None = N
         raise SeriesError(series_id, f"too little history: {len(y)} values, need at least {least}")
 
 
+def floored(
+    series: Series, yhat: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A model's point and bounds for a series that never goes below zero: the point and the
+    upper bound clipped at zero, the lower bound left where the model's spread puts it, for
+    the interval calibration to measure (clipped as it is served: ``calibration.rescale``)."""
+    if series.y.min() < 0:
+        return yhat, lower, upper
+    return np.maximum(yhat, 0.0), lower, np.maximum(upper, 0.0)
+
+
 def steps_in_days(days: float, freq: str) -> int:
     """How many steps of ``freq`` span ``days`` days."""
     return max(1, round(days * STEPS_PER_DAY[freq]))

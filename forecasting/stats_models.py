@@ -17,7 +17,7 @@ import numpy as np
 
 from forecasting.errors import ModelError
 from forecasting.prophet_config import WEEK_HOURS
-from forecasting.series import Forecast, Series
+from forecasting.series import Forecast, Series, floored
 
 # statsforecast's ETS and ARIMA refuse or crawl on seasons this long; weekly data (52) is
 # fitted without a season by them, as the M4 entries did.
@@ -34,8 +34,8 @@ def to_forecast(
     upper = np.asarray(output[f"hi-{level}"], float)
     if not (np.isfinite(yhat).all() and np.isfinite(lower).all() and np.isfinite(upper).all()):
         raise ModelError(name, series.series_id, "produced non-finite forecasts")
-    if clip and series.y.min() >= 0:
-        yhat, lower, upper = (np.maximum(a, 0.0) for a in (yhat, lower, upper))
+    if clip:
+        yhat, lower, upper = floored(series, yhat, lower, upper)
     return Forecast(series.series_id, name, series.future_ds(horizon), yhat, lower, upper, level)
 
 

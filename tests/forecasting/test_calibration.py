@@ -54,3 +54,20 @@ def test_rescaled_lower_bounds_stay_at_or_above_zero_for_counts() -> None:
     """Widening the bounds of a count forecast never takes the lower bound below zero."""
     rescaled = calibration.rescale(forecast(np.full(5, 1.0), 1.0), 3.0, non_negative=True)
     assert rescaled.lower.min() == 0.0 and np.allclose(rescaled.upper, 4.0)
+
+
+def test_a_zero_under_a_bound_below_zero_scores_its_own_distance_not_a_tie() -> None:
+    """A model's lower bound is left below zero for counts: an empty hour then scores how
+    far into the bound it fell (0.5 here, 0.25 there), where a bound clipped to zero made
+    every empty hour score exactly 1, and the factor sat on that tie, covering them all."""
+    yhat = np.array([2.0, 1.0])
+    raw = Forecast("s", "m", DS[:2], yhat, np.array([-2.0, -3.0]), yhat + 4.0)
+    assert np.allclose(calibration.ratios(np.zeros(2), raw), [0.5, 0.25])
+
+
+def test_served_bounds_of_counts_are_clipped_even_without_a_factor() -> None:
+    """Without a factor the bounds keep their width, but a count's lower bound is served at
+    zero, never below it."""
+    raw = Forecast("s", "m", DS[:3], np.ones(3), np.full(3, -1.0), np.full(3, 3.0))
+    served = calibration.rescale(raw, None, non_negative=True)
+    assert served.lower.min() == 0.0 and np.allclose(served.upper, 3.0)

