@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -104,7 +105,23 @@ def add_model_column(table: Table, header: str) -> None:
     table.add_column(header, no_wrap=True)
 
 
+# A nested blend's member ("mean(median(mstl,prophet,snaive)," is 33) wider than this is
+# wrapped after its own commas: on 80 columns the series' names beside it were folded to
+# five characters a line.
+MODEL_LINE = 24
+
+
 def model_cell(name: str) -> str:
     """A model's name for a table cell: a blend's members ("mean(a, b)") on lines of their
-    own, so the column is as wide as the longer member and the table fits 80 columns."""
-    return name.replace(", ", ",\n")
+    own, a member longer than ``MODEL_LINE`` wrapped after its commas, never inside a word,
+    so the column stays narrow and the table fits 80 columns."""
+    lines = []
+    for member in re.split(r"(?<=,) ", name):
+        line = ""
+        for piece in re.findall(r"[^,]+,?|,", member):
+            if line and len(line) + len(piece) > MODEL_LINE:
+                lines.append(line)
+                line = ""
+            line += piece
+        lines.append(line)
+    return "\n".join(lines)

@@ -146,8 +146,9 @@ def test_staffing_plan_in_the_citys_time(planned_url: str) -> None:
 
 def test_a_blends_name_is_shown_whole_in_a_narrow_table() -> None:
     """The served column of `forecast run` (and `forecast file`, `forecast backtest`) keeps
-    a blend of two combinations whole on 80 columns, its members on lines of their own, and
-    the long reason beside it wraps rather than being cut off."""
+    a blend of two combinations whole on 80 columns, wrapped only after its commas, so the
+    series' name beside it stays on one line and the long reason wraps rather than being
+    cut off."""
     import io
 
     from rich.console import Console
@@ -162,11 +163,14 @@ def test_a_blends_name_is_shown_whole_in_a_narrow_table() -> None:
     table.add_column("why")
     for name in names:
         why = "mean of the best 2 of 6 by backtest over 3 cutoffs"
-        table.add_row("zone-1", "done", model_cell(name), why)
+        table.add_row("late-night-zone", "done", model_cell(name), why)
     console = Console(width=80, record=True, file=io.StringIO())
     console.print(table)
     text = console.export_text()
     assert "…" not in text
-    assert f"mean({first}," in text and f"{second})" in text
+    assert text.count("late-night-zone") == len(names)
+    served = "".join(line.split("│")[3].strip() for line in text.splitlines()[3:7])
+    assert served == names[0].replace(", ", ",")
+    assert all(len(line.split("│")[3].strip()) <= 24 for line in text.splitlines()[3:7])
     # No column cut off: every line ends on the table's right edge.
     assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in text.splitlines() if line.strip())
