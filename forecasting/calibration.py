@@ -8,7 +8,7 @@ those ratios, with the finite-sample correction of split conformal prediction, s
 bounds of the final forecast.
 
 The models leave their lower bounds below zero where their errors reach there, even for
-counts (``series.non_negative``): a zero under a bound clipped to zero would score exactly 1
+counts (``series.floored``): a zero under a bound clipped to zero would score exactly 1
 whatever the model's spread, and on a series of mostly empty hours those ties decided the
 factor (80% intervals covered 87%). Bounds are clipped once, here, as they are served.
 """

@@ -9,7 +9,8 @@ from forecasting.series import Forecast
 
 
 def daily_rollup(forecast: Forecast) -> Forecast:
-    """Sum hours into calendar days; a partial first or last day sums the hours it has.
+    """Sum a served forecast's hours into calendar days (a model's own lower bounds may
+    reach below zero until served); a partial first or last day sums the hours it has.
 
     Interval half-widths combine as if hourly errors were independent (root of the sum of
     squares): summing bounds instead would assume every hour misses the same way at once.

@@ -270,6 +270,8 @@ def calibrated(
     plan's combination, Prophet beside) was not picked for its luck and gets no margin: on
     short daily histories, where the plan's combination serves, the margin made 80%
     intervals cover 85% (bench/README.md)."""
+    # ``series`` is the history the models saw (the window): its sign decided their points'
+    # clipping, so it decides the lower bound's too.
     target = forecast.level + (WINNERS_CURSE if raced else 0)
     scale = contest.factor(forecast.model, target) if contest else None
     return calibration.rescale(forecast, scale, bool(series.y.min() >= 0))
@@ -315,18 +317,18 @@ def serve(
         prophet_error = contest.failure("prophet") if contest else None
     else:
         try:
-            prophet = calibrated(finals.get("prophet"), contest, series)
+            prophet = calibrated(finals.get("prophet"), contest, finals.series)
         except ForecastingError as error:
             if plan.force == "prophet":
                 raise
             prophet_error = str(error)
     ident = series.series_id
     if plan.force is not None:
-        served = calibrated(finals.get(plan.force), contest, series)
+        served = calibrated(finals.get(plan.force), contest, finals.series)
         return Served(ident, served, prophet, plan.force, "forced", (), prophet_error)
     if contest is None:
         forecast, reason = fallback(finals, plan)
-        forecast = calibrated(forecast, None, series)
+        forecast = calibrated(forecast, None, finals.series)
         return Served(ident, forecast, prophet, forecast.model, reason, (), prophet_error)
     return best(finals, contest, series, prophet, prophet_error)
 
@@ -394,7 +396,7 @@ def best(
         )
     return Served(
         series.series_id,
-        calibrated(finals.get(name), contest, series, raced=not preferred),
+        calibrated(finals.get(name), contest, finals.series, raced=not preferred),
         prophet,
         name,
         reason,

@@ -425,3 +425,15 @@ def test_served_bounds_of_a_mostly_empty_series_never_go_below_zero() -> None:
     for forecast in (raced.served, raced.prophet, fell_back.served):
         assert forecast is not None and forecast.lower.min() == 0.0
         assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
+
+
+def test_a_negative_value_before_the_window_does_not_let_a_bound_below_zero() -> None:
+    """The models see the window and clip their points by its values; the served lower
+    bound is clipped by the same values, so a negative reading older than the window (a
+    correction, a refund) leaves no bound below zero beside a point at zero."""
+    history, _ = demand_series("refunds", days=6, level=1.0, seed=3)
+    y = np.r_[np.full(48, -1.0), history.y]
+    for days, raced in ((5, True), (3, False)):  # a race, and a window too short for one
+        result = serve(Series("refunds", START, y, "h"), 48, replace(QUICK, window_days=days))
+        assert result.reason.startswith("best of") == raced
+        assert result.served.yhat.min() >= 0 and result.served.lower.min() == 0.0
