@@ -62,13 +62,15 @@ def modal_step(steps: pd.Series) -> pd.Timedelta | None:
     return pd.Timedelta(min(counts.index[counts == counts.max()]))
 
 
-def checked_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with its columns checked and a ``series_id`` column in any case."""
+def checked_table(table: pd.DataFrame, hint: str | None = None) -> pd.DataFrame:
+    """The table with its columns checked and a ``series_id`` column in any case; ``hint``
+    ends the message of a missing column (how the caller can name another)."""
     missing = [column for column in ("ds", "y") if column not in table.columns]
     if missing:
         raise InputFormatError(
             f"missing column(s) {', '.join(missing)}: the file needs series_id,ds,y or ds,y "
             f"(it has {', '.join(map(str, table.columns)) or 'no columns'})"
+            + (f"; {hint}" if hint else "")
         )
     if table.empty:
         raise InputFormatError("the file has a header but no rows")

@@ -3,6 +3,7 @@ UTF-8 or Windows-1252, plain or compressed (pandas infers that from the name).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,3 +72,32 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     check_text(path)
     sep = separator(path)
     return read(path, sep), sep
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which of the file's columns hold each series' name, the timestamps and the values
+    (a file exported as ``date,store,sales`` needs no renaming first)."""
+
+    series_id: str = "series_id"
+    ds: str = "ds"
+    y: str = "y"
+
+    def select(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The table with the chosen columns under the names the forecaster reads; a file
+        column already called so but not chosen gives way. ``InputFormatError`` names the
+        option of a column the file lacks, or of one chosen for two fields."""
+        chosen = {"series_id": self.series_id, "ds": self.ds, "y": self.y}
+        renamed = {name: own for own, name in chosen.items() if name != own}
+        if not renamed:
+            return table
+        has = ", ".join(map(str, table.columns))
+        for name, own in renamed.items():
+            option = f"--{own.removeprefix('series_')}-column"
+            if name not in table.columns:
+                raise InputFormatError(f"{option} {name!r}: no such column (the file has {has})")
+            others = [o for o, n in chosen.items() if n == name and o != own]
+            if others:
+                raise InputFormatError(f"{option} {name!r}: that column is read as {others[0]} too")
+        kept = [c for c in table.columns if c in renamed or c not in renamed.values()]
+        return table[kept].rename(columns=renamed)

@@ -30,6 +30,7 @@ from apps.cli.common import (
     model_cell,
     print_json,
 )
+from apps.cli.csv_input import Columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,7 +101,7 @@ def out_problem(out: Path, source: Path) -> str | None:
     return None
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path, columns: Columns) -> pd.DataFrame:
     import pandas as pd
 
     from apps.cli.csv_input import read_csv
@@ -109,6 +110,7 @@ def read_table(path: Path) -> pd.DataFrame:
 
     try:
         table, sep = read_csv(path)
+        table = columns.select(table)
         # A comma cannot be the decimal mark of a comma-separated file (unquoted).
         if sep != "," and "y" in table.columns:
             table["y"] = decimal_commas(table["y"])
@@ -133,8 +135,11 @@ def input_error(path: Path, error: InputFormatError) -> typer.Exit:
     return fail_each([f"{path}: {reason}" for reason in reasons])
 
 
+COLUMNS_HINT = "--ds-column, --y-column and --id-column read columns named otherwise"
+
+
 def checked_series(
-    path: Path, freq: FreqName | None, fill: FillChoice, horizon: int
+    path: Path, columns: Columns, freq: FreqName | None, fill: FillChoice, horizon: int
 ) -> tuple[FreqName, list[Series]]:
     """The frequency (given or inferred) and every series, each checked; exits on a problem."""
     from forecasting.dates import day_first
@@ -142,9 +147,9 @@ def checked_series(
     from forecasting.series import FREQ_NAMES
     from forecasting.tables import check_horizon, checked_table, infer_freq, series_from_table
 
-    table = read_table(path)
+    table = read_table(path, columns)
     try:
-        order = day_first(checked_table(table)["ds"])
+        order = day_first(checked_table(table, hint=COLUMNS_HINT)["ds"])
         if freq is None:
             freq = FreqName(infer_freq(table, order))
             say("frequency", f"{FREQ_NAMES[freq]} (inferred from the timestamps; --freq sets it)")
@@ -322,7 +327,8 @@ def file(
     path: Annotated[
         Path,
         typer.Argument(
-            help="CSV with series_id,ds,y (or ds,y) columns, separated by commas, semicolons "
+            help="CSV with series_id,ds,y (or ds,y) columns, or others named by --ds-column, "
+            "--y-column and --id-column; separated by commas, semicolons "
             "or tabs (decimal commas then read, 12,5). ds: ISO dates or times, or 05/01/2024 read "
             "day or month first as the file's values show; an offset such as +08:00 is "
             "dropped, keeping the clock time written."
@@ -356,6 +362,12 @@ def file(
     fill: Annotated[FillChoice, typer.Option(help=FILL_HELP)] = FillChoice.none,
     holidays: Annotated[str | None, typer.Option(help=HOLIDAYS_HELP, show_default=False)] = None,
     events: Annotated[Path | None, typer.Option(help=EVENTS_HELP, show_default=False)] = None,
+    id_column: Annotated[
+        str,
+        typer.Option(help="The column naming each series; without one the file is one series."),
+    ] = "series_id",
+    ds_column: Annotated[str, typer.Option(help="The column of dates or times.")] = "ds",
+    y_column: Annotated[str, typer.Option(help="The column of values to forecast.")] = "y",
     json: JsonOutput = False,
 ) -> None:
     """Forecast every series in a CSV file; the served model is chosen by backtest.
@@ -366,7 +378,8 @@ def file(
     if problem:
         raise fail_each([f"--out {out}: {problem}"])
     calendar = checked_calendar(holidays, events)
-    freq, series_list = checked_series(path, freq, fill, horizon)
+    columns = Columns(series_id=id_column, ds=ds_column, y=y_column)
+    freq, series_list = checked_series(path, columns, freq, fill, horizon)
     results = forecast_all(path, series_list, horizon, freq, model, calendar)
     rows = write_out(out, results)
     for note in notes(results):

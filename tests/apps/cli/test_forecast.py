@@ -118,6 +118,7 @@ def test_bad_series_are_named_with_the_reason(app, tmp_path: Path, spoil, reason
     ("content", "reason"),
     [
         ("series_id,ds,value\na,2026-01-01,1\n", "missing column(s) y"),
+        ("date,sales\n2026-01-01,1\n", "(it has date, sales); --ds-column, --y-column"),
         ("series_id,when,y\na,2026-01-01,1\n", "missing column(s) ds"),
         ("", "not a readable CSV file"),
         ("ds,y\n", "has a header but no rows"),
@@ -390,6 +391,9 @@ def test_the_help_documents_the_options(app) -> None:
         "interpolate",
         "zero",
         "--model",
+        "--ds-column",
+        "--y-column",
+        "--id-column",
     ):
         assert piece in text, piece
 
@@ -584,3 +588,37 @@ def test_a_workbook_is_refused_in_one_line(app, tmp_path: Path, fitted) -> None:
     assert stderr_lines(result) == [
         f"error: {source}: a spreadsheet workbook, not CSV text: save it as CSV first"
     ]
+
+
+def test_columns_named_otherwise_are_chosen_by_option(app, tmp_path: Path, fitted) -> None:
+    """An export as date,store,sales (and a stray ds column) is read with --ds-column,
+    --y-column and --id-column: the same series as the file written as series_id,ds,y."""
+    table = daily_rows("north", days=30)
+    exported = table.rename(columns={"series_id": "store", "ds": "date", "y": "sales"})
+    exported["ds"] = "not the dates"
+    options = ("--ds-column", "date", "--y-column", "sales", "--id-column", "store")
+    result, _ = run(app, exported, tmp_path, "--horizon", "7", *options)
+    assert result.exit_code == 0, result.output
+    [series] = fitted[0]["series"]
+    assert series.series_id == "north" and np.allclose(series.y, table["y"])
+    assert series.start == pd.Timestamp(table["ds"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        (("--ds-column", "day"), "--ds-column 'day': no such column (the file has date, sales)"),
+        (
+            ("--ds-column", "date", "--y-column", "date"),
+            "--y-column 'date': that column is read as ds too",
+        ),
+    ],
+)
+def test_a_column_option_the_file_cannot_meet_is_named(
+    app, tmp_path: Path, fitted, options: tuple[str, ...], reason: str
+) -> None:
+    """A chosen column the file lacks, or one chosen for two fields, is one line naming the
+    option; nothing is fitted or written."""
+    result, out = run(app, "date,sales\n2026-01-01,1\n", tmp_path, "--horizon", "7", *options)
+    assert result.exit_code == 1 and reason in flat(result.output)
+    assert not fitted and not out.exists()
