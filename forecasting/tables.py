@@ -163,6 +163,32 @@ def parse_values(series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill) -> n
     return values.to_numpy(float)
 
 
+class OtherFrequency(SeriesError):
+    """A series whose timestamps are steps of another frequency (``found``) than asked."""
+
+    def __init__(self, series_id: str, apart: str, found: Freq) -> None:
+        super().__init__(series_id, f"{apart}: use --freq {found}")
+        self.apart, self.found = apart, found
+
+    def in_mixed_file(self) -> SeriesError:
+        """The error where the file's other series are of the frequency asked."""
+        return SeriesError(
+            self.series_id,
+            f"{self.apart}, as the file's other series are: forecast it from a file of its "
+            f"own with --freq {self.found}",
+        )
+
+
+def one_frequency(errors: list[SeriesError], fine: int) -> list[SeriesError]:
+    """The errors, where the file mixes frequencies (``fine`` series read at the frequency
+    asked, or series of two others), telling each series of another frequency to go in a
+    file of its own: ``--freq`` alone would only turn the error onto the others."""
+    others = [e for e in errors if isinstance(e, OtherFrequency)]
+    if not others or (not fine and len({e.found for e in others}) == 1):
+        return errors
+    return [e.in_mixed_file() if isinstance(e, OtherFrequency) else e for e in errors]
+
+
 def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
     """Timestamps that clearly are of another frequency are named as such."""
     step, expected = modal_step(dates.distinct_steps(ds)), STEPS[freq]
@@ -171,10 +197,12 @@ def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
     found = STEP_FREQ.get(step)
     if found is None and step > expected:
         return  # a regular series with holes: the holes are reported as missing timestamps
-    advice = f"use --freq {found}" if found else f"add them up to {FREQ_NAMES[freq]} values first"
+    apart = f"timestamps are {describe_step(step)} apart, not {describe_step(expected)}"
+    if found is not None:
+        raise OtherFrequency(series_id, apart, found)
     raise SeriesError(
         series_id,
-        f"timestamps are {describe_step(step)} apart, not {describe_step(expected)}: {advice}",
+        f"{apart}: add them up to {FREQ_NAMES[freq]} values first",
     )
 
 
@@ -279,7 +307,7 @@ def series_from_table(
         except SeriesError as error:
             errors.append(error)
     if errors:
-        raise InvalidSeriesError(errors)
+        raise InvalidSeriesError(one_frequency(errors, len(result)))
     return result
 
 

@@ -162,6 +162,21 @@ def test_a_freq_the_timestamps_contradict_is_named(step: str, freq: str, reason:
     assert f"series 'x': {reason}" in message and "missing timestamps" not in message
 
 
+def test_a_file_that_mixes_frequencies_sends_each_other_series_to_a_file_of_its_own() -> None:
+    """Beside series of the frequency asked, "use --freq d" would only turn the error onto
+    them: the daily series is told to go in a file of its own. A file whose series are all
+    of one other frequency keeps the plain advice."""
+    mixed = pd.concat([regular("daily", 120, "D"), regular("hourly", 120, "h")])
+    assert (
+        "series 'daily': timestamps are 1 day apart, not 1 hour, as the file's other series "
+        "are: forecast it from a file of its own with --freq d"
+    ) in refused(mixed, "h")
+    daily = pd.concat([regular("daily", 120, "D"), regular("daily-too", 120, "D")])
+    message = refused(daily, "h")
+    assert "series 'daily-too': timestamps are 1 day apart, not 1 hour: use --freq d" in message
+    assert "file of its own" not in message
+
+
 def test_a_regular_series_with_holes_is_not_another_frequency() -> None:
     """Hourly data missing every other hour is reported as missing hours, with the hint."""
     message = refused(regular("x", 120, "2h"), "h")
