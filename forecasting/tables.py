@@ -114,29 +114,37 @@ def check_dates(series_id: str, raw: pd.Series, ds: pd.Series) -> None:
         raise SeriesError(series_id, f"unparsable date {first!r} ({int(bad.sum())} rows)")
 
 
-# 1,011 or 12,345,678: a thousands separator as readily as a decimal comma.
-THOUSANDS = r"^\s*-?\d{1,3}(?:,\d{3})+\s*$"
+# 1,011: a thousands separator as readily as a decimal comma.
+THOUSANDS = r"^\s*-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$"
+# 1,234,567 or 1,234.5: commas that can only separate thousands.
+ONLY_THOUSANDS = r"^\s*-?\d{1,3}(?:(?:,\d{3}){2,}(?:\.\d+)?|(?:,\d{3})+\.\d+)\s*$"
 # Where commas are decimal marks, dots separate thousands: 1.234,5 and 1.234 are 1234.5, 1234.
 EUROPEAN = r"^\s*(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*$"
 
 
-def decimal_commas(values: pd.Series) -> pd.Series:
-    """A column in which a comma is the decimal mark (``12,5``), written with points.
+def number_commas(values: pd.Series) -> pd.Series:
+    """A column's numbers with their commas read as the file writes them: decimal marks
+    (``12,5``; dots then separate thousands, ``1.234,5``) or thousands separators
+    (``1,234.5``, ``1,234,567``, as a US spreadsheet exports formatted numbers).
 
-    The file decides once: a value whose comma is not followed by exactly three digits
-    says the commas are decimal marks, and then dots separate thousands. A file whose
-    commas all stand before three digits (``1,011``) could mean either and is refused
-    (``InputFormatError``); one without commas is left as written.
+    The file decides once. A comma not followed by exactly three digits says the commas are
+    decimal marks; a value whose commas can only separate thousands says they do, where
+    every comma fits that. A file whose commas all stand alone before three digits
+    (``1,011``) could mean either and is refused (``InputFormatError``); one without commas
+    is left as written.
     """
     text = values.astype(str)
     commas = text[text.str.contains(",", regex=False)]
     if commas.empty:
         return values
     if commas.str.match(THOUSANDS).all():
-        raise InputFormatError(
-            f"y values such as {commas.iloc[0]!r} could be thousands or a decimal comma; "
-            "write plain numbers (1011 or 1.011)"
-        )
+        if not commas.str.match(ONLY_THOUSANDS).any():
+            first = commas.iloc[0].strip()
+            raise InputFormatError(
+                f"y values such as {first!r} could be thousands or a decimal comma; write "
+                f"plain numbers ({first.replace(',', '')} or {first.replace(',', '.')})"
+            )
+        return text.str.replace(",", "", regex=False).where(text.index.isin(commas.index), values)
     parts = text.str.extract(EUROPEAN)
     whole = parts[1].str.replace(".", "", regex=False)
     european = parts[0] + whole + ("." + parts[2]).fillna("")

@@ -106,14 +106,14 @@ def read_table(path: Path, columns: Columns) -> pd.DataFrame:
 
     from apps.cli.csv_input import read_csv
     from forecasting.errors import InputFormatError
-    from forecasting.tables import decimal_commas
+    from forecasting.tables import number_commas
 
     try:
-        table, sep = read_csv(path)
+        table, _ = read_csv(path)
         table = columns.select(table)
-        # A comma cannot be the decimal mark of a comma-separated file (unquoted).
-        if sep != "," and "y" in table.columns:
-            table["y"] = decimal_commas(table["y"])
+        # Commas inside numbers: a semicolon or tab file's own, or quoted in a comma file.
+        if "y" in table.columns:
+            table["y"] = number_commas(table["y"])
     except InputFormatError as error:
         raise input_error(path, error) from error
     except FileNotFoundError as error:
@@ -328,9 +328,9 @@ def file(
         Path,
         typer.Argument(
             help="CSV with series_id,ds,y (or ds,y) columns, or others named by --ds-column, "
-            "--y-column and --id-column; separated by commas, semicolons "
-            "or tabs (decimal commas then read, 12,5). ds: ISO dates or times, or 05/01/2024 read "
-            "day or month first as the file's values show; an offset such as +08:00 is "
+            "--y-column and --id-column; separated by commas, semicolons or tabs (decimal "
+            "commas 12,5 and thousands 1,234.5 read). ds: ISO dates or times, or 05/01/2024 "
+            "read day or month first as the file's values show; an offset such as +08:00 is "
             "dropped, keeping the clock time written."
         ),
     ],

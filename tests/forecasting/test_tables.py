@@ -12,8 +12,8 @@ from forecasting.tables import (
     FILL_HINT,
     InvalidSeriesError,
     check_horizon,
-    decimal_commas,
     infer_freq,
+    number_commas,
     series_from_table,
 )
 
@@ -333,15 +333,22 @@ def test_inference_names_dates_it_cannot_read() -> None:
             ["12.5", "1234.5", "1234", "-0.25", "3.0", "7"],
         ),
         (["900", "1.5"], ["900", "1.5"]),
+        (
+            ["987", "1,006", "1,234.5", "12,345,678", "-2,000"],
+            ["987", "1006", "1234.5", "12345678", "-2000"],
+        ),
     ],
 )
-def test_decimal_commas_are_read_as_points(written: list[str], read: list[str]) -> None:
-    """Where a comma is a decimal mark, dots separate thousands; without commas, nothing
-    changes."""
-    assert decimal_commas(pd.Series(written)).tolist() == read
+def test_commas_in_numbers_are_read_as_the_file_writes_them(
+    written: list[str], read: list[str]
+) -> None:
+    """Where a comma is a decimal mark, dots separate thousands; where a value's commas can
+    only separate thousands (1,234.5 or 12,345,678), every comma does; without commas,
+    nothing changes."""
+    assert number_commas(pd.Series(written)).tolist() == read
 
 
-def test_commas_before_three_digits_alone_are_refused() -> None:
-    """1,011 and 1,048 could be thousands or decimals: the file is refused."""
+def test_commas_that_could_mean_either_are_refused() -> None:
+    """1,011 and 1,048 alone could be thousands or decimals: the file is refused."""
     with pytest.raises(InputFormatError, match="'1,011' could be thousands or a decimal comma"):
-        decimal_commas(pd.Series(["900", "1,011", "1,048"]))
+        number_commas(pd.Series(["900", "1,011", "1,048"]))

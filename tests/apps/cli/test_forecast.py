@@ -622,3 +622,22 @@ def test_a_column_option_the_file_cannot_meet_is_named(
     result, out = run(app, "date,sales\n2026-01-01,1\n", tmp_path, "--horizon", "7", *options)
     assert result.exit_code == 1 and reason in flat(result.output)
     assert not fitted and not out.exists()
+
+
+def test_a_us_export_with_thousands_separators_is_read(app, tmp_path: Path, fitted) -> None:
+    """Sales exported from a US spreadsheet as quoted "1,234.50" in a comma file are read
+    as 1234.5, the same series as plain numbers; a European sheet's quoted "12,5" as 12.5."""
+    table = daily_rows("x", days=30)
+    lines = ["series_id,ds,y"] + [
+        f'{row.series_id},{row.ds},"{1000 * row.y:,.2f}"' for row in table.itertuples()
+    ]
+    result, _ = run(app, "\n".join(lines) + "\n", tmp_path, "--horizon", "7")
+    assert result.exit_code == 0, result.output
+    [series] = fitted[0]["series"]
+    assert np.allclose(series.y, (1000 * table["y"]).round(2))
+    fitted.clear()
+    lines = ["ds,y"] + [f'{row.ds},"{comma(row.y)}"' for row in table.itertuples()]
+    result, _ = run(app, "\n".join(lines) + "\n", tmp_path, "--horizon", "7")
+    assert result.exit_code == 0, result.output
+    [series] = fitted[0]["series"]
+    assert np.allclose(series.y, table["y"].round(1))
