@@ -157,3 +157,13 @@ def clock_changes(ds: pd.Series, shift: pd.Series, y: np.ndarray) -> tuple[pd.Se
     merged = frame[repeated].groupby("ds", as_index=False)["y"].mean()
     result = pd.concat([frame[~repeated], merged, filled]).sort_values("ds")
     return result["ds"].reset_index(drop=True), result["y"].to_numpy(float)
+
+
+def shown(stamp: pd.Timestamp) -> str:
+    """A timestamp as a person reads it in a message: the date alone at midnight (a daily
+    or weekly file's rows), hours and minutes without zero seconds."""
+    if stamp == stamp.normalize():
+        return stamp.strftime("%Y-%m-%d")
+    if stamp.second == 0 and stamp.microsecond == 0:
+        return stamp.strftime("%Y-%m-%d %H:%M")
+    return str(stamp)

@@ -79,6 +79,10 @@ def checked_table(table: pd.DataFrame, hint: str | None = None) -> pd.DataFrame:
     return table
 
 
+def counted(count: int, thing: str = "row") -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
 def infer_freq(table: pd.DataFrame, day_first: bool | None = None) -> Freq:
     """The frequency of the table: the most common step between consecutive distinct
     timestamps within each series must be 1 hour, 1 day or 7 days. ``day_first`` is the
@@ -93,7 +97,8 @@ def infer_freq(table: pd.DataFrame, day_first: bool | None = None) -> Freq:
     if step is None:
         unread = table["ds"][ds.isna()]
         reason = (
-            f"no date could be read from {unread.iloc[0]!r} ({len(unread)} rows); {dates.ISO_HINT}"
+            f"no date could be read from {unread.iloc[0]!r} ({counted(len(unread))}); "
+            + dates.ISO_HINT
             if len(unread)
             else "no series has two distinct timestamps; pass --freq h, d or w"
         )
@@ -111,7 +116,7 @@ def check_dates(series_id: str, raw: pd.Series, ds: pd.Series) -> None:
     bad = ds.isna()
     if bad.any():
         first = raw[bad].iloc[0]
-        raise SeriesError(series_id, f"unparsable date {first!r} ({int(bad.sum())} rows)")
+        raise SeriesError(series_id, f"unparsable date {first!r} ({counted(int(bad.sum()))})")
 
 
 # 1,011: a thousands separator as readily as a decimal comma.
@@ -158,15 +163,14 @@ def parse_values(series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill) -> n
     missing = raw.isna() | raw.astype(str).str.strip().eq("")
     wrong = bad & ~missing
     if wrong.any():
-        first = raw[wrong].iloc[0]
+        first, at = raw[wrong].iloc[0], dates.shown(ds[wrong].iloc[0])
         raise SeriesError(
-            series_id,
-            f"non-numeric value {first!r} at {ds[wrong].iloc[0]} ({int(wrong.sum())} rows)",
+            series_id, f"non-numeric value {first!r} at {at} ({counted(int(wrong.sum()))})"
         )
     if missing.any() and fill == "none":
+        at = dates.shown(ds[missing].iloc[0])
         raise SeriesError(
-            series_id,
-            f"missing value at {ds[missing].iloc[0]} ({int(missing.sum())} rows) {FILL_HINT}",
+            series_id, f"missing value at {at} ({counted(int(missing.sum()))}) {FILL_HINT}"
         )
     return values.to_numpy(float)
 
@@ -230,21 +234,25 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
         hint = (
             "; if the clocks went back then, write each time's UTC offset" if clock_change else ""
         )
+        at = dates.shown(duplicated.iloc[0])
         raise SeriesError(
             series_id,
-            f"duplicated timestamp {duplicated.iloc[0]} ({len(duplicated)} repeats){hint}",
+            f"duplicated timestamp {at} ({counted(len(duplicated), 'repeat')}){hint}",
         )
     check_step(series_id, ds, freq)
     unit = "h" if freq == "h" else "D"
     off_grid = ds[ds != ds.dt.floor(unit)]
     if len(off_grid):
-        raise SeriesError(series_id, f"timestamp {off_grid.iloc[0]} is not on the {ON_THE[freq]}")
+        raise SeriesError(
+            series_id, f"timestamp {dates.shown(off_grid.iloc[0])} is not on the {ON_THE[freq]}"
+        )
     first = ds.min()
     off_week = ds[(ds - first) % STEPS["w"] != pd.Timedelta(0)] if freq == "w" else ds[:0]
     if len(off_week):
         raise SeriesError(
             series_id,
-            f"timestamp {off_week.iloc[0]} is not a whole number of weeks after the first, {first}",
+            f"timestamp {dates.shown(off_week.iloc[0])} is not a whole number of weeks after "
+            f"the first, {dates.shown(first)}",
         )
 
 
@@ -254,9 +262,9 @@ def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Ser
     if len(grid) != len(values):
         if fill == "none":
             missing = grid.difference(pd.DatetimeIndex(values.index))
+            at = dates.shown(missing[0])
             raise SeriesError(
-                series_id,
-                f"{len(missing)} missing timestamps, the first at {missing[0]} {FILL_HINT}",
+                series_id, f"{len(missing)} missing timestamps, the first at {at} {FILL_HINT}"
             )
         values = values.reindex(grid)
     if fill == "none" or not values.isna().any():

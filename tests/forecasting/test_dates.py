@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.dates import clock_changes, day_first, parse, written
+from forecasting.dates import clock_changes, day_first, parse, shown, written
 from forecasting.errors import InputFormatError
 
 
@@ -128,3 +128,11 @@ def test_iso_dates_among_day_first_ones_keep_their_order() -> None:
     assert day_first(raw)
     parsed = parse(raw, True)
     assert list(parsed.dt.day) == [5, 13, 14] and set(parsed.dt.month) == {1}
+
+
+def test_a_timestamp_in_a_message_is_shown_as_the_file_would_write_it() -> None:
+    """A day's midnight is its date alone (a daily file's rows), an hour has no zero
+    seconds, and a time with seconds keeps them."""
+    assert shown(pd.Timestamp("2024-01-02")) == "2024-01-02"
+    assert shown(pd.Timestamp("2024-01-02 05:00")) == "2024-01-02 05:00"
+    assert shown(pd.Timestamp("2024-01-02 05:00:30")) == "2024-01-02 05:00:30"
