@@ -323,6 +323,13 @@ EVENTS_HELP = (
 )
 
 
+IdColumn = Annotated[
+    str, typer.Option(help="The column naming each series; without one the file is one series.")
+]
+DsColumn = Annotated[str, typer.Option(help="The column of dates or times.")]
+YColumn = Annotated[str, typer.Option(help="The column of values to forecast.")]
+
+
 def file(
     path: Annotated[
         Path,
@@ -362,12 +369,9 @@ def file(
     fill: Annotated[FillChoice, typer.Option(help=FILL_HELP)] = FillChoice.none,
     holidays: Annotated[str | None, typer.Option(help=HOLIDAYS_HELP, show_default=False)] = None,
     events: Annotated[Path | None, typer.Option(help=EVENTS_HELP, show_default=False)] = None,
-    id_column: Annotated[
-        str,
-        typer.Option(help="The column naming each series; without one the file is one series."),
-    ] = "series_id",
-    ds_column: Annotated[str, typer.Option(help="The column of dates or times.")] = "ds",
-    y_column: Annotated[str, typer.Option(help="The column of values to forecast.")] = "y",
+    id_column: IdColumn = "series_id",
+    ds_column: DsColumn = "ds",
+    y_column: YColumn = "y",
     json: JsonOutput = False,
 ) -> None:
     """Forecast every series in a CSV file; the served model is chosen by backtest.
