@@ -300,14 +300,14 @@ def to_series(
     return Series(series_id, values.index[0], values.to_numpy(float), freq)
 
 
-def series_from_table(
+def read_series(
     table: pd.DataFrame,
     freq: Freq,
     min_length: int | None = None,
     fill: Fill = "none",
     day_first: bool | None = None,
-) -> list[Series]:
-    """Every series of the table, or ``InvalidSeriesError`` listing each bad one.
+) -> tuple[list[Series], list[SeriesError]]:
+    """Every series of the table that reads, and an error for each one that does not.
 
     ``fill`` treats missing timestamps and empty y values: ``none`` refuses them, ``zero``
     puts 0 there, ``interpolate`` draws a straight line in time between the neighbours.
@@ -322,21 +322,39 @@ def series_from_table(
             result.append(to_series(str(series_id), rows, freq, needed, fill, day_first))
         except SeriesError as error:
             errors.append(error)
+    return result, one_frequency(errors, len(result))
+
+
+def series_from_table(
+    table: pd.DataFrame,
+    freq: Freq,
+    min_length: int | None = None,
+    fill: Fill = "none",
+    day_first: bool | None = None,
+) -> list[Series]:
+    """Every series of the table (``read_series``), or ``InvalidSeriesError`` listing each
+    bad one."""
+    result, errors = read_series(table, freq, min_length, fill, day_first)
     if errors:
-        raise InvalidSeriesError(one_frequency(errors, len(result)))
+        raise InvalidSeriesError(errors)
     return result
 
 
-def check_horizon(series: list[Series], horizon: int) -> str | None:
-    """Refuse a horizon longer than a series' history (``InvalidSeriesError``, one error per
-    series); a warning, naming the shortest series, when it is over a third of that one."""
-    errors = [
+def horizon_errors(series: list[Series], horizon: int) -> list[SeriesError]:
+    """An error for each series whose history is shorter than the horizon."""
+    return [
         SeriesError(
             s.series_id, f"--horizon {horizon} is longer than its {len(s.y)} values of history"
         )
         for s in series
         if horizon > len(s.y)
     ]
+
+
+def check_horizon(series: list[Series], horizon: int) -> str | None:
+    """Refuse a horizon longer than a series' history (``InvalidSeriesError``, one error per
+    series); a warning, naming the shortest series, when it is over a third of that one."""
+    errors = horizon_errors(series, horizon)
     if errors:
         raise InvalidSeriesError(errors)
     if not series:

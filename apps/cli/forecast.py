@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from forecasting.calendar import Calendar
-    from forecasting.errors import InputFormatError
+    from forecasting.errors import ForecastingError, InputFormatError
     from forecasting.selection import ModelScore, Served
     from forecasting.series import Series
 
@@ -139,27 +139,46 @@ COLUMNS_HINT = "--ds-column, --y-column and --id-column read columns named other
 
 
 def checked_series(
-    path: Path, columns: Columns, freq: FreqName | None, fill: FillChoice, horizon: int
-) -> tuple[FreqName, list[Series]]:
-    """The frequency (given or inferred) and every series, each checked; exits on a problem."""
+    path: Path, columns: Columns, freq: FreqName | None, fill: FillChoice, horizon: int, skip: bool
+) -> tuple[FreqName, list[Series], list[ForecastingError]]:
+    """The frequency (given or inferred) and every series, each checked; exits on a problem,
+    or with ``skip`` names each bad series (``skipped:``) and goes on with the others."""
     from forecasting.dates import day_first
     from forecasting.errors import InputFormatError
     from forecasting.series import FREQ_NAMES
-    from forecasting.tables import check_horizon, checked_table, infer_freq, series_from_table
+    from forecasting.tables import (
+        InvalidSeriesError,
+        check_horizon,
+        checked_table,
+        horizon_errors,
+        infer_freq,
+        read_series,
+    )
 
     table = read_table(path, columns)
+    series_list: list[Series] = []
     try:
         order = day_first(checked_table(table, hint=COLUMNS_HINT)["ds"])
         if freq is None:
             freq = FreqName(infer_freq(table, order))
             say("frequency", f"{FREQ_NAMES[freq]} (inferred from the timestamps; --freq sets it)")
-        series_list = series_from_table(table, freq.value, fill=fill.value, day_first=order)
+        series_list, errors = read_series(table, freq.value, fill=fill.value, day_first=order)
+        errors += horizon_errors(series_list, horizon)
+        bad = {e.series_id for e in errors}
+        series_list = [s for s in series_list if s.series_id not in bad]
+        if errors and (not skip or not series_list):
+            raise InvalidSeriesError(errors)
         warning = check_horizon(series_list, horizon)
     except InputFormatError as error:
-        raise input_error(path, error) from error
+        stop = input_error(path, error)
+        if isinstance(error, InvalidSeriesError) and series_list and not skip:
+            say("hint", f"--skip-bad-series forecasts the other {len(series_list)} series")
+        raise stop from error
+    for problem in errors:
+        say("skipped", str(problem))
     if warning:
         say("warning", warning)
-    return freq, series_list
+    return freq, series_list, list(errors)
 
 
 def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
@@ -245,9 +264,11 @@ def forecast_all(
     freq: FreqName,
     model: ModelChoice,
     calendar: Calendar,
-) -> list[Served]:
+    skip: bool = False,
+) -> tuple[list[Served], list[ForecastingError]]:
     """Fit and serve every series, with a progress bar for several series on a terminal's
-    stderr (redirected, it would leave a blank line among the notes)."""
+    stderr (redirected, it would leave a blank line among the notes). A series no model
+    forecasts stops the command, or with ``skip`` is named (``skipped:``) and left out."""
     from rich.progress import Progress
 
     from forecasting.errors import ForecastingError
@@ -255,7 +276,7 @@ def forecast_all(
 
     force = None if model is ModelChoice.auto else "prophet"
     plan = default_plan(freq.value, force=force, calendar=calendar)
-    results = []
+    results, failed = [], []
     shown = len(series_list) > 1 and err_console.is_terminal
     with Progress(console=err_console, transient=True, disable=not shown) as bar:
         task = bar.add_task("forecasting", total=len(series_list))
@@ -264,9 +285,15 @@ def forecast_all(
                 # OUT holds the served forecasts alone: Prophet is fitted only to race or serve.
                 results.append(serve(series, horizon, plan, beside=False))
             except ForecastingError as error:
-                raise fail_each([f"{path}: {error}"]) from error
+                if not skip:
+                    raise fail_each([f"{path}: {error}"]) from error
+                failed.append(error)
             bar.advance(task)
-    return results
+    for problem in failed:
+        say("skipped", str(problem))
+    if not results:
+        raise fail_each([f"{path}: no series could be forecast"])
+    return results, failed
 
 
 def write_out(out: Path, results: list[Served]) -> int:
@@ -282,7 +309,13 @@ def write_out(out: Path, results: list[Served]) -> int:
 
 
 def report(
-    results: list[Served], rows: int, out: Path, freq: FreqName, horizon: int, json: bool
+    results: list[Served],
+    rows: int,
+    out: Path,
+    freq: FreqName,
+    horizon: int,
+    json: bool,
+    skipped: list[ForecastingError],
 ) -> None:
     """The JSON summary on stdout, or the summary table and where OUT went."""
     if json:
@@ -294,6 +327,9 @@ def report(
                 "series": [
                     {"series_id": r.series_id, "model": r.chosen, "reason": r.reason}
                     for r in results
+                ],
+                "skipped": [
+                    {"series_id": getattr(e, "series_id", None), "reason": str(e)} for e in skipped
                 ],
             }
         )
@@ -328,34 +364,47 @@ IdColumn = Annotated[
 ]
 DsColumn = Annotated[str, typer.Option(help="The column of dates or times.")]
 YColumn = Annotated[str, typer.Option(help="The column of values to forecast.")]
+SkipBad = Annotated[
+    bool,
+    typer.Option(
+        help="Forecast every series that can be, naming each one that cannot on stderr "
+        "(skipped: series 'x': reason), rather than refusing the whole file."
+    ),
+]
+
+
+InCsv = Annotated[
+    Path,
+    typer.Argument(
+        help="CSV with series_id,ds,y (or ds,y) columns, or others named by --ds-column, "
+        "--y-column and --id-column; separated by commas, semicolons or tabs (decimal "
+        "commas 12,5 and thousands 1,234.5 read). ds: ISO dates or times, or 05/01/2024 "
+        "read day or month first as the file's values show; an offset such as +08:00 is "
+        "dropped, keeping the clock time written."
+    ),
+]
+Horizon = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        help="Steps to forecast, in the data's frequency; at most each series' history "
+        "(a warning past a third of it).",
+    ),
+]
+OutCsv = Annotated[
+    Path,
+    typer.Option(
+        help="Where to write series_id,ds,yhat,yhat_lower,yhat_upper,model as CSV; "
+        "written only when every series is forecast, or with --skip-bad-series at least "
+        "one (missing folders are created).",
+    ),
+]
 
 
 def file(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="CSV with series_id,ds,y (or ds,y) columns, or others named by --ds-column, "
-            "--y-column and --id-column; separated by commas, semicolons or tabs (decimal "
-            "commas 12,5 and thousands 1,234.5 read). ds: ISO dates or times, or 05/01/2024 "
-            "read day or month first as the file's values show; an offset such as +08:00 is "
-            "dropped, keeping the clock time written."
-        ),
-    ],
-    horizon: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="Steps to forecast, in the data's frequency; at most each series' history "
-            "(a warning past a third of it).",
-        ),
-    ],
-    out: Annotated[
-        Path,
-        typer.Option(
-            help="Where to write series_id,ds,yhat,yhat_lower,yhat_upper,model as CSV; "
-            "written only when every series is forecast (missing folders are created).",
-        ),
-    ],
+    path: InCsv,
+    horizon: Horizon,
+    out: OutCsv,
     freq: Annotated[FreqName | None, typer.Option(help=FREQ_HELP, show_default=False)] = None,
     model: Annotated[
         ModelChoice,
@@ -372,6 +421,7 @@ def file(
     id_column: IdColumn = "series_id",
     ds_column: DsColumn = "ds",
     y_column: YColumn = "y",
+    skip_bad_series: SkipBad = False,
     json: JsonOutput = False,
 ) -> None:
     """Forecast every series in a CSV file; the served model is chosen by backtest.
@@ -383,12 +433,13 @@ def file(
         raise fail_each([f"--out {out}: {problem}"])
     calendar = checked_calendar(holidays, events)
     columns = Columns(series_id=id_column, ds=ds_column, y=y_column)
-    freq, series_list = checked_series(path, columns, freq, fill, horizon)
-    results = forecast_all(path, series_list, horizon, freq, model, calendar)
+    skip = skip_bad_series
+    freq, series_list, skipped = checked_series(path, columns, freq, fill, horizon, skip)
+    results, failed = forecast_all(path, series_list, horizon, freq, model, calendar, skip)
     rows = write_out(out, results)
     for note in notes(results):
         say("note", note)
-    report(results, rows, out, freq, horizon, json)
+    report(results, rows, out, freq, horizon, json, skipped + failed)
 
 
 def register(app: typer.Typer) -> None:

@@ -162,7 +162,7 @@ def fitted(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 
     calls: list[dict] = []
 
-    def forecast_all(path, series_list, horizon, freq, model, calendar):
+    def forecast_all(path, series_list, horizon, freq, model, calendar, skip=False):
         calls.append(
             {"series": series_list, "freq": freq, "horizon": horizon, "calendar": calendar}
         )
@@ -177,7 +177,7 @@ def fitted(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
                     s.series_id, forecast, None, "seasonal_naive", "history too short to backtest"
                 )
             )
-        return results
+        return results, []
 
     monkeypatch.setattr("apps.cli.forecast.forecast_all", forecast_all)
     return calls
@@ -305,12 +305,14 @@ def test_errors_are_one_line_each_at_any_width(app, tmp_path: Path, monkeypatch)
     result, out = run(app, table, folder, "--horizon", "24")
     assert result.exit_code == 1 and not out.exists()
     lines = stderr_lines(result)
-    assert all(line.startswith(("error:", "warning:", "frequency:")) for line in lines), lines
+    labels = ("error:", "warning:", "frequency:", "hint:")
+    assert all(line.startswith(labels) for line in lines), lines
     source = folder / "in.csv"
-    assert lines[-2].startswith(
+    assert lines[-3].startswith(
         f"error: {source}: series '[bold]b1': non-numeric value '{long_word}'"
     )
-    assert lines[-1].startswith(f"error: {source}: series 'b2': unparsable date 'not a date ")
+    assert lines[-2].startswith(f"error: {source}: series 'b2': unparsable date 'not a date ")
+    assert lines[-1] == "hint: --skip-bad-series forecasts the other 1 series"
 
 
 def test_out_is_checked_before_the_input(app, tmp_path: Path) -> None:
@@ -641,3 +643,69 @@ def test_a_us_export_with_thousands_separators_is_read(app, tmp_path: Path, fitt
     assert result.exit_code == 0, result.output
     [series] = fitted[0]["series"]
     assert np.allclose(series.y, table["y"].round(1))
+
+
+def test_bad_series_can_be_skipped_and_are_named(app, tmp_path: Path, fitted) -> None:
+    """With --skip-bad-series a series too short, one with a bad value and one shorter than
+    the horizon are each named on stderr (skipped:) and in the JSON, and the others are
+    forecast; without it the same file is refused whole and OUT is not written."""
+    table = pd.concat(
+        [
+            daily_rows("fine", days=60),
+            daily_rows("new-store", days=10),
+            daily_rows("typo", days=60).assign(
+                y=lambda t: t["y"].astype(str).mask(t.index == 5, "n/a")
+            ),
+        ]
+    )
+    refused, out = run(app, table, tmp_path, "--horizon", "7")
+    assert refused.exit_code == 1 and not out.exists() and not fitted
+    assert stderr_lines(refused)[-1] == "hint: --skip-bad-series forecasts the other 1 series"
+    result, out = run(app, table, tmp_path, "--horizon", "7", "--skip-bad-series", "--json")
+    assert result.exit_code == 0, result.output
+    assert [s.series_id for s in fitted[0]["series"]] == ["fine"]
+    skipped = [line for line in stderr_lines(result) if line.startswith("skipped: ")]
+    assert len(skipped) == 2
+    assert "series 'new-store': too little history: 10 values" in skipped[0]
+    assert "series 'typo': non-numeric value 'n/a' at 2026-01-06 (1 row)" in skipped[1]
+    report = json.loads(result.stdout)
+    assert [s["series_id"] for s in report["skipped"]] == ["new-store", "typo"]
+    assert set(pd.read_csv(out)["series_id"]) == {"fine"}
+
+
+def test_skipping_every_series_still_refuses_the_file(app, tmp_path: Path, fitted) -> None:
+    """When no series is left to forecast, --skip-bad-series exits non-zero as without it,
+    naming each series, and writes no OUT."""
+    result, out = run(
+        app, daily_rows("new-store", days=10), tmp_path, "--horizon", "7", "--skip-bad-series"
+    )
+    assert result.exit_code == 1 and not out.exists() and not fitted
+    assert "series 'new-store': too little history" in flat(result.output)
+
+
+def test_a_series_no_model_forecasts_is_skipped_when_asked(
+    app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A series every model fails on (a fault caused here by a stand-in, as data that every
+    model fails on cannot be written) stops the command, or with --skip-bad-series is named
+    and left out while the others are written."""
+    from forecasting import selection
+    from forecasting.errors import ModelError
+
+    serve = selection.serve
+
+    def failing(series, *args, **kwargs):
+        if series.series_id == "broken":
+            raise ModelError("every model", series.series_id, "no model forecast every cutoff")
+        return serve(series, *args, **kwargs)
+
+    monkeypatch.setattr(selection, "serve", failing)
+    table = pd.concat([daily_rows("fine", days=60), daily_rows("broken", days=60)])
+    stopped, out = run(app, table, tmp_path, "--horizon", "7", "--model", "prophet")
+    assert stopped.exit_code == 1 and not out.exists()
+    result, out = run(
+        app, table, tmp_path, "--horizon", "7", "--model", "prophet", "--skip-bad-series"
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped: model 'every model' on series 'broken'" in result.stderr
+    assert set(pd.read_csv(out)["series_id"]) == {"fine"}
