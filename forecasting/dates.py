@@ -159,10 +159,11 @@ def clock_changes(ds: pd.Series, shift: pd.Series, y: np.ndarray) -> tuple[pd.Se
     return result["ds"].reset_index(drop=True), result["y"].to_numpy(float)
 
 
-def shown(stamp: pd.Timestamp) -> str:
-    """A timestamp as a person reads it in a message: the date alone at midnight (a daily
-    or weekly file's rows), hours and minutes without zero seconds."""
-    if stamp == stamp.normalize():
+def shown(stamp: pd.Timestamp, days: bool) -> str:
+    """A timestamp as a person reads it in a message: the date alone where the rows are
+    ``days`` (a daily or weekly file's), else hours and minutes (seconds where not zero): an
+    hourly file's midnight shown as a date would read as a whole day."""
+    if days and stamp == stamp.normalize():
         return stamp.strftime("%Y-%m-%d")
     if stamp.second == 0 and stamp.microsecond == 0:
         return stamp.strftime("%Y-%m-%d %H:%M")

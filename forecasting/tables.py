@@ -119,12 +119,15 @@ def check_dates(series_id: str, raw: pd.Series, ds: pd.Series) -> None:
         raise SeriesError(series_id, f"unparsable date {first!r} ({counted(int(bad.sum()))})")
 
 
-# 1,011: a thousands separator as readily as a decimal comma.
-THOUSANDS = r"^\s*-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$"
+# 1,011: a thousands separator as readily as a decimal comma (0,500 is no thousands).
+THOUSANDS = r"^\s*-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*$"
 # 1,234,567 or 1,234.5: commas that can only separate thousands.
 ONLY_THOUSANDS = r"^\s*-?\d{1,3}(?:(?:,\d{3}){2,}(?:\.\d+)?|(?:,\d{3})+\.\d+)\s*$"
 # Where commas are decimal marks, dots separate thousands: 1.234,5 and 1.234 are 1234.5, 1234.
 EUROPEAN = r"^\s*(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*$"
+# 1.234,5 or 1.234.567: dots that can only separate thousands.
+ONLY_DOT_THOUSANDS = r"^\s*-?\d{1,3}(?:(?:\.\d{3})+,\d+|(?:\.\d{3}){2,})\s*$"
+DOT_THOUSANDS = r"^\s*-?\d{1,3}(?:\.\d{3})+\s*$"
 
 
 def number_commas(values: pd.Series) -> pd.Series:
@@ -134,9 +137,10 @@ def number_commas(values: pd.Series) -> pd.Series:
 
     The file decides once. A comma not followed by exactly three digits says the commas are
     decimal marks; a value whose commas can only separate thousands says they do, where
-    every comma fits that. A file whose commas all stand alone before three digits
-    (``1,011``) could mean either and is refused (``InputFormatError``); one without commas
-    is left as written.
+    every comma fits that. Refused (``InputFormatError``) rather than guessed: commas that
+    all stand alone before three digits (``1,011``: thousands or decimals), and beside
+    decimal commas a dotted value no other value proves a thousands mark (``3.500`` beside
+    ``3,47``: a decimal point or thousands). A column without commas is left as written.
     """
     text = values.astype(str)
     commas = text[text.str.contains(",", regex=False)]
@@ -150,25 +154,34 @@ def number_commas(values: pd.Series) -> pd.Series:
                 f"plain numbers ({first.replace(',', '')} or {first.replace(',', '.')})"
             )
         return text.str.replace(",", "", regex=False).where(text.index.isin(commas.index), values)
+    dotted = text[text.str.contains(".", regex=False) & ~text.index.isin(commas.index)]
+    proven = text.str.match(ONLY_DOT_THOUSANDS).any()
+    if len(dotted) and not (proven and dotted.str.match(DOT_THOUSANDS).all()):
+        raise InputFormatError(
+            f"y values {dotted.iloc[0].strip()!r} and {commas.iloc[0].strip()!r} mix a decimal "
+            "point and a decimal comma; write every number one way (3.5 or 3,5)"
+        )
     parts = text.str.extract(EUROPEAN)
     whole = parts[1].str.replace(".", "", regex=False)
     european = parts[0] + whole + ("." + parts[2]).fillna("")
     return european.where(parts[1].notna(), values)
 
 
-def parse_values(series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill) -> np.ndarray:
+def parse_values(
+    series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill, days: bool
+) -> np.ndarray:
     """The values as floats; an empty one is NaN when ``fill`` fills it, else refused."""
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() | ~np.isfinite(values.astype(float))
     missing = raw.isna() | raw.astype(str).str.strip().eq("")
     wrong = bad & ~missing
     if wrong.any():
-        first, at = raw[wrong].iloc[0], dates.shown(ds[wrong].iloc[0])
+        first, at = raw[wrong].iloc[0], dates.shown(ds[wrong].iloc[0], days)
         raise SeriesError(
             series_id, f"non-numeric value {first!r} at {at} ({counted(int(wrong.sum()))})"
         )
     if missing.any() and fill == "none":
-        at = dates.shown(ds[missing].iloc[0])
+        at = dates.shown(ds[missing].iloc[0], days)
         raise SeriesError(
             series_id, f"missing value at {at} ({counted(int(missing.sum()))}) {FILL_HINT}"
         )
@@ -182,23 +195,27 @@ class OtherFrequency(SeriesError):
         super().__init__(series_id, f"{apart}: use --freq {found}")
         self.apart, self.found = apart, found
 
-    def in_mixed_file(self) -> SeriesError:
-        """The error where the file's other series are of the frequency asked."""
+    def in_mixed_file(self, others_fit: bool) -> SeriesError:
+        """The error where the file mixes frequencies: the series goes in a file of its
+        frequency (``--freq`` alone would turn the error onto the others), and where
+        ``others_fit``, the file's other series are of the frequency asked."""
+        others = ", as the file's other series are" if others_fit else ""
+        name = FREQ_NAMES[self.found]
         return SeriesError(
             self.series_id,
-            f"{self.apart}, as the file's other series are: forecast it from a file of its "
-            f"own with --freq {self.found}",
+            f"{self.apart}{others}: forecast it from a file of {name} series "
+            f"with --freq {self.found}",
         )
 
 
 def one_frequency(errors: list[SeriesError], fine: int) -> list[SeriesError]:
     """The errors, where the file mixes frequencies (``fine`` series read at the frequency
     asked, or series of two others), telling each series of another frequency to go in a
-    file of its own: ``--freq`` alone would only turn the error onto the others."""
+    file of its frequency."""
     others = [e for e in errors if isinstance(e, OtherFrequency)]
     if not others or (not fine and len({e.found for e in others}) == 1):
         return errors
-    return [e.in_mixed_file() if isinstance(e, OtherFrequency) else e for e in errors]
+    return [e.in_mixed_file(fine > 0) if isinstance(e, OtherFrequency) else e for e in errors]
 
 
 def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
@@ -234,7 +251,7 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
         hint = (
             "; if the clocks went back then, write each time's UTC offset" if clock_change else ""
         )
-        at = dates.shown(duplicated.iloc[0])
+        at = dates.shown(duplicated.iloc[0], freq != "h")
         raise SeriesError(
             series_id,
             f"duplicated timestamp {at} ({counted(len(duplicated), 'repeat')}){hint}",
@@ -244,15 +261,16 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
     off_grid = ds[ds != ds.dt.floor(unit)]
     if len(off_grid):
         raise SeriesError(
-            series_id, f"timestamp {dates.shown(off_grid.iloc[0])} is not on the {ON_THE[freq]}"
+            series_id,
+            f"timestamp {dates.shown(off_grid.iloc[0], False)} is not on the {ON_THE[freq]}",
         )
     first = ds.min()
     off_week = ds[(ds - first) % STEPS["w"] != pd.Timedelta(0)] if freq == "w" else ds[:0]
     if len(off_week):
         raise SeriesError(
             series_id,
-            f"timestamp {dates.shown(off_week.iloc[0])} is not a whole number of weeks after "
-            f"the first, {dates.shown(first)}",
+            f"timestamp {dates.shown(off_week.iloc[0], True)} is not a whole number of weeks after "
+            f"the first, {dates.shown(first, True)}",
         )
 
 
@@ -262,9 +280,10 @@ def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Ser
     if len(grid) != len(values):
         if fill == "none":
             missing = grid.difference(pd.DatetimeIndex(values.index))
-            at = dates.shown(missing[0])
+            at = dates.shown(missing[0], freq != "h")
             raise SeriesError(
-                series_id, f"{len(missing)} missing timestamps, the first at {at} {FILL_HINT}"
+                series_id,
+                f"{counted(len(missing), 'missing timestamp')}, the first at {at} {FILL_HINT}",
             )
         values = values.reindex(grid)
     if fill == "none" or not values.isna().any():
@@ -289,7 +308,7 @@ def to_series(
     wall, shift = dates.written(raw)
     ds = dates.parse_clock(wall, day_first)
     check_dates(series_id, raw, ds)
-    y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill)
+    y = parse_values(series_id, rows["y"].reset_index(drop=True), ds, fill, freq != "h")
     if freq == "h":
         ds, y = dates.clock_changes(ds, shift, y)
     else:

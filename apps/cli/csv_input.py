@@ -74,6 +74,11 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     return read(path, sep), sep
 
 
+def option(field: str) -> str:
+    """The command-line option that names the column read as ``field``."""
+    return f"--{field.removeprefix('series_')}-column"
+
+
 @dataclass(frozen=True)
 class Columns:
     """Which of the file's columns hold each series' name, the timestamps and the values
@@ -91,13 +96,16 @@ class Columns:
         renamed = {name: own for own, name in chosen.items() if name != own}
         if not renamed:
             return table
-        has = ", ".join(map(str, table.columns))
+        has = ", ".join(repr(str(column)) for column in table.columns)
         for name, own in renamed.items():
-            option = f"--{own.removeprefix('series_')}-column"
             if name not in table.columns:
-                raise InputFormatError(f"{option} {name!r}: no such column (the file has {has})")
+                raise InputFormatError(
+                    f"{option(own)} {name!r}: no such column (the file has {has})"
+                )
             others = [o for o, n in chosen.items() if n == name and o != own]
             if others:
-                raise InputFormatError(f"{option} {name!r}: that column is read as {others[0]} too")
+                raise InputFormatError(
+                    f"{option(own)} {name!r}: that column is read by {option(others[0])} too"
+                )
         kept = [c for c in table.columns if c in renamed or c not in renamed.values()]
         return table[kept].rename(columns=renamed)

@@ -329,7 +329,11 @@ def report(
                     for r in results
                 ],
                 "skipped": [
-                    {"series_id": getattr(e, "series_id", None), "reason": str(e)} for e in skipped
+                    {
+                        "series_id": getattr(e, "series_id", None),
+                        "reason": getattr(e, "reason", str(e)),
+                    }
+                    for e in skipped
                 ],
             }
         )
@@ -367,8 +371,9 @@ YColumn = Annotated[str, typer.Option(help="The column of values to forecast.")]
 SkipBad = Annotated[
     bool,
     typer.Option(
+        "--skip-bad-series",
         help="Forecast every series that can be, naming each one that cannot on stderr "
-        "(skipped: series 'x': reason), rather than refusing the whole file."
+        "(skipped: ...), rather than refusing the whole file.",
     ),
 ]
 
@@ -427,7 +432,8 @@ def file(
     """Forecast every series in a CSV file; the served model is chosen by backtest.
 
     Before any model is fitted, --out, --holidays and --events, the file, every series and
-    --horizon are checked; each problem is one line on stderr and OUT is then not written."""
+    --horizon are checked; each problem is one line on stderr and OUT is then not written
+    (with --skip-bad-series, a bad series is named and the others are forecast)."""
     problem = out_problem(out, path)
     if problem:
         raise fail_each([f"--out {out}: {problem}"])

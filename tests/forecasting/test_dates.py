@@ -131,8 +131,10 @@ def test_iso_dates_among_day_first_ones_keep_their_order() -> None:
 
 
 def test_a_timestamp_in_a_message_is_shown_as_the_file_would_write_it() -> None:
-    """A day's midnight is its date alone (a daily file's rows), an hour has no zero
-    seconds, and a time with seconds keeps them."""
-    assert shown(pd.Timestamp("2024-01-02")) == "2024-01-02"
-    assert shown(pd.Timestamp("2024-01-02 05:00")) == "2024-01-02 05:00"
-    assert shown(pd.Timestamp("2024-01-02 05:00:30")) == "2024-01-02 05:00:30"
+    """A day's midnight is its date alone where the rows are days; an hourly file's
+    midnight stays an hour (a date would read as the whole day); no zero seconds, and a
+    time with seconds keeps them."""
+    assert shown(pd.Timestamp("2024-01-02"), days=True) == "2024-01-02"
+    assert shown(pd.Timestamp("2024-01-02"), days=False) == "2024-01-02 00:00"
+    assert shown(pd.Timestamp("2024-01-02 05:00"), days=False) == "2024-01-02 05:00"
+    assert shown(pd.Timestamp("2024-01-02 05:00:30"), days=False) == "2024-01-02 05:00:30"

@@ -162,19 +162,24 @@ def test_a_freq_the_timestamps_contradict_is_named(step: str, freq: str, reason:
     assert f"series 'x': {reason}" in message and "missing timestamps" not in message
 
 
-def test_a_file_that_mixes_frequencies_sends_each_other_series_to_a_file_of_its_own() -> None:
+def test_a_file_that_mixes_frequencies_sends_each_series_to_a_file_of_its_frequency() -> None:
     """Beside series of the frequency asked, "use --freq d" would only turn the error onto
-    them: the daily series is told to go in a file of its own. A file whose series are all
+    them: the daily series is told to go in a file of daily series. A file whose series are all
     of one other frequency keeps the plain advice."""
     mixed = pd.concat([regular("daily", 120, "D"), regular("hourly", 120, "h")])
     assert (
         "series 'daily': timestamps are 1 day apart, not 1 hour, as the file's other series "
-        "are: forecast it from a file of its own with --freq d"
+        "are: forecast it from a file of daily series with --freq d"
     ) in refused(mixed, "h")
+    # Asked for weeks, neither fits: each is sent to a file of its frequency, no other
+    # series claimed to be weekly.
+    message = refused(mixed, "w")
+    assert "not 7 days: forecast it from a file of daily series with --freq d" in message
+    assert "not 7 days: forecast it from a file of hourly series with --freq h" in message
     daily = pd.concat([regular("daily", 120, "D"), regular("daily-too", 120, "D")])
     message = refused(daily, "h")
     assert "series 'daily-too': timestamps are 1 day apart, not 1 hour: use --freq d" in message
-    assert "file of its own" not in message
+    assert "from a file of" not in message
 
 
 def test_a_regular_series_with_holes_is_not_another_frequency() -> None:
@@ -337,6 +342,8 @@ def test_inference_names_dates_it_cannot_read() -> None:
             ["987", "1,006", "1,234.5", "12,345,678", "-2,000"],
             ["987", "1006", "1234.5", "12345678", "-2000"],
         ),
+        (["0,500", "0,25"], ["0.500", "0.25"]),  # a leading 0 is no thousands group
+        (["1.234.567", "2,5", "1.234"], ["1234567", "2.5", "1234"]),
     ],
 )
 def test_commas_in_numbers_are_read_as_the_file_writes_them(
@@ -352,3 +359,22 @@ def test_commas_that_could_mean_either_are_refused() -> None:
     """1,011 and 1,048 alone could be thousands or decimals: the file is refused."""
     with pytest.raises(InputFormatError, match="'1,011' could be thousands or a decimal comma"):
         number_commas(pd.Series(["900", "1,011", "1,048"]))
+
+
+@pytest.mark.parametrize("dotted", ["3.500", "3.45"])
+def test_a_decimal_point_beside_a_decimal_comma_is_refused(dotted: str) -> None:
+    """A comma file with one quoted 3,47 among 3.500s: read the European way, 3.500 would
+    silently be 3500. No value proves the dots are thousands, so the file is refused."""
+    with pytest.raises(InputFormatError, match=f"'{dotted}' and '3,47' mix a decimal point"):
+        number_commas(pd.Series([dotted, "3,47", "3.520"]))
+
+
+def test_a_bad_rows_time_is_named_as_the_frequency_reads_it() -> None:
+    """A daily row is named by its date; an hourly file's midnight keeps its hour, so it
+    does not read as the whole day."""
+    daily = regular("d", 30, "D")
+    daily.loc[5, "y"] = "n/a"
+    assert "non-numeric value 'n/a' at 2026-03-07 (1 row)" in refused(daily, "d")
+    hourly = regular("h", 72, "h")
+    hourly.loc[24, "y"] = "n/a"
+    assert "non-numeric value 'n/a' at 2026-03-03 00:00 (1 row)" in refused(hourly, "h")

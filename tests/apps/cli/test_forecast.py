@@ -609,10 +609,13 @@ def test_columns_named_otherwise_are_chosen_by_option(app, tmp_path: Path, fitte
 @pytest.mark.parametrize(
     ("options", "reason"),
     [
-        (("--ds-column", "day"), "--ds-column 'day': no such column (the file has date, sales)"),
+        (
+            ("--ds-column", "day"),
+            "--ds-column 'day': no such column (the file has 'date', 'sales')",
+        ),
         (
             ("--ds-column", "date", "--y-column", "date"),
-            "--y-column 'date': that column is read as ds too",
+            "--y-column 'date': that column is read by --ds-column too",
         ),
     ],
 )
