@@ -8,9 +8,10 @@ those ratios, with the finite-sample correction of split conformal prediction, s
 bounds of the final forecast.
 
 The models leave their lower bounds below zero where their errors reach there, even for
-counts (``series.floored``): a zero under a bound clipped to zero would score exactly 1
-whatever the model's spread, and on a series of mostly empty hours those ties decided the
-factor (80% intervals covered 87%). Bounds are clipped once, here, as they are served.
+counts (``Series.non_negative``; ``series.floored``): a zero under a bound clipped to zero
+would score exactly 1 whatever the model's spread, and on a series of mostly empty hours
+those ties decided the factor (80% intervals covered 87%). Bounds are clipped once, here,
+as they are served.
 """
 
 from __future__ import annotations
@@ -49,12 +50,12 @@ def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | 
 def rescale(forecast: Forecast, scale: float | None, non_negative: bool) -> Forecast:
     """The forecast with each bound's distance from the point multiplied by ``scale`` (left
     as it is without one), the lower bound then clipped at zero for ``non_negative`` data."""
+    if scale is None and not (non_negative and forecast.lower.min() < 0):
+        return forecast
     lower, upper = forecast.lower, forecast.upper
     if scale is not None:
         lower = forecast.yhat - scale * (forecast.yhat - forecast.lower)
         upper = forecast.yhat + scale * (forecast.upper - forecast.yhat)
     if non_negative:
         lower = np.maximum(lower, 0.0)
-    if scale is None and (lower == forecast.lower).all():
-        return forecast
     return replace(forecast, lower=lower, upper=upper)

@@ -160,7 +160,7 @@ def fit_prophet(
     """Fit Prophet on the series for forecasts of up to ``horizon`` steps."""
     quiet_stan_logs()
     series.require_regressors(horizon)
-    transform = config.transform if series.y.min() >= 0 and not config.plain else "none"
+    transform = config.transform if series.non_negative and not config.plain else "none"
     lags = tuple(seasonal_lags(series, horizon)) if config.lags and not config.plain else ()
     frame, _, extra = design(series, horizon, config, transform, lags)
     span_days = (frame["ds"].iloc[-1] - frame["ds"].iloc[0]).total_seconds() / 86400

@@ -274,7 +274,7 @@ def calibrated(
     # clipping, so it decides the lower bound's too.
     target = forecast.level + (WINNERS_CURSE if raced else 0)
     scale = contest.factor(forecast.model, target) if contest else None
-    return calibration.rescale(forecast, scale, bool(series.y.min() >= 0))
+    return calibration.rescale(forecast, scale, series.non_negative)
 
 
 def fallback(finals: Finals, plan: ServingPlan) -> tuple[Forecast, str]:

@@ -43,7 +43,7 @@ def floored(
     """A model's point and bounds for a series that never goes below zero: the point and the
     upper bound clipped at zero, the lower bound left where the model's spread puts it, for
     the interval calibration to measure (clipped as it is served: ``calibration.rescale``)."""
-    if series.y.min() < 0:
+    if not series.non_negative:
         return yhat, lower, upper
     return np.maximum(yhat, 0.0), lower, np.maximum(upper, 0.0)
 
@@ -103,6 +103,11 @@ class Series:
     @property
     def season_length(self) -> int:
         return SEASON_LENGTH[self.freq]
+
+    @property
+    def non_negative(self) -> bool:
+        """Whether the history never goes below zero (counts, sales): its forecasts do not."""
+        return bool(self.y.min() >= 0)
 
     @property
     def ds(self) -> pd.DatetimeIndex:

@@ -376,6 +376,11 @@ def check_horizon(series: list[Series], horizon: int) -> str | None:
     errors = horizon_errors(series, horizon)
     if errors:
         raise InvalidSeriesError(errors)
+    return horizon_warning(series, horizon)
+
+
+def horizon_warning(series: list[Series], horizon: int) -> str | None:
+    """A warning, naming the shortest series, when the horizon is over a third of it."""
     if not series:
         return None
     shortest = min(series, key=lambda s: len(s.y))

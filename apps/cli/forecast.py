@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -73,6 +73,12 @@ def say(label: str, message: str) -> None:
     """One line on stderr such as ``warning: ...``, never wrapped, the message as written."""
     style = LABEL_STYLES.get(label, "bold")
     err_console.print(f"[{style}]{label}:[/] {escape(one_line(message))}", highlight=False)
+
+
+def say_skipped(errors: Sequence[ForecastingError]) -> None:
+    """A ``skipped:`` line for each series --skip-bad-series left out."""
+    for error in errors:
+        say("skipped", str(error))
 
 
 def fail_each(messages: list[str]) -> typer.Exit:
@@ -148,9 +154,9 @@ def checked_series(
     from forecasting.series import FREQ_NAMES
     from forecasting.tables import (
         InvalidSeriesError,
-        check_horizon,
         checked_table,
         horizon_errors,
+        horizon_warning,
         infer_freq,
         read_series,
     )
@@ -158,7 +164,8 @@ def checked_series(
     table = read_table(path, columns)
     series_list: list[Series] = []
     try:
-        order = day_first(checked_table(table, hint=COLUMNS_HINT)["ds"])
+        table = checked_table(table, hint=COLUMNS_HINT)
+        order = day_first(table["ds"])
         if freq is None:
             freq = FreqName(infer_freq(table, order))
             say("frequency", f"{FREQ_NAMES[freq]} (inferred from the timestamps; --freq sets it)")
@@ -168,14 +175,13 @@ def checked_series(
         series_list = [s for s in series_list if s.series_id not in bad]
         if errors and (not skip or not series_list):
             raise InvalidSeriesError(errors)
-        warning = check_horizon(series_list, horizon)
+        warning = horizon_warning(series_list, horizon)
     except InputFormatError as error:
         stop = input_error(path, error)
         if isinstance(error, InvalidSeriesError) and series_list and not skip:
             say("hint", f"--skip-bad-series forecasts the other {len(series_list)} series")
         raise stop from error
-    for problem in errors:
-        say("skipped", str(problem))
+    say_skipped(errors)
     if warning:
         say("warning", warning)
     return freq, series_list, list(errors)
@@ -289,8 +295,7 @@ def forecast_all(
                     raise fail_each([f"{path}: {error}"]) from error
                 failed.append(error)
             bar.advance(task)
-    for problem in failed:
-        say("skipped", str(problem))
+    say_skipped(failed)
     if not results:
         raise fail_each([f"{path}: no series could be forecast"])
     return results, failed
