@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -39,10 +40,20 @@ def zone_series_id(zone_id: int) -> str:
 
 
 def demand_series(
-    session: Session, timezone: str, zones: list[int] | None = None, city: bool = True
+    session: Session,
+    timezone: str,
+    zones: list[int] | None = None,
+    city: bool = True,
+    ended_by: datetime | None = None,
 ) -> list[Series]:
-    """Hourly order counts per zone (and the city total), oldest first, in local time."""
+    """Hourly order counts per zone (and the city total), oldest first, in local time.
+
+    With ``ended_by``, only the hours that had ended by that moment: the hour under way
+    holds the orders of its first minutes only, and a live store keeps adding to it, so a
+    forecast made from it would start low and its input would change as it ran."""
     query = select(DemandObservation.zone_id, DemandObservation.hour, DemandObservation.orders)
+    if ended_by is not None:
+        query = query.where(DemandObservation.hour <= ended_by - timedelta(hours=1))
     frame = pd.DataFrame(session.execute(query).all(), columns=["zone_id", "hour", "orders"])
     known = set(session.scalars(select(Zone.id)).all())
     wanted = sorted(known if zones is None else set(zones))

@@ -128,9 +128,13 @@ def forecast_one(
 
 
 def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None) -> str:
-    """Create the run and its ledger, one pending row per series; returns the run id."""
+    """Create the run and its ledger, one pending row per series; returns the run id.
+
+    The run forecasts the hours that had ended by ``now`` (default: the wall clock), from
+    the hour under way on."""
+    now = now or datetime.now(UTC)
     with Session(engine) as session:
-        series = demand_series(session, settings.timezone, list(settings.zones or []) or None)
+        series = _history(session, settings, now)
     if not series:
         raise ValueError("zones: the store has no demand observations to forecast")
     run_id = str(uuid.uuid4())
@@ -138,7 +142,7 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
         session.add(
             ForecastRun(
                 id=run_id,
-                created_at=now or datetime.now(UTC),
+                created_at=now,
                 status="running",
                 horizon_hours=settings.horizon,
                 params={**asdict(settings), "zones": list(settings.zones or [])},
@@ -181,10 +185,8 @@ def execute_run(
         ledger = session.scalars(
             select(ForecastSeries).where(ForecastSeries.run_id == run_id)
         ).all()
-        current = {
-            s.series_id: s
-            for s in demand_series(session, settings.timezone, list(settings.zones or []) or None)
-        }
+        started = session.get_one(ForecastRun, run_id).created_at
+        current = {s.series_id: s for s in _history(session, settings, started)}
     futures = []
     for entry in ledger:
         if entry.status == "pending" and _unchanged(engine, run_id, settings, entry, current):
@@ -208,6 +210,13 @@ def execute_run(
                 .order_by(ForecastSeries.series_id)
             )
         )
+
+
+def _history(session: Session, settings: RunSettings, now: datetime) -> list[Series]:
+    """The series a run forecasts: its zones' hours that had ended by the run's moment, so
+    a live store adding to the hour under way leaves a run's input as it was."""
+    zones = list(settings.zones or []) or None
+    return demand_series(session, settings.timezone, zones, ended_by=now)
 
 
 def _unchanged(

@@ -153,23 +153,18 @@ def forecast_need(engine: Engine, day: Day) -> tuple[dict[int, NDArray], float]:
     from forecasting.calendar import Calendar
     from forecasting.demand_store import demand_series, series_key
     from forecasting.selection import default_plan, serve
-    from forecasting.series import Series
     from forecasting.staffing import couriers_needed
 
     with Session(engine) as session:
-        history = demand_series(session, day.timezone, city=False)
-    start = day.start.astimezone(ZoneInfo(day.timezone)).replace(tzinfo=None)
+        history = demand_series(session, day.timezone, city=False, ended_by=day.start)
     first, last = day.hours
     need: dict[int, NDArray] = {}
     total = 0.0
-    for series in history:
-        # Only whole hours before the window: the hour it starts with has not happened yet.
-        keep = int((start - series.start.to_pydatetime()) / timedelta(hours=1))
-        known = Series(series.series_id, series.start, series.y[:keep])
+    for known in history:
         np.random.seed(day.seed)  # a model that samples draws from the global generator
         plan = default_plan("h", calendar=Calendar(day.holidays))
         served = serve(known, last - first, plan, beside=False).served
-        zone_id = series_key(series.series_id).zone_id
+        zone_id = series_key(known.series_id).zone_id
         assert zone_id is not None  # zones only: the city's own series was not read
         hourly = np.zeros(24, dtype=int)
         hourly[first:last] = couriers_needed(

@@ -219,3 +219,32 @@ def test_a_blended_models_name_is_stored_whole(seeded_engine: Engine) -> None:
         )
         models = conn.scalars(select(Forecast.model).where(Forecast.run_id == run_id)).all()
     assert served == name and models == [name]
+
+
+def test_a_live_store_writing_the_hour_under_way_leaves_the_run_whole(
+    seeded_engine: Engine, client: Client
+) -> None:
+    """A run forecasts the hours that had ended by its moment, from the hour under way on:
+    orders a live store adds to that hour, or to the next, while the run computes change
+    none of its inputs, so every series is done (they used to fail as changed)."""
+    from datetime import timedelta
+
+    with seeded_engine.connect() as conn:
+        last = conn.scalar(select(func.max(DemandObservation.hour)))
+    now = last + timedelta(minutes=30)
+    run_id = start_run(seeded_engine, RunSettings(horizon=6, model="prophet", zones=(1, 2)), now)
+    with seeded_engine.begin() as conn:
+        conn.execute(
+            update(DemandObservation)
+            .where(DemandObservation.hour == last)
+            .values(orders=DemandObservation.orders + 5)
+        )
+        conn.execute(
+            DemandObservation.__table__.insert(),
+            [{"zone_id": 1, "hour": last + timedelta(hours=1), "orders": 4, "rain_mm": 0.0}],
+        )
+    execute_run(seeded_engine, run_id, client)
+    assert _ledger(seeded_engine, run_id) == {"zone-1": ("done", None), "zone-2": ("done", None)}
+    with seeded_engine.connect() as conn:
+        first = conn.scalar(select(func.min(Forecast.ds)).where(Forecast.run_id == run_id))
+    assert first == last
