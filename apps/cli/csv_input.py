@@ -3,6 +3,7 @@ UTF-8 or Windows-1252, plain or compressed (pandas infers that from the name).""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,14 @@ SPREADSHEET = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 class NotText(InputFormatError):
     """The file is a spreadsheet or other binary file, not CSV text."""
+
+
+class RaggedRows(InputFormatError):
+    """A line has more fields than the header names."""
+
+
+# pandas' C parser: "Error tokenizing data. C error: Expected 2 fields in line 5, saw 3"
+EXTRA_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def check_text(path: Path) -> None:
@@ -68,10 +77,37 @@ def separator(path: Path) -> str:
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     """The table and the separator it was read with; ``InputFormatError`` for a binary
-    file (``NotText``), and pandas' and the file system's own errors as they come."""
+    file (``NotText``) or a line longer than the header (``RaggedRows``), and pandas' and
+    the file system's own errors as they come."""
+    import pandas as pd
+
     check_text(path)
     sep = separator(path)
-    return read(path, sep), sep
+    try:
+        table = read(path, sep)
+    except pd.errors.ParserError as error:
+        found = EXTRA_FIELDS.search(str(error))
+        if found is None:
+            raise
+        header, line, fields = map(int, found.groups())
+        raise ragged(line, fields, header, sep) from error
+    # pandas reads a first line one field longer than the header as row names. R writes
+    # row names so, with every line that long; a line short of the extra field shows that
+    # the fields were split inside a value instead.
+    last = table.iloc[:, -1]
+    if not isinstance(table.index, pd.RangeIndex) and (last.isna() | last.eq("")).any():
+        raise ragged(2, len(table.columns) + 1, len(table.columns), sep)
+    return table, sep
+
+
+def ragged(line: int, fields: int, header: int, sep: str) -> RaggedRows:
+    reason = f"line {line} has {fields} fields where the header has {header}"
+    if sep != ",":
+        return RaggedRows(reason)
+    return RaggedRows(
+        f"{reason}; if a number there has a thousands comma, quote it or write it plain "
+        '("1,234" or 1234)'
+    )
 
 
 def option(field: str) -> str:

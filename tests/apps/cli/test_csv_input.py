@@ -1,5 +1,6 @@
 """Reading CSV files as spreadsheets and databases write them: the separator from the
-header, the encoding, compression by name, and binary files refused by their first bytes."""
+header, the encoding, compression by name, binary files refused by their first bytes, and
+a line split longer than its header named (an unquoted thousands comma)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.cli.csv_input import NotText, read_csv
+from apps.cli.csv_input import NotText, RaggedRows, read_csv
 
 ROWS = "".join(f"2024-01-{day:02d};{day},5\n" for day in range(1, 15))
 
@@ -58,3 +59,31 @@ def test_workbooks_and_binary_files_are_refused(tmp_path: Path, start: bytes, re
     path.write_bytes(start + bytes(range(256)))
     with pytest.raises(NotText, match=reason):
         read_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "line"),
+    [
+        (["2024-01-01,987", "2024-01-02,1,234", "2024-01-03,990"], 3),
+        # pandas would take the first line's date as a row name and read '1' as the date.
+        (["2024-01-01,1,234", "2024-01-02,987", "2024-01-03,1,006"], 2),
+    ],
+)
+def test_an_unquoted_thousands_comma_names_its_line(
+    tmp_path: Path, rows: list[str], line: int
+) -> None:
+    """A comma file with 1,234 unquoted is refused naming the first long line and how to
+    write the number, instead of shifting the columns so that '1' is read as a date."""
+    path = tmp_path / "in.csv"
+    path.write_text("ds,y\n" + "\n".join(rows) + "\n")
+    with pytest.raises(RaggedRows, match=f"line {line} has 3 fields where the header has 2"):
+        read_csv(path)
+
+
+def test_row_names_as_r_writes_them_are_still_read(tmp_path: Path) -> None:
+    """R's write.table puts a row name before every line without naming it in the header:
+    every line is one field longer, none short, so the file is read as before."""
+    path = tmp_path / "in.csv"
+    path.write_text("ds,y\n" + "".join(f'"{d}","2024-01-{d:02d}",{d}\n' for d in range(1, 15)))
+    table, _ = read_csv(path)
+    assert table["ds"].iloc[0] == "2024-01-01" and table["y"].iloc[-1] == "14"

@@ -122,12 +122,14 @@ def test_bad_series_are_named_with_the_reason(app, tmp_path: Path, spoil, reason
         ("series_id,when,y\na,2026-01-01,1\n", "missing column(s) ds"),
         ("", "not a readable CSV file"),
         ("ds,y\n", "has a header but no rows"),
+        ("ds,y\n2026-01-01,987\n2026-01-02,1,234\n", "line 3 has 3 fields where the header"),
     ],
 )
 def test_bad_files_are_refused_with_the_reason(
     app, tmp_path: Path, content: str, reason: str
 ) -> None:
-    """Missing columns, an empty file and a header without rows are explained."""
+    """Missing columns, an empty file, a header without rows and a line split longer than
+    its header are explained."""
     result, _ = run(app, content, tmp_path, "--horizon", "24")
     assert result.exit_code == 1 and reason in flat(result.output)
 
