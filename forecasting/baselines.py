@@ -50,6 +50,20 @@ def seasonal_naive(
     return bounded(series, name, yhat, half, level)
 
 
+def last_season(series: Series, horizon: int, level: int = 80) -> Forecast:
+    """For a history too short for any fallback: its last season repeated (the last value
+    for weeks, whose year it has not seen), no trend drawn from so few values. The interval
+    is a random walk's on the step-to-step changes, which hold the season's own swings too,
+    so it errs wide rather than claim what two seasons would have to show."""
+    y = series.y
+    m = series.season_length if len(y) >= series.season_length else 1
+    steps = np.arange(horizon)
+    yhat = y[len(y) - m + steps % m]
+    sigma = float(np.sqrt(np.mean(np.diff(y) ** 2)))
+    half = z_value(level) * sigma * np.sqrt(steps // m + 1)
+    return bounded(series, "seasonal_naive" if m > 1 else "naive", yhat, half, level)
+
+
 def acf(values: np.ndarray, lag: int) -> float:
     centred = values - values.mean()
     return float(np.sum(centred[:-lag] * centred[lag:]) / np.sum(centred**2))

@@ -22,7 +22,7 @@ from forecasting.calendar import (
 from forecasting.errors import ForecastingError, ModelError, SeriesError
 from forecasting.models import Combination, ModelFn, catalogue
 from forecasting.plans import ServingPlan, default_plan
-from forecasting.series import Forecast, Series, check_usable, steps_in_days
+from forecasting.series import FALLBACK_HISTORY, Forecast, Series, check_usable, steps_in_days
 from forecasting.stats_models import FormKept
 
 __all__ = ["ModelScore", "Served", "ServingPlan", "default_plan", "serve"]
@@ -290,6 +290,19 @@ def fallback(finals: Finals, plan: ServingPlan) -> tuple[Forecast, str]:
     raise ModelError("every fallback", finals.series.series_id, "; ".join(errors))
 
 
+def very_short(series: Series, horizon: int, beside: bool) -> Served:
+    """A history too short for the plan's fallbacks, served its last season repeated."""
+    forecast = calibrated(baselines.last_season(series, horizon), None, series)
+    reason = (
+        f"history too short to backtest ({len(series.y)} values, a fallback needs "
+        f"{FALLBACK_HISTORY[series.freq]}): {forecast.model} served, its interval from "
+        "the step-to-step changes"
+    )
+    return Served(
+        series.series_id, forecast, None, forecast.model, reason, (), reason if beside else None
+    )
+
+
 def serve(
     series: Series, horizon: int, plan: ServingPlan | None = None, beside: bool = True
 ) -> Served:
@@ -309,6 +322,8 @@ def serve(
         return Served(
             series.series_id, served, None, "constant", reason, (), reason if beside else None
         )
+    if plan.force is None and len(series.y) < FALLBACK_HISTORY[series.freq]:
+        return very_short(series, horizon, beside)
     finals = Finals(series, horizon, plan)
     names = (plan.force,) if plan.force else plan.candidates
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))

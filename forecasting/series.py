@@ -26,8 +26,12 @@ STEPS: dict[Freq, pd.Timedelta] = {
 }
 
 
-# Fewer values than this cannot say anything about a series of the frequency.
-MIN_HISTORY: dict[str, int] = {"h": 48, "d": 14, "w": 13}
+# Fewer values than this cannot say anything about a series of the frequency: a day of
+# hours, a week of days, four weeks.
+MIN_HISTORY: dict[str, int] = {"h": 24, "d": 7, "w": 4}
+# From this many on the plan's fallbacks serve: seasonal naive measures its interval on two
+# seasons, and Theta needs a quarter of weeks before its drift means more than noise.
+FALLBACK_HISTORY: dict[str, int] = {"h": 48, "d": 14, "w": 13}
 
 
 def check_usable(series_id: str, y: np.ndarray, freq: str, least: int | None = None) -> None:

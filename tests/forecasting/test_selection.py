@@ -70,15 +70,38 @@ def test_forcing_prophet_serves_prophet() -> None:
 
 def test_short_histories_fall_back_and_say_so_and_tiny_ones_are_refused() -> None:
     """Three days cannot be backtested over 48 hours: the plan's first fallback (seasonal
-    naive) is served and the reason says why; one day is refused."""
+    naive) is served and the reason says why; under a day is refused."""
     history, _ = demand_series("zone", days=3, seed=2)
     served = serve(history, 48, QUICK)
     assert served.chosen == "seasonal_naive" and served.table == ()
     assert served.reason == "history too short to backtest (72 values): seasonal_naive served"
     with pytest.raises(
-        SeriesError, match="'zone': too little history: 24 values, need at least 48"
+        SeriesError, match="'zone': too little history: 20 values, need at least 24"
     ):
-        serve(history.head(24), 48, QUICK)
+        serve(history.head(20), 48, QUICK)
+
+
+@pytest.mark.parametrize(("freq", "n", "model"), [("h", 30, "seasonal_naive"), ("w", 6, "naive")])
+def test_a_very_short_history_repeats_its_last_season_with_a_wide_interval(
+    freq: str, n: int, model: str
+) -> None:
+    """Under two seasons (thirteen weeks) no fallback can measure its interval: the last
+    day of hours is repeated (the last week's value, for weeks), with no trend drawn from so
+    few values, an interval that widens with each season ahead, and a reason that says so."""
+    history, _ = demand_series("zone", days=3, seed=2)
+    series = Series("zone", history.start, history.y[:n], freq)
+    served = serve(series, 48, QUICK if freq == "h" else default_plan(freq))
+    assert served.chosen == model and served.table == ()
+    m = 24 if freq == "h" else 1
+    assert np.array_equal(served.served.yhat[:m], series.y[n - m :])
+    assert np.array_equal(served.served.yhat[m : 2 * m], series.y[n - m :])
+    above = served.served.upper - served.served.yhat
+    assert above[0] > 0 and above[m] > above[0]
+    assert served.reason == (
+        f"history too short to backtest ({n} values, a fallback needs "
+        f"{48 if freq == 'h' else 13}): {model} served, its interval from the step-to-step "
+        "changes"
+    )
 
 
 @pytest.mark.parametrize("beside", [True, False])

@@ -82,7 +82,7 @@ def test_missing_columns_are_named() -> None:
         (lambda t: t.assign(y=t["y"].mask(t.index == 7, "")), "missing value at 2026-03-02 07:00"),
         (lambda t: pd.concat([t, t.iloc[[3]]]), "duplicated timestamp 2026-03-02 03:00"),
         (lambda t: t.drop(index=[10, 11]), "2 missing timestamps, the first at 2026-03-02 10:00"),
-        (lambda t: t.iloc[:30], "too little history: 30 values, need at least 48"),
+        (lambda t: t.iloc[:20], "too little history: 20 values, need at least 24"),
         (lambda t: t.assign(ds=t["ds"].mask(t.index == 2, "2026-03-02 02:30")), "not on the hour"),
     ],
 )
@@ -101,11 +101,13 @@ def test_every_bad_series_is_reported_at_once() -> None:
     assert [e.series_id for e in caught.value.errors] == ["a", "b"]
 
 
-def test_daily_series_need_two_weeks() -> None:
-    """Daily data is checked on a daily grid and needs 14 days."""
+def test_daily_series_need_a_week() -> None:
+    """Daily data is checked on a daily grid and needs a week: ten days are read, five
+    refused."""
     ds = pd.date_range("2026-01-01", periods=10, freq="D").astype(str)
     table = pd.DataFrame({"ds": ds, "y": [str(v) for v in range(10)]})
-    assert "need at least 14" in refused(table, "d")
+    assert len(series_from_table(table, "d")[0].y) == 10
+    assert "need at least 7" in refused(table.head(5), "d")
 
 
 @pytest.mark.parametrize(("step", "freq"), [("h", "h"), ("D", "d"), ("7D", "w"), ("W-MON", "w")])
@@ -260,12 +262,13 @@ def test_a_horizon_past_a_third_of_the_shortest_history_warns() -> None:
     assert check_horizon([series_of(900, "long"), series_of(480, "x")], 160) is None
 
 
-def test_weekly_series_need_a_quarter_not_two_years() -> None:
-    """Twenty weeks are enough for a weekly series (13 are needed); twelve are refused."""
+def test_weekly_series_need_four_weeks_not_two_years() -> None:
+    """Twenty weeks are enough for a weekly series, and so are four; three are refused."""
     ds = pd.date_range("2025-01-05", periods=20, freq="7D").astype(str)
     table = pd.DataFrame({"ds": ds, "y": [str(v % 7) for v in range(20)]})
     assert len(series_from_table(table, "w")[0].y) == 20
-    assert "need at least 13" in refused(table.head(12), "w")
+    assert len(series_from_table(table.head(4), "w")[0].y) == 4
+    assert "need at least 4" in refused(table.head(3), "w")
 
 
 def test_day_first_dates_give_one_daily_series_without_gaps() -> None:

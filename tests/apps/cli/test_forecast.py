@@ -99,7 +99,7 @@ def change(column: str, row: int, value: str):
     [
         (change("ds", 4, "not a date"), "unparsable date 'not a date'"),
         (lambda t: pd.concat([t, t.iloc[[5]]]), "duplicated timestamp 2026-03-02 05:00"),
-        (lambda t: t.iloc[:40], "too little history: 40 values, need at least 48"),
+        (lambda t: t.iloc[:20], "too little history: 20 values, need at least 24"),
         (change("y", 9, "n/a"), "non-numeric value 'n/a'"),
         (change("y", 9, ""), "missing value at 2026-03-02 09:00"),
         (lambda t: t.drop(index=[20, 21, 22]), "3 missing timestamps"),
@@ -657,7 +657,7 @@ def test_bad_series_can_be_skipped_and_are_named(app, tmp_path: Path, fitted) ->
     table = pd.concat(
         [
             daily_rows("fine", days=60),
-            daily_rows("new-store", days=10),
+            daily_rows("new-store", days=5),
             daily_rows("typo", days=60).assign(
                 y=lambda t: t["y"].astype(str).mask(t.index == 5, "n/a")
             ),
@@ -671,7 +671,7 @@ def test_bad_series_can_be_skipped_and_are_named(app, tmp_path: Path, fitted) ->
     assert [s.series_id for s in fitted[0]["series"]] == ["fine"]
     skipped = [line for line in stderr_lines(result) if line.startswith("skipped: ")]
     assert len(skipped) == 2
-    assert "series 'new-store': too little history: 10 values" in skipped[0]
+    assert "series 'new-store': too little history: 5 values" in skipped[0]
     assert "series 'typo': non-numeric value 'n/a' at 2026-01-06 (1 row)" in skipped[1]
     report = json.loads(result.stdout)
     assert [s["series_id"] for s in report["skipped"]] == ["new-store", "typo"]
@@ -682,7 +682,7 @@ def test_skipping_every_series_still_refuses_the_file(app, tmp_path: Path, fitte
     """When no series is left to forecast, --skip-bad-series exits non-zero as without it,
     naming each series, and writes no OUT."""
     result, out = run(
-        app, daily_rows("new-store", days=10), tmp_path, "--horizon", "7", "--skip-bad-series"
+        app, daily_rows("new-store", days=5), tmp_path, "--horizon", "7", "--skip-bad-series"
     )
     assert result.exit_code == 1 and not out.exists() and not fitted
     assert "series 'new-store': too little history" in flat(result.output)
