@@ -92,12 +92,24 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         header, line, fields = map(int, found.groups())
         raise ragged(line, fields, header, sep) from error
     # pandas reads a first line one field longer than the header as row names. R writes
-    # row names so, with every line that long; a line short of the extra field shows that
-    # the fields were split inside a value instead.
+    # row names so, with every line that long; a line short of the extra field, or every
+    # line ending in a number cut at a thousands comma, shows a value split instead.
     last = table.iloc[:, -1]
-    if not isinstance(table.index, pd.RangeIndex) and (last.isna() | last.eq("")).any():
+    short = (last.isna() | last.eq("")).any()
+    if not isinstance(table.index, pd.RangeIndex) and (short or cut_numbers(table)):
         raise ragged(2, len(table.columns) + 1, len(table.columns), sep)
     return table, sep
+
+
+def cut_numbers(table: pd.DataFrame) -> bool:
+    """Whether every line's last two fields read as one number cut at a thousands comma
+    (``1`` and ``234``), where R's row names would leave a date or a name before the last."""
+    if len(table.columns) < 2:
+        return False
+    head, tail = table.iloc[:, -2].astype(str), table.iloc[:, -1].astype(str)
+    return bool(
+        head.str.fullmatch(r"-?\d{1,3}").all() and tail.str.fullmatch(r"\d{3}(\.\d+)?").all()
+    )
 
 
 def ragged(line: int, fields: int, header: int, sep: str) -> RaggedRows:

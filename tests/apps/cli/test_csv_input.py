@@ -67,6 +67,8 @@ def test_workbooks_and_binary_files_are_refused(tmp_path: Path, start: bytes, re
         (["2024-01-01,987", "2024-01-02,1,234", "2024-01-03,990"], 3),
         # pandas would take the first line's date as a row name and read '1' as the date.
         (["2024-01-01,1,234", "2024-01-02,987", "2024-01-03,1,006"], 2),
+        # Every value past a thousand: no line is short, but each ends in a number cut in two.
+        (["2024-01-01,1,234", "2024-01-02,12,345.5", "2024-01-03,1,006"], 2),
     ],
 )
 def test_an_unquoted_thousands_comma_names_its_line(
