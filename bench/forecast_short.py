@@ -6,10 +6,12 @@ that opened last week), too short for the served pipeline's backtest or its fall
 Histories of random length in that range are cut at random points of the benchmark's own
 series (the seeded city's hourly and daily totals, Prophet's daily page views, M4 Hourly
 and Weekly), each followed by a day of hours, a week of days or four weeks. Side by side on
-the same cases: the served pipeline (its last season repeated), Theta (what the served
-pipeline fell back on before, for a history it did not refuse), naive (the last value),
+the same cases: the served pipeline (its last season repeated), Theta (what its fallbacks
+would serve there: seasonal naive cannot measure its interval on one season; such histories
+were refused before), naive (the last value),
 statsforecast AutoETS and Prophet as it comes. sMAPE, MAE relative to naive's (geometric
-mean over the cases), 80% coverage.
+mean over the cases), 80% coverage, and how often a method failed (scored with naive's
+forecast there).
 """
 
 from __future__ import annotations
@@ -68,20 +70,22 @@ def cases(freq: str, count: int, rng: np.random.Generator) -> list[tuple[Series,
 
 def score(freq: str, count: int, seed: int) -> dict[str, dict[str, float]]:
     rng = np.random.default_rng(seed)
-    rows: dict[str, list[tuple[float, float, float]]] = {name: [] for name in METHODS}
+    rows: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in METHODS}
     for history, actual in cases(freq, count, rng):
         naive_mae = np.abs(actual - history.y[-1]).mean()
         for name, method in METHODS.items():
             try:
-                forecast = method(history, len(actual))
+                forecast, failed = method(history, len(actual)), 0
             except ForecastingError:
-                forecast = stats_models.naive(history, len(actual))
+                # Scored with naive's forecast there, and counted.
+                forecast, failed = stats_models.naive(history, len(actual)), 1
             mae = np.abs(actual - forecast.yhat).mean()
             rows[name].append(
                 (
                     metrics.smape(actual, forecast.yhat),
                     float(np.log(max(mae, 1e-9) / max(naive_mae, 1e-9))),
                     metrics.coverage(actual, forecast.lower, forecast.upper),
+                    failed,
                 )
             )
     return {
@@ -89,6 +93,7 @@ def score(freq: str, count: int, seed: int) -> dict[str, dict[str, float]]:
             "smape": float(np.mean([r[0] for r in found])),
             "rel_mae": float(np.exp(np.mean([r[1] for r in found]))),
             "cover80": float(np.mean([r[2] for r in found])),
+            "failed": sum(r[3] for r in found),
         }
         for name, found in rows.items()
     }
@@ -97,9 +102,12 @@ def score(freq: str, count: int, seed: int) -> dict[str, dict[str, float]]:
 def print_table(freq: str, count: int, table: dict[str, dict[str, float]]) -> None:
     low, high = MIN_HISTORY[freq], FALLBACK_HISTORY[freq] - 1
     print(f"\n{freq}: {count} histories of {low}-{high} values")
-    print("| method | sMAPE | MAE / naive's | cover80 |\n|---|---:|---:|---:|")
+    print("| method | sMAPE | MAE / naive's | cover80 | failed |\n|---|---:|---:|---:|---:|")
     for name, row in table.items():
-        print(f"| {name} | {row['smape']:.2f} | {row['rel_mae']:.3f} | {row['cover80']:.3f} |")
+        print(
+            f"| {name} | {row['smape']:.2f} | {row['rel_mae']:.3f} | {row['cover80']:.3f} "
+            f"| {row['failed']:.0f} |"
+        )
 
 
 def main() -> None:

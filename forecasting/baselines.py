@@ -50,7 +50,7 @@ def seasonal_naive(
     return bounded(series, name, yhat, half, level)
 
 
-def last_season(series: Series, horizon: int, level: int = 80) -> Forecast:
+def short_naive(series: Series, horizon: int, level: int = 80) -> Forecast:
     """For a history too short for any fallback: its last season repeated (the last value
     for weeks, whose year it has not seen), no trend drawn from so few values. The interval
     is a random walk's on the step-to-step changes, which hold the season's own swings too,
@@ -61,7 +61,7 @@ def last_season(series: Series, horizon: int, level: int = 80) -> Forecast:
     yhat = y[len(y) - m + steps % m]
     sigma = float(np.sqrt(np.mean(np.diff(y) ** 2)))
     half = z_value(level) * sigma * np.sqrt(steps // m + 1)
-    return bounded(series, "seasonal_naive" if m > 1 else "naive", yhat, half, level)
+    return bounded(series, "short_naive", yhat, half, level)
 
 
 def acf(values: np.ndarray, lag: int) -> float:

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 _GLOBAL_RNG = threading.Lock()
 FORECAST_KEY = ("run_id", "series_id", "model", "ds")
+# A run's params say it read only the hours that had ended by its moment; runs started
+# before runs did so read every hour, and resume with the same read.
+ENDED_HOURS = {"history": "ended hours"}
 
 
 class RunNotFoundError(LookupError):
@@ -136,7 +139,10 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
     with Session(engine) as session:
         series = _history(session, settings, now)
     if not series:
-        raise ValueError("zones: the store has no demand observations to forecast")
+        raise ValueError(
+            "zones: the store has no demand observations to forecast from hours that had "
+            f"ended by {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        )
     run_id = str(uuid.uuid4())
     with Session(engine) as session, session.begin():
         session.add(
@@ -145,7 +151,7 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
                 created_at=now,
                 status="running",
                 horizon_hours=settings.horizon,
-                params={**asdict(settings), "zones": list(settings.zones or [])},
+                params={**asdict(settings), "zones": list(settings.zones or []), **ENDED_HOURS},
             )
         )
         session.flush()
@@ -168,6 +174,7 @@ def run_settings(engine: Engine, run_id: str) -> RunSettings:
             raise RunNotFoundError(f"run {run_id!r}: no such forecast run")
         params = dict(run.params)
     params["zones"] = tuple(params.get("zones") or ()) or None
+    params.pop("history", None)
     return RunSettings(**params)
 
 
@@ -185,8 +192,9 @@ def execute_run(
         ledger = session.scalars(
             select(ForecastSeries).where(ForecastSeries.run_id == run_id)
         ).all()
-        started = session.get_one(ForecastRun, run_id).created_at
-        current = {s.series_id: s for s in _history(session, settings, started)}
+        run = session.get_one(ForecastRun, run_id)
+        cut = run.created_at if ENDED_HOURS.items() <= run.params.items() else None
+        current = {s.series_id: s for s in _history(session, settings, cut)}
     futures = []
     for entry in ledger:
         if entry.status == "pending" and _unchanged(engine, run_id, settings, entry, current):
@@ -212,9 +220,10 @@ def execute_run(
         )
 
 
-def _history(session: Session, settings: RunSettings, now: datetime) -> list[Series]:
+def _history(session: Session, settings: RunSettings, now: datetime | None) -> list[Series]:
     """The series a run forecasts: its zones' hours that had ended by the run's moment, so
-    a live store adding to the hour under way leaves a run's input as it was."""
+    a live store adding to the hour under way leaves a run's input as it was (every hour
+    for ``now`` None)."""
     zones = list(settings.zones or []) or None
     return demand_series(session, settings.timezone, zones, ended_by=now)
 

@@ -94,6 +94,7 @@ def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelF
         "seasonal_naive_168": partial(baselines.seasonal_naive, period=168),
         "naive2": baselines.naive2,
         "naive": stats_models.naive,
+        "short_naive": baselines.short_naive,
         "auto_ets": stats_models.FormKept(
             "auto_ets", stats_models.ets_search, stats_models.ets_form
         ),

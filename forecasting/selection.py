@@ -290,13 +290,16 @@ def fallback(finals: Finals, plan: ServingPlan) -> tuple[Forecast, str]:
     raise ModelError("every fallback", finals.series.series_id, "; ".join(errors))
 
 
-def very_short(series: Series, horizon: int, beside: bool) -> Served:
-    """A history too short for the plan's fallbacks, served its last season repeated."""
-    forecast = calibrated(baselines.last_season(series, horizon), None, series)
+def very_short(finals: Finals, beside: bool) -> Served:
+    """A history too short for the plan's fallbacks, served its last season repeated
+    (``baselines.short_naive``), guarded against the calendar's days as they are."""
+    series = finals.series
+    forecast = calibrated(finals.get("short_naive"), None, series)
     reason = (
         f"history too short to backtest ({len(series.y)} values, a fallback needs "
-        f"{FALLBACK_HISTORY[series.freq]}): {forecast.model} served, its interval from "
-        "the step-to-step changes"
+        f"{FALLBACK_HISTORY[series.freq]}): {forecast.model} served, the last "
+        f"{'day' if series.freq == 'h' else 'week' if series.freq == 'd' else 'value'} "
+        "repeated with an interval from the step-to-step changes"
     )
     return Served(
         series.series_id, forecast, None, forecast.model, reason, (), reason if beside else None
@@ -323,7 +326,7 @@ def serve(
             series.series_id, served, None, "constant", reason, (), reason if beside else None
         )
     if plan.force is None and len(series.y) < FALLBACK_HISTORY[series.freq]:
-        return very_short(series, horizon, beside)
+        return very_short(Finals(series, horizon, plan), beside)
     finals = Finals(series, horizon, plan)
     names = (plan.force,) if plan.force else plan.candidates
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))

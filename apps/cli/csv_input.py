@@ -3,6 +3,7 @@ UTF-8 or Windows-1252, plain or compressed (pandas infers that from the name).""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,10 @@ def check_text(path: Path) -> None:
         raise NotText("a binary file, not CSV text")
 
 
-def read(path: Path, sep: str, nrows: int | None = None) -> pd.DataFrame:
+def read(path: Path, sep: str, nrows: int | None = None, row_names: bool = True) -> pd.DataFrame:
     """Every field as text, so bad values can be named as written in the file; a file
-    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe."""
+    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe.
+    Without ``row_names`` a line's field past the header's is dropped, not read as names."""
     import pandas as pd
 
     def attempt(encoding: str) -> pd.DataFrame:
@@ -59,6 +61,7 @@ def read(path: Path, sep: str, nrows: int | None = None) -> pd.DataFrame:
             keep_default_na=False,
             skipinitialspace=True,
             nrows=nrows,
+            index_col=None if row_names else False,
         )
 
     try:
@@ -89,21 +92,44 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         found = EXTRA_FIELDS.search(str(error))
         if found is None:
             raise
-        header, line, fields = map(int, found.groups())
-        raise ragged(line, fields, header, sep) from error
-    # pandas reads a first line one field longer than the header as row names. R writes
-    # row names so, with every line that long; a line short of the extra field, or every
-    # line ending in a number cut at a thousands comma, shows a value split instead.
-    last = table.iloc[:, -1]
-    short = (last.isna() | last.eq("")).any()
-    if not isinstance(table.index, pd.RangeIndex) and (short or cut_numbers(table)):
-        raise ragged(2, len(table.columns) + 1, len(table.columns), sep)
+        _, line, fields = map(int, found.groups())
+        raise ragged(line, fields, len(read(path, sep, nrows=0).columns), sep) from error
+    # pandas reads a first line one field longer than the header as row names.
+    if isinstance(table.index, pd.RangeIndex):
+        return table, sep
+    numbered = list(table.index) == [str(n) for n in range(1, len(table) + 1)]
+    if not numbered and table.iloc[:, -1].eq("").all():
+        # Every line ends in a separator, as some exporters write them: no field is past it.
+        return read(path, sep, row_names=False), sep
+    check_row_names(path, sep, table, numbered)
     return table, sep
+
+
+def check_row_names(path: Path, sep: str, table: pd.DataFrame, numbered: bool) -> None:
+    """R writes row names so (``numbered`` 1, 2, ... by default), every line one field
+    longer than the header. ``RaggedRows`` where a line is not (a value split at a comma on
+    some lines), or where the names are not R's numbers and every line ends in a number
+    cut at a thousands comma."""
+    header = len(table.columns)
+    counts = [] if path.suffix.lower() in COMPRESSED else field_counts(path, sep)
+    if any(fields != header + 1 for _, fields in counts):
+        line, fields = next((n, f) for n, f in counts if f > header)
+        raise ragged(line, fields, header, sep)
+    if not numbered and cut_numbers(table):
+        raise ragged(2, header + 1, header, sep)
+
+
+def field_counts(path: Path, sep: str) -> list[tuple[int, int]]:
+    """The line each record ends on and its number of fields, the header's left out."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as file:
+        reader = csv.reader(file, delimiter=sep, skipinitialspace=True)
+        next(reader, None)
+        return [(reader.line_num, len(record)) for record in reader if record]
 
 
 def cut_numbers(table: pd.DataFrame) -> bool:
     """Whether every line's last two fields read as one number cut at a thousands comma
-    (``1`` and ``234``), where R's row names would leave a date or a name before the last."""
+    (``1`` and ``234``)."""
     if len(table.columns) < 2:
         return False
     head, tail = table.iloc[:, -2].astype(str), table.iloc[:, -1].astype(str)

@@ -248,3 +248,32 @@ def test_a_live_store_writing_the_hour_under_way_leaves_the_run_whole(
     with seeded_engine.connect() as conn:
         first = conn.scalar(select(func.min(Forecast.ds)).where(Forecast.run_id == run_id))
     assert first == last
+
+
+def test_a_run_started_before_runs_cut_their_hours_resumes_with_its_own_read(
+    seeded_engine: Engine, client: Client
+) -> None:
+    """A run whose params do not say it read only the ended hours (one started before runs
+    did) resumes reading every hour, as it started: its series are done, not failed as
+    changed because the new read leaves out the hour under way."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from forecasting.demand_store import demand_series, input_hash
+
+    with seeded_engine.connect() as conn:
+        last = conn.scalar(select(func.max(DemandObservation.hour)))
+    settings = RunSettings(horizon=6, model="prophet", zones=(1, 2))
+    run_id = start_run(seeded_engine, settings, last + timedelta(minutes=30))
+    with Session(seeded_engine) as session, session.begin():
+        run = session.get_one(ForecastRun, run_id)
+        run.params = {k: v for k, v in run.params.items() if k != "history"}
+        for series in demand_series(session, settings.timezone, [1, 2]):
+            entry = session.get_one(ForecastSeries, (run_id, series.series_id))
+            entry.input_hash = input_hash(series, settings.horizon, settings.key())
+    execute_run(seeded_engine, run_id, client)
+    assert _ledger(seeded_engine, run_id) == {"zone-1": ("done", None), "zone-2": ("done", None)}
+    with seeded_engine.connect() as conn:
+        first = conn.scalar(select(func.min(Forecast.ds)).where(Forecast.run_id == run_id))
+    assert first == last + timedelta(hours=1)

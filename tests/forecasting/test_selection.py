@@ -81,9 +81,9 @@ def test_short_histories_fall_back_and_say_so_and_tiny_ones_are_refused() -> Non
         serve(history.head(20), 48, QUICK)
 
 
-@pytest.mark.parametrize(("freq", "n", "model"), [("h", 30, "seasonal_naive"), ("w", 6, "naive")])
+@pytest.mark.parametrize(("freq", "n", "last"), [("h", 30, "day"), ("w", 6, "value")])
 def test_a_very_short_history_repeats_its_last_season_with_a_wide_interval(
-    freq: str, n: int, model: str
+    freq: str, n: int, last: str
 ) -> None:
     """Under two seasons (thirteen weeks) no fallback can measure its interval: the last
     day of hours is repeated (the last week's value, for weeks), with no trend drawn from so
@@ -91,7 +91,7 @@ def test_a_very_short_history_repeats_its_last_season_with_a_wide_interval(
     history, _ = demand_series("zone", days=3, seed=2)
     series = Series("zone", history.start, history.y[:n], freq)
     served = serve(series, 48, QUICK if freq == "h" else default_plan(freq))
-    assert served.chosen == model and served.table == ()
+    assert served.chosen == "short_naive" and served.table == ()
     m = 24 if freq == "h" else 1
     assert np.array_equal(served.served.yhat[:m], series.y[n - m :])
     assert np.array_equal(served.served.yhat[m : 2 * m], series.y[n - m :])
@@ -99,9 +99,26 @@ def test_a_very_short_history_repeats_its_last_season_with_a_wide_interval(
     assert above[0] > 0 and above[m] > above[0]
     assert served.reason == (
         f"history too short to backtest ({n} values, a fallback needs "
-        f"{48 if freq == 'h' else 13}): {model} served, its interval from the step-to-step "
-        "changes"
+        f"{48 if freq == 'h' else 13}): short_naive served, the last {last} repeated with an "
+        "interval from the step-to-step changes"
     )
+
+
+def test_a_very_short_history_does_not_repeat_a_closure_into_next_week() -> None:
+    """A day the events file marks (a stocktake, shut) in the last week of a ten-day
+    history is guarded as the fallbacks are: next week's same weekday is forecast as a
+    usual one, not as another closed day."""
+    from datetime import date
+
+    from forecasting.calendar import Calendar, Event
+
+    y = np.array([50.0, 52, 48, 51, 49, 60, 58, 50, 0, 50])
+    series = Series("store", pd.Timestamp("2026-03-02"), y, "d")
+    closed = Calendar(None, events=(Event(date(2026, 3, 10), "stocktake"),))
+    served = serve(series, 7, default_plan("d", calendar=closed), beside=False)
+    assert served.chosen == "short_naive"
+    tuesday = list(served.served.ds).index(pd.Timestamp("2026-03-17"))
+    assert served.served.yhat[tuesday] > 30
 
 
 @pytest.mark.parametrize("beside", [True, False])

@@ -69,6 +69,8 @@ def test_workbooks_and_binary_files_are_refused(tmp_path: Path, start: bytes, re
         (["2024-01-01,1,234", "2024-01-02,987", "2024-01-03,1,006"], 2),
         # Every value past a thousand: no line is short, but each ends in a number cut in two.
         (["2024-01-01,1,234", "2024-01-02,12,345.5", "2024-01-03,1,006"], 2),
+        # A million after a row-named first line: the header has 2, not the 3 pandas counts.
+        (["2024-01-01,1,234", "2024-01-02,1,234", "2024-01-03,1,234,500"], 4),
     ],
 )
 def test_an_unquoted_thousands_comma_names_its_line(
@@ -78,14 +80,35 @@ def test_an_unquoted_thousands_comma_names_its_line(
     write the number, instead of shifting the columns so that '1' is read as a date."""
     path = tmp_path / "in.csv"
     path.write_text("ds,y\n" + "\n".join(rows) + "\n")
-    with pytest.raises(RaggedRows, match=f"line {line} has 3 fields where the header has 2"):
+    fields = 4 if line == 4 else 3
+    with pytest.raises(RaggedRows, match=f"line {line} has {fields} fields where the header has 2"):
         read_csv(path)
 
 
-def test_row_names_as_r_writes_them_are_still_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"{d}","2024-01-{d:02d}",{d}',
+        # A missing value is an empty last field, which a line short of a field also reads as.
+        '"{d}","2024-01-{d:02d}",',
+        # Two numbers last, as a thousands comma would leave, but R's numbered row names.
+        '"{d}","2024-01-{d:02d}",12,300',
+    ],
+)
+def test_row_names_as_r_writes_them_are_still_read(tmp_path: Path, line: str) -> None:
     """R's write.table puts a row name before every line without naming it in the header:
     every line is one field longer, none short, so the file is read as before."""
     path = tmp_path / "in.csv"
-    path.write_text("ds,y\n" + "".join(f'"{d}","2024-01-{d:02d}",{d}\n' for d in range(1, 15)))
+    header = "ds,id,y" if line.endswith("300") else "ds,y"
+    path.write_text(header + "\n" + "".join(line.format(d=d) + "\n" for d in range(1, 15)))
+    table, _ = read_csv(path)
+    assert table["ds"].iloc[0] == "2024-01-01" and list(table.index[:2]) == ["1", "2"]
+
+
+def test_a_separator_ending_every_line_is_no_field(tmp_path: Path) -> None:
+    """Exporters that end each line with a comma give no field past it: the columns are
+    read as their header names them, not shifted under the dates as row names."""
+    path = tmp_path / "in.csv"
+    path.write_text("ds,y\n" + "".join(f"2024-01-{d:02d},{d}," + "\n" for d in range(1, 15)))
     table, _ = read_csv(path)
     assert table["ds"].iloc[0] == "2024-01-01" and table["y"].iloc[-1] == "14"
