@@ -103,35 +103,54 @@ def _place_orders(
     conn: Connection, world: World, t0: datetime, t1: datetime, counts: TickCounts
 ) -> None:
     hour = t0.replace(minute=0, second=0, microsecond=0)
+    hours: list[datetime] = []
     new: list[draws.Arrival] = []
-    while hour < t1:
-        new += [a for a in world.arrivals(hour) if t0 < a.placed_at <= t1]
+    while hour <= t1:
+        hours.append(hour)
+        if hour < t1:
+            new += [a for a in world.arrivals(hour) if t0 < a.placed_at <= t1]
         hour += timedelta(hours=1)
-    if not new:
-        return
-    first = (conn.scalar(select(func.max(Order.id))) or 0) + 1
-    rows = [{"id": first + i, **a.row} for i, a in enumerate(new)]
-    transitions.place(conn, rows, actor="customer")
+    rows = []
+    if new:
+        first = (conn.scalar(select(func.max(Order.id))) or 0) + 1
+        rows = [{"id": first + i, **a.row} for i, a in enumerate(new)]
+        transitions.place(conn, rows, actor="customer")
     per_hour = Counter(
         (r["zone_id"], r["placed_at"].replace(minute=0, second=0, microsecond=0)) for r in rows
     )
-    for (zone_id, hour_start), n in sorted(per_hour.items()):
-        seen = conn.execute(
-            select(DemandObservation.id, DemandObservation.orders).where(
-                DemandObservation.zone_id == zone_id, DemandObservation.hour == hour_start
-            )
-        ).first()
-        if seen is None:
-            conn.execute(
-                insert(DemandObservation), {"zone_id": zone_id, "hour": hour_start, "orders": n}
-            )
-        else:
+    _count_demand(conn, world, hours, per_hour)
+    counts.placed = len(rows)
+
+
+def _count_demand(
+    conn: Connection, world: World, hours: list[datetime], placed: Counter[tuple[int, datetime]]
+) -> None:
+    """Add the tick's orders to each zone's hour, and give every zone a row for each hour
+    the tick reached, orders or none: a quiet hour is an observed zero, so a forecast's
+    history runs up to the last hour that ended, not to the last one with an order."""
+    query = select(
+        DemandObservation.id,
+        DemandObservation.zone_id,
+        DemandObservation.hour,
+        DemandObservation.orders,
+    ).where(DemandObservation.hour >= hours[0], DemandObservation.hour <= hours[-1])
+    seen = {(row.zone_id, row.hour): row for row in conn.execute(query)}
+    missing = [
+        {"zone_id": zone_id, "hour": hour, "orders": placed[(zone_id, hour)]}
+        for hour in hours
+        for zone_id in world.catalog.zone_ids
+        if (zone_id, hour) not in seen
+    ]
+    if missing:
+        conn.execute(insert(DemandObservation), missing)
+    for key, n in sorted(placed.items()):
+        row = seen.get(key)
+        if row is not None:
             conn.execute(
                 update(DemandObservation)
-                .where(DemandObservation.id == seen.id)
-                .values(orders=seen.orders + n)
+                .where(DemandObservation.id == row.id)
+                .values(orders=row.orders + n)
             )
-    counts.placed = len(rows)
 
 
 def _confirm(conn: Connection, world: World, t1: datetime, counts: TickCounts) -> None:
