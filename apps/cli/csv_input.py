@@ -3,12 +3,12 @@ UTF-8 or Windows-1252, plain or compressed (pandas infers that from the name).""
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from apps.cli.csv_row_names import ragged, row_names_or_split
 from forecasting.errors import InputFormatError
 
 if TYPE_CHECKING:
@@ -24,10 +24,6 @@ SPREADSHEET = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 class NotText(InputFormatError):
     """The file is a spreadsheet or other binary file, not CSV text."""
-
-
-class RaggedRows(InputFormatError):
-    """A line has more fields than the header names."""
 
 
 # pandas' C parser: "Error tokenizing data. C error: Expected 2 fields in line 5, saw 3"
@@ -95,57 +91,11 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         _, line, fields = map(int, found.groups())
         raise ragged(line, fields, len(read(path, sep, nrows=0).columns), sep) from error
     # pandas reads a first line one field longer than the header as row names.
-    if isinstance(table.index, pd.RangeIndex):
-        return table, sep
-    numbered = list(table.index) == [str(n) for n in range(1, len(table) + 1)]
-    if not numbered and table.iloc[:, -1].eq("").all():
-        # Every line ends in a separator, as some exporters write them: no field is past it.
+    if not isinstance(table.index, pd.RangeIndex) and row_names_or_split(
+        path, sep, table, COMPRESSED
+    ):
         return read(path, sep, row_names=False), sep
-    check_row_names(path, sep, table, numbered)
     return table, sep
-
-
-def check_row_names(path: Path, sep: str, table: pd.DataFrame, numbered: bool) -> None:
-    """R writes row names so (``numbered`` 1, 2, ... by default), every line one field
-    longer than the header. ``RaggedRows`` where a line is not (a value split at a comma on
-    some lines), or where the names are not R's numbers and every line ends in a number
-    cut at a thousands comma."""
-    header = len(table.columns)
-    counts = [] if path.suffix.lower() in COMPRESSED else field_counts(path, sep)
-    if any(fields != header + 1 for _, fields in counts):
-        line, fields = next((n, f) for n, f in counts if f > header)
-        raise ragged(line, fields, header, sep)
-    if not numbered and cut_numbers(table):
-        raise ragged(2, header + 1, header, sep)
-
-
-def field_counts(path: Path, sep: str) -> list[tuple[int, int]]:
-    """The line each record ends on and its number of fields, the header's left out."""
-    with path.open(newline="", encoding="utf-8", errors="replace") as file:
-        reader = csv.reader(file, delimiter=sep, skipinitialspace=True)
-        next(reader, None)
-        return [(reader.line_num, len(record)) for record in reader if record]
-
-
-def cut_numbers(table: pd.DataFrame) -> bool:
-    """Whether every line's last two fields read as one number cut at a thousands comma
-    (``1`` and ``234``)."""
-    if len(table.columns) < 2:
-        return False
-    head, tail = table.iloc[:, -2].astype(str), table.iloc[:, -1].astype(str)
-    return bool(
-        head.str.fullmatch(r"-?\d{1,3}").all() and tail.str.fullmatch(r"\d{3}(\.\d+)?").all()
-    )
-
-
-def ragged(line: int, fields: int, header: int, sep: str) -> RaggedRows:
-    reason = f"line {line} has {fields} fields where the header has {header}"
-    if sep != ",":
-        return RaggedRows(reason)
-    return RaggedRows(
-        f"{reason}; if a number there has a thousands comma, quote it or write it plain "
-        '("1,234" or 1234)'
-    )
 
 
 def option(field: str) -> str:

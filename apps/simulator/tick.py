@@ -133,7 +133,12 @@ def _count_demand(
         DemandObservation.zone_id,
         DemandObservation.hour,
         DemandObservation.orders,
-    ).where(DemandObservation.hour >= hours[0], DemandObservation.hour <= hours[-1])
+    ).where(
+        # The zones too, so the store's (zone, hour) index serves the read, not a scan.
+        DemandObservation.zone_id.in_(world.catalog.zone_ids),
+        DemandObservation.hour >= hours[0],
+        DemandObservation.hour <= hours[-1],
+    )
     seen = {(row.zone_id, row.hour): row for row in conn.execute(query)}
     missing = [
         {"zone_id": zone_id, "hour": hour, "orders": placed[(zone_id, hour)]}

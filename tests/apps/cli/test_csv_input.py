@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from apps.cli.csv_input import NotText, RaggedRows, read_csv
+from apps.cli.csv_input import NotText, read_csv
+from apps.cli.csv_row_names import RaggedRows
 
 ROWS = "".join(f"2024-01-{day:02d};{day},5\n" for day in range(1, 15))
 
