@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 
 _GLOBAL_RNG = threading.Lock()
 FORECAST_KEY = ("run_id", "series_id", "model", "ds")
-# A run's params say it read only the hours that had ended by its moment; runs started
-# before runs did so read every hour, and resume with the same read.
-ENDED_HOURS = {"history": "ended hours"}
+# A run's params["history"] says it read only the hours that had ended by its moment; runs
+# started before runs did so read every hour, and resume with the same read.
+ENDED_HOURS = "ended hours"
 
 
 class RunNotFoundError(LookupError):
@@ -151,7 +151,11 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
                 created_at=now,
                 status="running",
                 horizon_hours=settings.horizon,
-                params={**asdict(settings), "zones": list(settings.zones or []), **ENDED_HOURS},
+                params={
+                    **asdict(settings),
+                    "zones": list(settings.zones or []),
+                    "history": ENDED_HOURS,
+                },
             )
         )
         session.flush()
@@ -193,7 +197,7 @@ def execute_run(
             select(ForecastSeries).where(ForecastSeries.run_id == run_id)
         ).all()
         run = session.get_one(ForecastRun, run_id)
-        cut = run.created_at if ENDED_HOURS.items() <= run.params.items() else None
+        cut = run.created_at if run.params.get("history") == ENDED_HOURS else None
         current = {s.series_id: s for s in _history(session, settings, cut)}
     futures = []
     for entry in ledger:

@@ -290,6 +290,10 @@ def fallback(finals: Finals, plan: ServingPlan) -> tuple[Forecast, str]:
     raise ModelError("every fallback", finals.series.series_id, "; ".join(errors))
 
 
+# What ``short_naive`` repeats: a season where the history holds one, else the last value.
+REPEATED = {"h": "the last day", "d": "the last week", "w": "the last value"}
+
+
 def very_short(finals: Finals, beside: bool) -> Served:
     """A history too short for the plan's fallbacks, served its last season repeated
     (``baselines.short_naive``), guarded against the calendar's days as they are."""
@@ -297,8 +301,7 @@ def very_short(finals: Finals, beside: bool) -> Served:
     forecast = calibrated(finals.get("short_naive"), None, series)
     reason = (
         f"history too short to backtest ({len(series.y)} values, a fallback needs "
-        f"{FALLBACK_HISTORY[series.freq]}): {forecast.model} served, the last "
-        f"{'day' if series.freq == 'h' else 'week' if series.freq == 'd' else 'value'} "
+        f"{FALLBACK_HISTORY[series.freq]}): {forecast.model} served, {REPEATED[series.freq]} "
         "repeated with an interval from the step-to-step changes"
     )
     return Served(
@@ -325,9 +328,9 @@ def serve(
         return Served(
             series.series_id, served, None, "constant", reason, (), reason if beside else None
         )
-    if plan.force is None and len(series.y) < FALLBACK_HISTORY[series.freq]:
-        return very_short(Finals(series, horizon, plan), beside)
     finals = Finals(series, horizon, plan)
+    if plan.force is None and len(series.y) < FALLBACK_HISTORY[series.freq]:
+        return very_short(finals, beside)
     names = (plan.force,) if plan.force else plan.candidates
     contest = race(finals, plan, tuple(dict.fromkeys((*names, plan.reference))))
     prophet, prophet_error = None, None

@@ -73,15 +73,12 @@ def row_names_or_split(
     # R numbers its row names, 1, 2, ... or what a subset kept of them.
     names = pd.Series(table.index, dtype=str)
     numbered = bool(names.str.fullmatch(r"\d+").all()) and names.is_unique
-    if counted is None:
-        if not numbered and cut_numbers(table):
-            raise ragged(2, header + 1, header, sep)
-        return False
-    if any(line.fields != header + 1 for line in counted):
-        first = next(line for line in counted if line.fields > header)
-        raise ragged(first.number, first.fields, header, sep)
-    if not numbered and all(line.last_empty for line in counted):
-        return True
+    if counted is not None:
+        if any(line.fields != header + 1 for line in counted):
+            first = next(line for line in counted if line.fields > header)
+            raise ragged(first.number, first.fields, header, sep)
+        if not numbered and all(line.last_empty for line in counted):
+            return True
     if not numbered and cut_numbers(table):
         raise ragged(2, header + 1, header, sep)
     return False
