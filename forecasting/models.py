@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from forecasting import baselines, stats_models
+from forecasting import arima_model, baselines, stats_models
 from forecasting.prophet_model import (
     HOURLY_DEMAND,
     PLAIN,
@@ -101,6 +101,7 @@ def catalogue(prophet_config: ProphetConfig = HOURLY_DEMAND) -> dict[str, ModelF
         "auto_arima": stats_models.FormKept(
             "auto_arima", stats_models.arima_search, stats_models.arima_order
         ),
+        "arima": arima_model.arima,
         "theta": stats_models.theta,
         "optimized_theta": stats_models.optimized_theta,
         "mstl": Reusing(stats_models.fit_mstl),

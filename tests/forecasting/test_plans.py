@@ -11,13 +11,15 @@ from forecasting.selection import ModelScore, preferred_first
 
 def test_each_frequency_has_its_own_plan() -> None:
     """Hourly races MSTL and Prophet; daily adds ETS, ARIMA and Theta; weekly races the
-    statsforecast models without Prophet, sees five years, has no seasonal naive and
-    compares against the naive forecast, scored with M4's season 1."""
+    statsforecast models without Prophet, and the closed-form ARIMA in AutoARIMA's place,
+    sees five years, has no seasonal naive and compares against the naive forecast, scored
+    with M4's season 1."""
     assert {"mstl", "prophet", "seasonal_naive"} <= set(PLANS["h"].candidates)
     assert {"auto_ets", "auto_arima", "theta", "prophet"} <= set(PLANS["d"].candidates)
     weekly = PLANS["w"]
     assert "seasonal_naive" not in weekly.candidates and weekly.reference == "naive"
     assert "mstl" in weekly.candidates and "prophet" not in weekly.candidates
+    assert "arima" in weekly.candidates and "auto_arima" not in weekly.candidates
     assert weekly.window_days == 5 * 365
     assert weekly.mase_season == 1 and weekly.prefer in {c.name for c in weekly.combinations}
     for freq, plan in PLANS.items():

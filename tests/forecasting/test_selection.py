@@ -369,39 +369,40 @@ def test_a_preferred_combination_that_cannot_forecast_leaves_the_choice_to_the_r
     assert "plan's combination" not in served.reason
 
 
-def searches_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The history lengths AutoARIMA's search runs on from here on (the search itself runs)."""
+def searches_counted(monkeypatch: pytest.MonkeyPatch, search_name: str) -> list[int]:
+    """The history lengths a search (``stats_models.ets_search`` or ``arima_search``) runs
+    on from here on (the search itself runs)."""
     from forecasting import stats_models
 
     lengths: list[int] = []
-    search = stats_models.arima_search
+    search = getattr(stats_models, search_name)
 
     def counting(series: Series):
         lengths.append(len(series.y))
         return search(series)
 
-    monkeypatch.setattr(stats_models, "arima_search", counting)
+    monkeypatch.setattr(stats_models, search_name, counting)
     return lengths
 
 
 def test_a_plan_that_keeps_forms_fits_the_backtests_form_to_the_whole_history(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Weekly data: ARIMA's orders are searched once, at the oldest cutoff, and the final
-    forecast fits them to every value; a plan that does not keep forms searches again on
-    the whole history, and so does one whose oldest cutoff saw under two thirds of it."""
+    """Weekly data: ETS's form is searched once, at the oldest cutoff, and the final
+    forecast fits it to every value; a plan that does not keep forms searches again on the
+    whole history, and so does one whose oldest cutoff saw under two thirds of it. A forced
+    AutoARIMA keeps its orders alike."""
     rng = np.random.default_rng(5)
     y = 100 + 15 * np.sin(np.arange(160) * 2 * np.pi / 52) + rng.normal(0, 3, 160).cumsum()
     series = Series("fuel", START, y, "w")
     plan = default_plan("w")
-    lengths = searches_counted(monkeypatch)
-    kept = serve(series, 13, plan)
-    assert "arima" in kept.chosen
+    lengths = searches_counted(monkeypatch, "ets_search")
+    serve(series, 13, replace(plan, force="auto_ets"))
     assert lengths == [160 - 13 * plan.folds]
     lengths.clear()
-    serve(series, 13, replace(plan, keep_forms=False))
+    serve(series, 13, replace(plan, keep_forms=False, force="auto_ets"))
     assert lengths == [160 - 13 * plan.folds, 160]
-    lengths.clear()
+    lengths = searches_counted(monkeypatch, "arima_search")
     # Eighty weeks: the oldest cutoff saw half of them, too few to keep its form.
     serve(series.head(80), 13, replace(plan, force="auto_arima"))
     assert lengths == [80 - 13 * plan.folds, 80]
@@ -410,7 +411,7 @@ def test_a_plan_that_keeps_forms_fits_the_backtests_form_to_the_whole_history(
     assert lengths == [160 - 13 * plan.folds]
 
 
-@pytest.mark.parametrize("model", ["auto_ets", "auto_arima"])
+@pytest.mark.parametrize("model", ["auto_ets", "auto_arima", "arima"])
 def test_a_kept_form_is_fitted_to_the_level_the_last_weeks_jumped_to(model: str) -> None:
     """Demand jumped from 100 to 140 twenty weeks ago, after the oldest cutoff: the weekly
     final forecast follows it. ETS refits the kept form's smoothing to every value; ARIMA's
