@@ -162,13 +162,6 @@ def evaluate(job: tuple[Case, list[str]]) -> dict:
     return row
 
 
-def warm(job: tuple[Case, list[str]]) -> None:
-    """Every method once in each worker before the timed cases: a method's first call
-    compiles its numba code (a second or more), which would otherwise count against
-    whichever method first calls that code in the worker."""
-    evaluate(job)
-
-
 def summarise(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]:
     keys = ("smape", "mase", "coverage", "seconds", "failed")
     means = {name: {k: float(np.mean([r[name][k] for r in rows])) for k in keys} for name in names}
@@ -246,10 +239,13 @@ def run_frequency(freq: str, names: list[str], args: argparse.Namespace) -> dict
     cases = load(freq)[args.offset :: args.every][: args.series]
     start = time.perf_counter()
     rows = []
+    # Every method runs once in each worker before the timed cases: a first call compiles
+    # numba code (a second or more), which would count against whichever method first calls
+    # that code in the worker.
     with ProcessPoolExecutor(
         max_workers=args.workers,
         mp_context=process_context(),
-        initializer=warm,
+        initializer=evaluate,
         initargs=((cases[0], names),),
     ) as pool:
         for i, row in enumerate(pool.map(evaluate, [(c, names) for c in cases]), 1):

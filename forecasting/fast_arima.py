@@ -219,15 +219,24 @@ def unpack(key: Key, coef: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     return mu, rest[:p], rest[p:]
 
 
-def estimate(
-    y: np.ndarray, d: int, key: Key, shocks: tuple[np.ndarray, int], refined: bool = False
-) -> ArimaFit | None:
+@dataclass(frozen=True)
+class Problem:
+    """What every candidate of one search shares: the history, its differencing, the
+    differenced series and the long autoregression's innovations (and order)."""
+
+    y: np.ndarray
+    d: int
+    z: np.ndarray
+    shocks: tuple[np.ndarray, int]
+
+
+def estimate(problem: Problem, key: Key, refined: bool = False) -> ArimaFit | None:
     """One candidate, None where it is not stationary and invertible or the values are too
     few. Every candidate's sum of squares starts at the same value, so their AICc compare."""
-    z = np.diff(y, n=d)
+    z = problem.z
     p, q, constant = key
     k, n = p + q + int(constant), len(z) - MAX_P
-    coef = regression(z, key, shocks)
+    coef = regression(z, key, problem.shocks)
     if coef is None or n - k - 2 <= 0:
         return None
     mu, ar, ma = unpack(key, coef)
@@ -241,7 +250,7 @@ def estimate(
         return None
     loglik = -0.5 * n * (math.log(2 * math.pi * max(sigma2, 1e-300)) + 1)
     aicc = -2 * loglik + 2 * (k + 1) + 2 * (k + 1) * (k + 2) / (n - k - 2)
-    return ArimaFit(y, d, ar, ma, constant, mu, sigma2, aicc, residuals)
+    return ArimaFit(problem.y, problem.d, ar, ma, constant, mu, sigma2, aicc, residuals)
 
 
 @cache
@@ -267,13 +276,13 @@ def stepwise(y: np.ndarray, d: int, orders: list[Key] | None) -> ArimaFit:
     z = np.diff(y, n=d)
     if len(z) < 8:
         raise ArimaError(f"{len(y)} values are too few for an ARIMA with d={d}")
-    shocks = innovations(z)
+    problem = Problem(y, d, z, innovations(z))
     tried: dict[Key, ArimaFit | None] = {}
 
     def best_of(keys: list[Key]) -> ArimaFit | None:
         for key in keys:
             if key not in tried:
-                tried[key] = estimate(y, d, key, shocks)
+                tried[key] = estimate(problem, key)
         fits = [fit for key in keys if (fit := tried[key]) is not None]
         return min(fits, key=lambda fit: fit.aicc, default=None)
 
@@ -287,7 +296,7 @@ def stepwise(y: np.ndarray, d: int, orders: list[Key] | None) -> ArimaFit:
         chosen = better
     if chosen is None:
         raise ArimaError("no stationary, invertible ARIMA could be estimated")
-    return estimate(y, d, chosen.key, shocks, refined=True) or chosen
+    return estimate(problem, chosen.key, refined=True) or chosen
 
 
 def neighbours(key: Key, constant_allowed: bool) -> list[Key]:
