@@ -227,24 +227,18 @@ def special_steps(
     if freq not in SEASON_LENGTH:
         raise ValueError(f"unknown frequency {freq!r}, use 'h', 'd' or 'w'")
     width = 7 if freq == "w" else 1
-    steps: dict[int, str] = {}
-    for position, first in enumerate(series_ds.date):
-        for offset in range(width):
-            name = days.get(first + timedelta(days=offset))
-            if name is not None:
-                steps[position] = name
-                break
-    return steps
-
-
-def nearest_normal(position: int, direction: int, steps: Mapping[int, str], size: int) -> int:
-    """The nearest step from ``position`` in ``direction`` that is not special, or -1."""
-    other = position + direction
-    while 0 <= other < size:
-        if other not in steps:
-            return other
-        other += direction
-    return -1
+    if not days or len(series_ds) == 0:
+        return {}
+    special = sorted(days)
+    # Whole days since the epoch: the first special day at or after each step's date is the
+    # one its step (or its week) holds, if it falls inside the step's ``width`` days.
+    keys = np.array(special, dtype="datetime64[D]").astype(np.int64)
+    local = series_ds.tz_localize(None) if series_ds.tz is not None else series_ds
+    first = local.to_numpy().astype("datetime64[D]").astype(np.int64)
+    found = np.searchsorted(keys, first)
+    inside = found < len(keys)
+    inside[inside] = keys[found[inside]] < first[inside] + width
+    return {int(p): days[special[found[p]]] for p in np.flatnonzero(inside)}
 
 
 def normal_values(series: Series, steps: Mapping[int, str]) -> np.ndarray:
@@ -257,15 +251,26 @@ def normal_values(series: Series, steps: Mapping[int, str]) -> np.ndarray:
     """
     y, size = series.y, len(series.y)
     normal = np.full(size, np.nan)
-    for position in steps:
-        if series.freq == "w":
-            neighbours = [nearest_normal(position, d, steps, size) for d in (-1, 1)]
-        else:
-            lag = WEEK_STEPS[series.freq]
-            neighbours = [position - lag, position + lag]
-        found = [y[n] for n in neighbours if 0 <= n < size and n not in steps]
-        if found:
-            normal[position] = float(np.mean(found))
+    if not steps:
+        return normal
+    positions = np.fromiter(steps, dtype=np.int64, count=len(steps))
+    special = np.zeros(size, dtype=bool)
+    special[positions] = True
+    if series.freq == "w":
+        index = np.arange(size)
+        before = np.maximum.accumulate(np.where(special, -1, index))[positions]
+        after = np.minimum.accumulate(np.where(special, size, index)[::-1])[::-1][positions]
+    else:
+        before = positions - WEEK_STEPS[series.freq]
+        after = positions + WEEK_STEPS[series.freq]
+    total, count = np.zeros(len(positions)), np.zeros(len(positions))
+    for neighbour in (before, after):
+        usable = (neighbour >= 0) & (neighbour < size)
+        usable[usable] = ~special[neighbour[usable]]
+        total[usable] += y[neighbour[usable]]
+        count[usable] += 1
+    found = count > 0
+    normal[positions[found]] = total[found] / count[found]
     return normal
 
 

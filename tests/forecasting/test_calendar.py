@@ -21,6 +21,7 @@ from forecasting.calendar import (
     days_for,
     guard,
     holiday_effects,
+    normal_values,
     prophet_holidays,
     read_events,
     special_days,
@@ -230,6 +231,72 @@ def test_weekly_steps_are_the_seven_days_from_each_date() -> None:
         date(2025, 10, 13): "Next week",
     }
     assert special_steps(ds, "w", days) == {0: "National Day", 2: "Next week"}
+
+
+def day_by_day(ds: pd.DatetimeIndex, freq: str, days: dict[date, str]) -> dict[int, str]:
+    """The definition, one step and one day at a time."""
+    width = 7 if freq == "w" else 1
+    steps = {}
+    for position, first in enumerate(ds.date):
+        for offset in range(width):
+            if first + timedelta(days=offset) in days:
+                steps[position] = days[first + timedelta(days=offset)]
+                break
+    return steps
+
+
+@pytest.mark.parametrize("freq", ["h", "d", "w"])
+def test_special_steps_follow_the_day_by_day_definition(freq: str) -> None:
+    """On random calendars, starts (before 1970 too, hours after midnight) and time zones
+    (a zone's local date counts), the steps found are the day-by-day definition's."""
+    rng = np.random.default_rng(7)
+    step = {"h": "h", "d": "D", "w": "7D"}[freq]
+    for trial in range(60):
+        start = pd.Timestamp("1969-11-01") + pd.Timedelta(
+            days=int(rng.integers(0, 400)), hours=int(rng.integers(0, 24))
+        )
+        ds = pd.date_range(start, periods=int(rng.integers(0, 300)), freq=step)
+        if trial % 3 == 0:
+            ds = ds.tz_localize("Asia/Shanghai")
+        offsets = rng.integers(-10, 2500 if freq == "w" else 500, int(rng.integers(0, 60)))
+        days = {
+            (pd.Timestamp("1969-11-01") + pd.Timedelta(days=int(d))).date(): f"day {d % 5}"
+            for d in offsets
+        }
+        assert special_steps(ds, freq, days) == day_by_day(ds, freq, days)
+
+
+def neighbour_by_neighbour(series: Series, steps: dict[int, str]) -> np.ndarray:
+    """The definition: the mean of the neighbours that are not special themselves, a week
+    away (hours, days) or the nearest normal week on each side (weeks)."""
+    normal = np.full(len(series.y), np.nan)
+    for position in steps:
+        if series.freq == "w":
+            before = [p for p in range(position - 1, -1, -1) if p not in steps][:1]
+            after = [p for p in range(position + 1, len(series.y)) if p not in steps][:1]
+            neighbours = before + after
+        else:
+            lag = 7 * 24 if series.freq == "h" else 7
+            neighbours = [position - lag, position + lag]
+        found = [series.y[n] for n in neighbours if 0 <= n < len(series.y) and n not in steps]
+        if found:
+            normal[position] = np.mean(found)
+    return normal
+
+
+@pytest.mark.parametrize("freq", ["h", "d", "w"])
+def test_normal_values_follow_the_neighbour_by_neighbour_definition(freq: str) -> None:
+    """On random series and special steps (runs of them, at both ends too), each special
+    step's normal value is the definition's, and every other step's is NaN."""
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        size = int(rng.integers(1, 500))
+        series = Series("s", START, rng.gamma(2.0, 50.0, size), freq)
+        picked = rng.integers(0, size, int(rng.integers(0, size // 3 + 2)))
+        steps = {int(p): "day" for p in picked}
+        np.testing.assert_array_equal(
+            normal_values(series, steps), neighbour_by_neighbour(series, steps)
+        )
 
 
 def test_weekly_effects_cleaning_and_scaling() -> None:
