@@ -10,12 +10,16 @@ from forecasting.selection import ModelScore, preferred_first
 
 
 def test_each_frequency_has_its_own_plan() -> None:
-    """Hourly races MSTL and Prophet; daily adds ETS, ARIMA and Theta; weekly races the
+    """Hourly races MSTL and Prophet; daily adds ETS and Theta, without an ARIMA; weekly races the
     statsforecast models without Prophet, and the closed-form ARIMA in AutoARIMA's place,
     sees five years, has no seasonal naive and compares against the naive forecast, scored
     with M4's season 1."""
     assert {"mstl", "prophet", "seasonal_naive"} <= set(PLANS["h"].candidates)
-    assert {"auto_ets", "auto_arima", "theta", "prophet"} <= set(PLANS["d"].candidates)
+    daily = PLANS["d"]
+    assert {"auto_ets", "theta", "mstl", "prophet"} <= set(daily.candidates)
+    assert not {"auto_arima", "arima"} & set(daily.candidates)
+    raced = set(daily.candidates)
+    assert all(set(c.members) <= raced for c in daily.combinations)
     weekly = PLANS["w"]
     assert "seasonal_naive" not in weekly.candidates and weekly.reference == "naive"
     assert "mstl" in weekly.candidates and "prophet" not in weekly.candidates
