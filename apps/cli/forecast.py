@@ -2,16 +2,14 @@
 
 Every check runs before any model is fitted, in this order: ``--out``, ``--holidays`` and
 ``--events``, the file and its frequency, every series, then ``--horizon`` against each
-series' history. Each problem is
-one line on stderr, and OUT is written (through a temporary file beside it) only when every
-series was forecast."""
+series' history. Each problem is one line on stderr, and OUT is written only when every
+series was forecast: a file through a temporary file beside it, a stream such as stdout
+straight through (``apps/cli/out_file.py``)."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -31,6 +29,7 @@ from apps.cli.common import (
     print_json,
 )
 from apps.cli.csv_input import Columns
+from apps.cli.out_file import STDOUT, is_stdout, out_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,26 +84,6 @@ def fail_each(messages: list[str]) -> typer.Exit:
     """One ``error:`` line per message (shown as written, brackets too); the exit to raise."""
     exits = [fail(escape(one_line(message))) for message in messages]
     return exits[-1]
-
-
-def out_problem(out: Path, source: Path) -> str | None:
-    """Why OUT cannot be written, or None: not a directory, not the input file, and its
-    nearest existing folder (where the missing ones are created) writable."""
-    try:
-        if out.is_dir():
-            return f"is a directory; name a file in it, such as {out / 'forecast.csv'}"
-        if out.exists() and source.exists() and os.path.samefile(out, source):
-            return "is the input file; name another file so the input is kept"
-        ancestor = out.absolute().parent
-        while not ancestor.exists():
-            ancestor = ancestor.parent
-    except OSError as error:
-        return f"cannot be checked ({error.strerror or error})"
-    if not ancestor.is_dir():
-        return f"its folder cannot be created: {ancestor} is a file"
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        return f"cannot write in {ancestor} (permission denied)"
-    return None
 
 
 def read_table(path: Path, columns: Columns) -> pd.DataFrame:
@@ -185,24 +164,6 @@ def checked_series(
     if warning:
         say("warning", warning)
     return freq, series_list, list(errors)
-
-
-def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
-    """``write`` fills a temporary file beside OUT, which then replaces OUT in one step;
-    on any failure the temporary file is removed and OUT is left as it was."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(handle)
-    temp = Path(name)
-    try:
-        write(temp)
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, out)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def cells(row: ModelScore | None) -> list[str]:
@@ -305,9 +266,11 @@ def write_out(out: Path, results: list[Served]) -> int:
     """OUT with every forecast, written whole or not at all; the number of rows."""
     import pandas as pd
 
+    from apps.cli.out_file import write_out_file
+
     frame = pd.concat([r.served.to_frame() for r in results], ignore_index=True)
     try:
-        write_atomically(out, lambda temp: frame[OUT_COLUMNS].to_csv(temp, index=False))
+        write_out_file(out, lambda handle: frame[OUT_COLUMNS].to_csv(handle, index=False))
     except OSError as error:
         raise fail_each([f"--out {out}: cannot be written ({error.strerror or error})"]) from error
     return len(frame)
@@ -343,8 +306,11 @@ def report(
             }
         )
         return
-    console.print(summary_table(results, horizon))
-    console.print(f"wrote {rows} rows to {escape(str(out))}")
+    # With the CSV on stdout, the summary goes to stderr, apart from it.
+    shown = err_console if is_stdout(out) else console
+    shown.print(summary_table(results, horizon))
+    where = "stdout" if str(out) == STDOUT else str(out)
+    shown.print(f"wrote {rows} rows to {escape(where)}")
 
 
 FREQ_HELP = (
@@ -406,7 +372,9 @@ OutCsv = Annotated[
     typer.Option(
         help="Where to write series_id,ds,yhat,yhat_lower,yhat_upper,model as CSV; "
         "written only when every series is forecast, or with --skip-bad-series at least "
-        "one (missing folders are created).",
+        "one (missing folders are created; a file is replaced whole, a symlink's target "
+        "too). - writes to stdout (the summary then goes to stderr); a pipe or device "
+        "such as /dev/null is written through.",
     ),
 ]
 
@@ -440,6 +408,8 @@ def file(
     --horizon are checked; each problem is one line on stderr and OUT is then not written
     (with --skip-bad-series, a bad series is named and the others are forecast)."""
     problem = out_problem(out, path)
+    if json and is_stdout(out):
+        problem = "is stdout, where --json writes its summary; name a file, or leave --json out"
     if problem:
         raise fail_each([f"--out {out}: {problem}"])
     calendar = checked_calendar(holidays, events)

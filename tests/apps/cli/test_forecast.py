@@ -335,50 +335,12 @@ def test_out_is_checked_before_the_input(app, tmp_path: Path) -> None:
     ]
 
 
-def test_out_problems_are_named(tmp_path: Path, monkeypatch) -> None:
-    """A directory, the input itself (also by another name), a folder under a file and a
-    folder without write permission are refused; a file in folders yet to create is fine."""
-    import apps.cli.forecast as forecast
-
-    source = tmp_path / "in.csv"
-    source.write_text("ds,y\n")
-    (tmp_path / "link.csv").symlink_to(source)
-    assert "is a directory" in forecast.out_problem(tmp_path, source)
-    assert "is the input file" in forecast.out_problem(tmp_path / "link.csv", source)
-    assert "is the input file" in forecast.out_problem(tmp_path / "." / "in.csv", source)
-    assert f"{source} is a file" in forecast.out_problem(source / "sub" / "out.csv", source)
-    assert forecast.out_problem(tmp_path / "new" / "deeper" / "out.csv", source) is None
-    monkeypatch.setattr(forecast.os, "access", lambda path, mode: Path(path) != tmp_path)
-    assert f"cannot write in {tmp_path}" in forecast.out_problem(
-        tmp_path / "new" / "out.csv", source
-    )
-
-
 def test_a_bad_series_leaves_no_out_and_no_temporary_file(app, tmp_path: Path, fitted) -> None:
     """One good and one bad series: the command fails and the folder holds only the input."""
     table = pd.concat([hourly_rows("good"), hourly_rows("bad").assign(y="x")])
     result, _ = run(app, table, tmp_path, "--horizon", "24")
     assert result.exit_code == 1 and fitted == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
-
-
-def test_a_failed_write_leaves_no_temporary_file_and_out_as_it_was(tmp_path: Path) -> None:
-    """A write that breaks halfway leaves no temporary file, and an existing OUT untouched;
-    a complete one replaces OUT."""
-    from apps.cli.forecast import write_atomically
-
-    out = tmp_path / "out.csv"
-    out.write_text("old\n")
-
-    def half(temp: Path) -> None:
-        temp.write_text("series_id,ds")
-        raise OSError(28, "No space left on device")
-
-    with pytest.raises(OSError):
-        write_atomically(out, half)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"] and out.read_text() == "old\n"
-    write_atomically(out, lambda temp: temp.write_text("new\n"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"] and out.read_text() == "new\n"
 
 
 def test_the_help_documents_the_options(app) -> None:

@@ -1,0 +1,105 @@
+"""Where ``longcat forecast file`` writes OUT.
+
+A file (or a symlink's target) is filled through a temporary file beside it that then
+replaces it in one step, so a failed run leaves it as it was. ``-``, a pipe, a terminal, a
+device such as ``/dev/null`` and the ``/dev/fd`` and ``/proc`` paths are streams: written
+through, never replaced (renaming over ``/dev/stdout`` would put a file where the stream
+was and send nothing down it).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+STDOUT = "-"
+# A path under these is a stream whatever its target looks like: /dev/stdout, redirected to
+# a file, resolves to that file, which the shell holds open.
+STREAM_ROOTS = ("dev", "proc")
+
+
+def is_stream(out: Path) -> bool:
+    """OUT is stdout (``-``), under /dev or /proc, or an existing pipe, socket or device."""
+    if str(out) == STDOUT:
+        return True
+    for path in (Path(os.path.abspath(out)), Path(os.path.realpath(out))):
+        if path.parts[1:2] and path.parts[1] in STREAM_ROOTS:
+            return True
+    try:
+        mode = os.stat(out).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def is_stdout(out: Path) -> bool:
+    """OUT is where this process's stdout goes, so nothing else may be printed there."""
+    if str(out) == STDOUT:
+        return True
+    try:
+        return os.path.samestat(os.stat(out), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError):
+        return False
+
+
+def out_problem(out: Path, source: Path) -> str | None:
+    """Why OUT cannot be written, or None. A stream must be writable; a file must not be a
+    directory nor the input file, and its nearest existing folder (where the missing ones
+    are created) must be writable. A symlink is judged by its target."""
+    if str(out) == STDOUT:
+        return None
+    if is_stream(out):
+        if os.path.exists(out) and not os.access(out, os.W_OK):
+            return "cannot be written (permission denied)"
+        return None
+    target = Path(os.path.realpath(out))
+    try:
+        if target.is_dir():
+            return f"is a directory; name a file in it, such as {out / 'forecast.csv'}"
+        if target.exists() and source.exists() and os.path.samefile(target, source):
+            return "is the input file; name another file so the input is kept"
+        ancestor = target.parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+    except OSError as error:
+        return f"cannot be checked ({error.strerror or error})"
+    if not ancestor.is_dir():
+        return f"its folder cannot be created: {ancestor} is a file"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"cannot write in {ancestor} (permission denied)"
+    return None
+
+
+def write_out_file(out: Path, write: Callable[[TextIO], object]) -> None:
+    """``write`` fills OUT: a stream directly, a file through a temporary file beside its
+    target that then replaces it in one step (on any failure the temporary file is removed
+    and OUT is left as it was). A failed write, a full disk included, raises ``OSError``."""
+    if str(out) == STDOUT:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    if is_stream(out):
+        with open(out, "w", newline="", encoding="utf-8") as handle:
+            write(handle)
+        return
+    target = Path(os.path.realpath(out))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle_number, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    temp = Path(name)
+    try:
+        with os.fdopen(handle_number, "w", newline="", encoding="utf-8") as handle:
+            write(handle)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
