@@ -35,6 +35,12 @@ STEP_UNITS = (
     ("second", pd.Timedelta(seconds=1)),
 )
 ON_THE = {"h": "hour", "d": "day", "w": "day"}
+# How files write a missing value (pandas' own list, lower-cased): R's NA, a database's NULL,
+# a spreadsheet's #N/A.
+MISSING = frozenset(
+    {"na", "n/a", "nan", "-nan", "null", "none", "<na>", "#n/a", "#n/a n/a", "#na"}
+    | {"-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
+)
 
 
 class InvalidSeriesError(InputFormatError):
@@ -62,6 +68,23 @@ def modal_step(steps: pd.Series) -> pd.Timedelta | None:
     return pd.Timedelta(min(counts.index[counts == counts.max()]))
 
 
+# Calendar steps longer than a week, in whole days: none of them is forecast here.
+CALENDAR_STEPS = (("monthly", 28, 31), ("quarterly", 89, 92), ("yearly", 365, 366))
+SUPPORTED = "only hourly, daily and weekly series are forecast"
+
+
+def calendar_kind(steps: pd.Series) -> str | None:
+    """``monthly``, ``quarterly`` or ``yearly`` where nine steps in ten are a calendar month,
+    quarter or year long (month starts are 28 to 31 days apart); else None."""
+    if steps.empty:
+        return None
+    days = steps / pd.Timedelta(days=1)
+    for kind, low, high in CALENDAR_STEPS:
+        if days.between(low, high).mean() >= 0.9:
+            return kind
+    return None
+
+
 def checked_table(table: pd.DataFrame, hint: str | None = None) -> pd.DataFrame:
     """The table with its columns checked and a ``series_id`` column in any case; ``hint``
     ends the message of a missing column (how the caller can name another)."""
@@ -75,8 +98,18 @@ def checked_table(table: pd.DataFrame, hint: str | None = None) -> pd.DataFrame:
     if table.empty:
         raise InputFormatError("the file has a header but no rows")
     if "series_id" not in table.columns:
-        table = table.assign(series_id=SINGLE_SERIES_ID)
-    return table
+        return table.assign(series_id=SINGLE_SERIES_ID)
+    # Padded as a database's CHAR column pads it, "store1 " is still store1 (ds and y are
+    # read past their spaces too).
+    ids = table["series_id"].astype(str).str.strip().where(table["series_id"].notna(), "")
+    empty = np.flatnonzero(ids.eq("").to_numpy())
+    if len(empty):
+        first = empty[0]
+        raise InputFormatError(
+            f"series_id is empty on {counted(len(empty))}, the first on data row {first + 1} "
+            f"(ds {table['ds'].iloc[first]!r}): name the series of every row"
+        )
+    return table.assign(series_id=ids)
 
 
 def counted(count: int, thing: str = "row") -> str:
@@ -104,10 +137,15 @@ def infer_freq(table: pd.DataFrame, day_first: bool | None = None) -> Freq:
         )
         raise InputFormatError(f"cannot infer the frequency: {reason}")
     if step not in STEP_FREQ:
-        raise InputFormatError(
-            f"cannot infer the frequency: the timestamps are most often {describe_step(step)} "
-            "apart, not 1 hour, 1 day or 7 days; pass --freq h, d or w"
-        )
+        apart = f"the timestamps are most often {describe_step(step)} apart"
+        kind = calendar_kind(pd.concat(steps))
+        if kind is not None:
+            reason = f"{apart}: {kind} data, and {SUPPORTED}"
+        elif step < STEPS["h"]:
+            reason = f"{apart}: add them up to hourly values first"
+        else:
+            reason = f"{apart}, not 1 hour, 1 day or 7 days; pass --freq h, d or w"
+        raise InputFormatError(f"cannot infer the frequency: {reason}")
     return STEP_FREQ[step]
 
 
@@ -170,20 +208,25 @@ def number_commas(values: pd.Series) -> pd.Series:
 def parse_values(
     series_id: str, raw: pd.Series, ds: pd.Series, fill: Fill, days: bool
 ) -> np.ndarray:
-    """The values as floats; an empty one is NaN when ``fill`` fills it, else refused."""
-    values = pd.to_numeric(raw, errors="coerce")
+    """The values as floats; an empty one, or one written as missing (``NA``, ``null``,
+    ``#N/A``, as R, databases and spreadsheets write it), is NaN when ``fill`` fills it,
+    else refused."""
+    text = raw.astype(str).str.strip()
+    missing = raw.isna() | text.eq("") | text.str.lower().isin(MISSING)
+    values = pd.to_numeric(raw.where(~missing), errors="coerce")
     bad = values.isna() | ~np.isfinite(values.astype(float))
-    missing = raw.isna() | raw.astype(str).str.strip().eq("")
     wrong = bad & ~missing
     if wrong.any():
         first, at = raw[wrong].iloc[0], dates.shown(ds[wrong].iloc[0], days)
         raise SeriesError(
-            series_id, f"non-numeric value {first!r} at {at} ({counted(int(wrong.sum()))})"
+            series_id, f"non-numeric y value {first!r} at {at} ({counted(int(wrong.sum()))})"
         )
     if missing.any() and fill == "none":
-        at = dates.shown(ds[missing].iloc[0], days)
+        first, at = text[missing].iloc[0], dates.shown(ds[missing].iloc[0], days)
+        written = f" {first!r}" if first else ""
         raise SeriesError(
-            series_id, f"missing value at {at} ({counted(int(missing.sum()))}) {FILL_HINT}"
+            series_id,
+            f"missing y value{written} at {at} ({counted(int(missing.sum()))}) {FILL_HINT}",
         )
     return values.to_numpy(float)
 
@@ -220,13 +263,18 @@ def one_frequency(errors: list[SeriesError], fine: int) -> list[SeriesError]:
 
 def check_step(series_id: str, ds: pd.Series, freq: Freq) -> None:
     """Timestamps that clearly are of another frequency are named as such."""
-    step, expected = modal_step(dates.distinct_steps(ds)), STEPS[freq]
+    steps = dates.distinct_steps(ds)
+    step, expected = modal_step(steps), STEPS[freq]
     if step is None or step == expected:
         return
     found = STEP_FREQ.get(step)
+    apart = f"timestamps are {describe_step(step)} apart, not {describe_step(expected)}"
+    kind = calendar_kind(steps) if step > STEPS["w"] else None
+    if kind is not None:
+        # Filling the days between month starts would make up nearly every value.
+        raise SeriesError(series_id, f"{apart}: {kind} data, and {SUPPORTED}")
     if found is None and step > expected:
         return  # a regular series with holes: the holes are reported as missing timestamps
-    apart = f"timestamps are {describe_step(step)} apart, not {describe_step(expected)}"
     if found is not None:
         raise OtherFrequency(series_id, apart, found)
     raise SeriesError(
@@ -262,7 +310,8 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
     if len(off_grid):
         raise SeriesError(
             series_id,
-            f"timestamp {dates.shown(off_grid.iloc[0], False)} is not on the {ON_THE[freq]}",
+            f"timestamp {dates.shown(off_grid.iloc[0], False)} is not on the {ON_THE[freq]}"
+            + (shifted_days_hint(ds) if freq != "h" else ""),
         )
     first = ds.min()
     off_week = ds[(ds - first) % STEPS["w"] != pd.Timedelta(0)] if freq == "w" else ds[:0]
@@ -274,6 +323,20 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
         )
 
 
+def shifted_days_hint(ds: pd.Series) -> str:
+    """Days stamped at one of two clock times an hour apart (23:00, and 22:00 in summer)
+    are local midnights converted to another time zone, its clock change included."""
+    clocks = sorted((ds - ds.dt.floor("D")).unique())
+    if len(clocks) != 2 or clocks[1] - clocks[0] != pd.Timedelta(hours=1):
+        return ""
+    minutes = [int(c / pd.Timedelta(minutes=1)) for c in clocks]
+    shown = " or ".join(f"{m // 60:02d}:{m % 60:02d}" for m in minutes)
+    return (
+        f"; every timestamp is at {shown}, as a day's midnight converted to another time "
+        "zone is: write each day's own date"
+    )
+
+
 def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Series:
     """The values on their full grid, the gaps filled as ``fill`` says (or refused)."""
     grid = pd.date_range(values.index[0], values.index[-1], freq=PANDAS_FREQ[freq])
@@ -281,9 +344,18 @@ def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Ser
         if fill == "none":
             missing = grid.difference(pd.DatetimeIndex(values.index))
             at = dates.shown(missing[0], freq != "h")
+            # Clocks go forward in the small hours of a Sunday, and that hour never was.
+            clock_change = (
+                freq == "h"
+                and len(missing) == 1
+                and missing[0].dayofweek == 6
+                and 1 <= missing[0].hour <= 3
+            )
+            hint = "; if the clocks went forward then, write each time's UTC offset"
             raise SeriesError(
                 series_id,
-                f"{counted(len(missing), 'missing timestamp')}, the first at {at} {FILL_HINT}",
+                f"{counted(len(missing), 'missing timestamp')}, the first at {at} {FILL_HINT}"
+                + (hint if clock_change else ""),
             )
         values = values.reindex(grid)
     if fill == "none" or not values.isna().any():

@@ -1,5 +1,6 @@
 """CSV files as spreadsheets and databases write them: comma, semicolon or tab separated,
-UTF-8 or Windows-1252, plain or compressed (pandas infers that from the name)."""
+UTF-8, Windows-1252 or UTF-16 with its byte order mark (Excel's "Unicode Text"), plain or
+compressed (pandas infers that from the name)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst", ".tar")
 # The first bytes of files people mistake for CSV: a workbook (a zip, or the old OLE2
 # format) and Parquet.
 SPREADSHEET = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 class NotText(InputFormatError):
@@ -30,22 +32,34 @@ class NotText(InputFormatError):
 EXTRA_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def check_text(path: Path) -> None:
-    """Refuse a workbook or other binary file by its first bytes (``NotText``)."""
+def check_text(path: Path) -> str | None:
+    """Refuse a workbook or other binary file by its first bytes (``NotText``); the
+    encoding where its byte order mark names one that is not UTF-8, else None."""
     if path.suffix.lower() in COMPRESSED:
-        return
+        return None
     with path.open("rb") as file:
         start = file.read(2048)
     if start.startswith(SPREADSHEET):
         raise NotText("a spreadsheet workbook, not CSV text: save it as CSV first")
+    # Excel's "Unicode Text" is UTF-16 behind a byte order mark, zero bytes and all.
+    if start.startswith(UTF16):
+        return "utf-16"
     if b"\x00" in start:
-        raise NotText("a binary file, not CSV text")
+        raise NotText("a binary file, not CSV text (UTF-16 text needs its byte order mark)")
+    return None
 
 
-def read(path: Path, sep: str, nrows: int | None = None, row_names: bool = True) -> pd.DataFrame:
+def read(
+    path: Path,
+    sep: str,
+    nrows: int | None = None,
+    row_names: bool = True,
+    encoding: str | None = None,
+) -> pd.DataFrame:
     """Every field as text, so bad values can be named as written in the file; a file
-    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe.
-    Without ``row_names`` a line's field past the header's is dropped, not read as names."""
+    that is not UTF-8 is read as Windows-1252, as Excel saves a CSV in Western Europe,
+    unless ``encoding`` names its own. Without ``row_names`` a line's field past the
+    header's is dropped, not read as names."""
     import pandas as pd
 
     def attempt(encoding: str) -> pd.DataFrame:
@@ -60,15 +74,17 @@ def read(path: Path, sep: str, nrows: int | None = None, row_names: bool = True)
             index_col=None if row_names else False,
         )
 
+    if encoding is not None:
+        return attempt(encoding)
     try:
         return attempt("utf-8-sig")
     except UnicodeDecodeError:
         return attempt("cp1252")
 
 
-def separator(path: Path) -> str:
+def separator(path: Path, encoding: str | None = None) -> str:
     """A comma, unless the header is one column whose name holds more semicolons or tabs."""
-    [*header] = read(path, ",", nrows=0).columns
+    [*header] = read(path, ",", nrows=0, encoding=encoding).columns
     if len(header) != 1:
         return ","
     return max(SEPARATORS, key=str(header[0]).count)
@@ -80,21 +96,22 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     the file system's own errors as they come."""
     import pandas as pd
 
-    check_text(path)
-    sep = separator(path)
+    encoding = check_text(path)
+    sep = separator(path, encoding)
     try:
-        table = read(path, sep)
+        table = read(path, sep, encoding=encoding)
     except pd.errors.ParserError as error:
         found = EXTRA_FIELDS.search(str(error))
         if found is None:
             raise
         _, line, fields = map(int, found.groups())
-        raise ragged(line, fields, len(read(path, sep, nrows=0).columns), sep) from error
+        header = read(path, sep, nrows=0, encoding=encoding).columns
+        raise ragged(line, fields, len(header), sep) from error
     # pandas reads a first line one field longer than the header as row names.
     if not isinstance(table.index, pd.RangeIndex) and row_names_or_split(
         path, sep, table, COMPRESSED
     ):
-        return read(path, sep, row_names=False), sep
+        return read(path, sep, row_names=False, encoding=encoding), sep
     return table, sep
 
 

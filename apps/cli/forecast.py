@@ -9,6 +9,7 @@ straight through (``apps/cli/out_file.py``)."""
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -123,6 +124,18 @@ def input_error(path: Path, error: InputFormatError) -> typer.Exit:
 COLUMNS_HINT = "--ds-column, --y-column and --id-column read columns named otherwise"
 
 
+def id_hint(table: pd.DataFrame) -> str | None:
+    """For a file read as one series (no id column) that has other columns: which one
+    --id-column could name, should its timestamps repeat."""
+    others = [str(c) for c in table.columns if c not in ("ds", "y")]
+    if "series_id" in table.columns or not others:
+        return None
+    return (
+        f"the file has no series_id column, so all its rows are one series; if "
+        f"{others[0]!r} tells the series apart, pass --id-column {shlex.quote(others[0])}"
+    )
+
+
 def checked_series(
     path: Path, columns: Columns, freq: FreqName | None, fill: FillChoice, horizon: int, skip: bool
 ) -> tuple[FreqName, list[Series], list[ForecastingError]]:
@@ -141,6 +154,7 @@ def checked_series(
     )
 
     table = read_table(path, columns)
+    hint = id_hint(table)
     series_list: list[Series] = []
     try:
         table = checked_table(table, hint=COLUMNS_HINT)
@@ -157,7 +171,9 @@ def checked_series(
         warning = horizon_warning(series_list, horizon)
     except InputFormatError as error:
         stop = input_error(path, error)
-        if isinstance(error, InvalidSeriesError) and series_list and not skip:
+        if hint and "duplicated timestamp" in str(error):
+            say("hint", hint)
+        elif isinstance(error, InvalidSeriesError) and series_list and not skip:
             say("hint", f"--skip-bad-series forecasts the other {len(series_list)} series")
         raise stop from error
     say_skipped(errors)

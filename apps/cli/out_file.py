@@ -47,6 +47,15 @@ def is_stdout(out: Path) -> bool:
         return False
 
 
+def read_only(folder: Path) -> bool:
+    """The folder is on a file system mounted read-only (where ``os.access`` would only
+    say that writing is not allowed)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def out_problem(out: Path, source: Path) -> str | None:
     """Why OUT cannot be written, or None. A stream must be writable; a file must not be a
     directory nor the input file, and its nearest existing folder (where the missing ones
@@ -70,6 +79,8 @@ def out_problem(out: Path, source: Path) -> str | None:
         return f"cannot be checked ({error.strerror or error})"
     if not ancestor.is_dir():
         return f"its folder cannot be created: {ancestor} is a file"
+    if read_only(ancestor):
+        return f"cannot write in {ancestor} (a read-only file system)"
     if not os.access(ancestor, os.W_OK | os.X_OK):
         return f"cannot write in {ancestor} (permission denied)"
     return None

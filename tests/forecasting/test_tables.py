@@ -46,6 +46,28 @@ def test_a_good_table_gives_one_series_per_id_in_time_order() -> None:
     assert np.all(np.diff(series["a"].ds.asi8) > 0)
 
 
+def test_ids_padded_with_spaces_are_the_same_series() -> None:
+    """'store1 ' (a database's padded CHAR column) and 'store1' are one series, named
+    without the spaces."""
+    table = hourly("store1")
+    table.loc[table.index % 10 == 0, "series_id"] = "store1 "
+    [series] = series_from_table(table, "h")
+    assert series.series_id == "store1" and len(series.y) == 72
+
+
+def test_an_empty_id_is_refused_naming_its_row() -> None:
+    """A row without a series id belongs to no series: refused, counting such rows and
+    naming the first by its row and date."""
+    table = pd.concat([hourly("a"), hourly("b")], ignore_index=True)
+    table.loc[[80, 90], "series_id"] = ["", "  "]
+    with pytest.raises(InputFormatError) as caught:
+        series_from_table(table, "h")
+    assert str(caught.value) == (
+        "series_id is empty on 2 rows, the first on data row 81 "
+        f"(ds {table['ds'].iloc[80]!r}): name the series of every row"
+    )
+
+
 def test_a_table_without_series_id_is_one_series() -> None:
     """Only ds,y: the single series is called 'series'."""
     [series] = series_from_table(hourly("x").drop(columns="series_id"), "h")
@@ -78,8 +100,11 @@ def test_missing_columns_are_named() -> None:
             lambda t: t.assign(ds=t["ds"].mask(t.index == 5, "yesterday")),
             "unparsable date 'yesterday'",
         ),
-        (lambda t: t.assign(y=t["y"].mask(t.index == 7, "many")), "non-numeric value 'many'"),
-        (lambda t: t.assign(y=t["y"].mask(t.index == 7, "")), "missing value at 2026-03-02 07:00"),
+        (lambda t: t.assign(y=t["y"].mask(t.index == 7, "many")), "non-numeric y value 'many'"),
+        (
+            lambda t: t.assign(y=t["y"].mask(t.index == 7, "")),
+            "missing y value at 2026-03-02 07:00",
+        ),
         (lambda t: pd.concat([t, t.iloc[[3]]]), "duplicated timestamp 2026-03-02 03:00"),
         (lambda t: t.drop(index=[10, 11]), "2 missing timestamps, the first at 2026-03-02 10:00"),
         (lambda t: t.iloc[:20], "too little history: 20 values, need at least 24"),
@@ -130,7 +155,6 @@ def test_inference_takes_the_most_common_step_over_gaps_and_series() -> None:
     ("table", "reason"),
     [
         (regular("a", 20, "2D"), "most often 2 days apart"),
-        (regular("a", 20, "30min"), "most often 30 minutes apart"),
         (pd.concat([regular("a", 1, "h"), regular("b", 1, "h")]), "no series has two distinct"),
     ],
 )
@@ -139,6 +163,63 @@ def test_an_unknown_step_asks_for_freq(table: pd.DataFrame, reason: str) -> None
     with pytest.raises(InputFormatError, match="pass --freq h, d or w") as caught:
         infer_freq(table)
     assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("step", "reason"),
+    [
+        ("MS", "most often 31 days apart: monthly data, and only hourly, daily and weekly"),
+        ("ME", "most often 31 days apart: monthly data"),
+        ("QS", "quarterly data, and only hourly, daily and weekly series are forecast"),
+        ("YS", "yearly data, and only hourly, daily and weekly series are forecast"),
+        ("30min", "most often 30 minutes apart: add them up to hourly values first"),
+    ],
+)
+def test_steps_no_frequency_fits_are_refused_without_a_freq_to_try(step: str, reason) -> None:
+    """Month starts or ends, quarters and years are named as what they are, and sub-hourly
+    times are to be added up: no --freq is offered, since none would read them."""
+    with pytest.raises(InputFormatError) as caught:
+        infer_freq(regular("a", 48, step))
+    assert reason in str(caught.value) and "--freq" not in str(caught.value)
+
+
+@pytest.mark.parametrize("freq", ["d", "w", "h"])
+def test_monthly_data_read_at_a_finer_freq_is_refused_not_filled(freq: str) -> None:
+    """Month starts read with --freq d (the hint of old) would be filled with 29 made-up
+    days a month; even with --fill zero they are refused as monthly. A daily series
+    with a few holes is still read and filled."""
+    monthly = regular("a", 48, "MS")
+    assert "timestamps are 31 days apart" in refused(monthly, freq, fill="zero")
+    assert "monthly data, and only hourly, daily and weekly" in refused(monthly, freq)
+    daily = regular("b", 60, "D").drop(index=[10, 11, 30])
+    [series] = series_from_table(daily, "d", fill="zero")
+    assert len(series.y) == 60 and series.y[10] == 0
+
+
+def test_days_converted_to_utc_are_named_as_such() -> None:
+    """Berlin's midnights written in UTC fall at 23:00 in winter and 22:00 in summer: the
+    refusal says they look converted from another time zone."""
+    ds = pd.date_range("2024-03-01", periods=60, freq="D", tz="Europe/Berlin").tz_convert("UTC")
+    table = pd.DataFrame({"ds": ds.strftime("%Y-%m-%d %H:%M:%S%z"), "y": "10"})
+    assert refused(table.assign(series_id="a"), "d") == (
+        "series 'a': timestamp 2024-02-29 23:00 is not on the day; every timestamp is at "
+        "22:00 or 23:00, as a day's midnight converted to another time zone is: write each "
+        "day's own date"
+    )
+
+
+def test_the_hour_a_clock_skipped_is_named_as_such() -> None:
+    """Local times written without offsets skip 02:00 on the last Sunday of March in
+    Berlin: the missing hour's refusal says the clocks may have gone forward; a missing
+    hour on a weekday does not."""
+    table = regular("a", 24 * 14, "h", start="2024-03-25")
+    skipped = table[table["ds"] != "2024-03-31 02:00:00"]
+    assert refused(skipped).endswith(
+        "the first at 2024-03-31 02:00 (--fill zero or --fill interpolate fills them); "
+        "if the clocks went forward then, write each time's UTC offset"
+    )
+    weekday = table[table["ds"] != "2024-03-27 02:00:00"]
+    assert "clocks" not in refused(weekday)
 
 
 def test_inference_checks_the_columns_first() -> None:
@@ -204,7 +285,7 @@ def test_gaps_are_refused_with_the_fill_hint() -> None:
     gaps = refused(hourly("a").drop(index=[10, 11]))
     assert "2 missing timestamps, the first at 2026-03-02 10:00" in gaps and FILL_HINT in gaps
     empty = refused(hourly("a").assign(y=lambda t: t["y"].mask(t.index == 7, "")))
-    assert "missing value at 2026-03-02 07:00" in empty and FILL_HINT in empty
+    assert "missing y value at 2026-03-02 07:00" in empty and FILL_HINT in empty
 
 
 def test_fill_zero_puts_zero_in_every_gap() -> None:
@@ -235,7 +316,7 @@ def test_fill_interpolate_needs_a_value() -> None:
 def test_non_numeric_values_are_refused_whatever_the_fill() -> None:
     """--fill fills empty values only: a word in y is still an error."""
     table = hourly("a").assign(y=lambda t: t["y"].mask(t.index == 3, "many"))
-    assert "non-numeric value 'many'" in refused(table, fill="zero")
+    assert "non-numeric y value 'many'" in refused(table, fill="zero")
 
 
 def series_of(length: int, series_id: str = "x") -> Series:
@@ -376,8 +457,21 @@ def test_a_bad_rows_time_is_named_as_the_frequency_reads_it() -> None:
     """A daily row is named by its date; an hourly file's midnight keeps its hour, so it
     does not read as the whole day."""
     daily = regular("d", 30, "D")
-    daily.loc[5, "y"] = "n/a"
-    assert "non-numeric value 'n/a' at 2026-03-07 (1 row)" in refused(daily, "d")
+    daily.loc[5, "y"] = "twelve"
+    assert "non-numeric y value 'twelve' at 2026-03-07 (1 row)" in refused(daily, "d")
     hourly = regular("h", 72, "h")
-    hourly.loc[24, "y"] = "n/a"
-    assert "non-numeric value 'n/a' at 2026-03-03 00:00 (1 row)" in refused(hourly, "h")
+    hourly.loc[24, "y"] = "twelve"
+    assert "non-numeric y value 'twelve' at 2026-03-03 00:00 (1 row)" in refused(hourly, "h")
+
+
+@pytest.mark.parametrize("written", ["NA", "n/a", "NaN", "null", "NULL", "None", "#N/A", " NA "])
+def test_values_written_as_missing_are_gaps_for_fill(written: str) -> None:
+    """R's NA, a database's NULL and a spreadsheet's #N/A are missing values, as an empty
+    cell is: refused with the --fill hint and the value as written, filled with --fill."""
+    daily = regular("d", 30, "D")
+    daily.loc[5, "y"] = written
+    message = refused(daily, "d")
+    assert f"missing y value {written.strip()!r} at 2026-03-07 (1 row)" in message
+    assert FILL_HINT in message
+    [series] = series_from_table(daily, "d", fill="zero")
+    assert series.y[5] == 0 and series.y[4] != 0

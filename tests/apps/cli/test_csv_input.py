@@ -1,5 +1,5 @@
 """Reading CSV files as spreadsheets and databases write them: the separator from the
-header, the encoding, compression by name, binary files refused by their first bytes, and
+header, the encoding (UTF-16 by its byte order mark too), compression by name, binary files refused by their first bytes, and
 a line split longer than its header named (an unquoted thousands comma)."""
 
 from __future__ import annotations
@@ -43,6 +43,18 @@ def test_a_windows_1252_header_is_read(tmp_path: Path) -> None:
     )
     table, sep = read_csv(path)
     assert sep == ";" and set(table["series_id"]) == {"Köln"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_is_read(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Unicode Text" save: UTF-16 behind its byte order mark, tab-separated."""
+    path = tmp_path / "in.txt"
+    rows = "".join(f"Köln\t2024-01-{day:02d}\t{day}\r\n" for day in range(1, 15))
+    mark = "\ufeff".encode(encoding)
+    path.write_bytes(mark + ("series_id\tds\ty\r\n" + rows).encode(encoding))
+    table, sep = read_csv(path)
+    assert sep == "\t" and list(table.columns) == ["series_id", "ds", "y"]
+    assert set(table["series_id"]) == {"Köln"} and table["y"].iloc[-1] == "14"
 
 
 @pytest.mark.parametrize(

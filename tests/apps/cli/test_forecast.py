@@ -100,8 +100,9 @@ def change(column: str, row: int, value: str):
         (change("ds", 4, "not a date"), "unparsable date 'not a date'"),
         (lambda t: pd.concat([t, t.iloc[[5]]]), "duplicated timestamp 2026-03-02 05:00"),
         (lambda t: t.iloc[:20], "too little history: 20 values, need at least 24"),
-        (change("y", 9, "n/a"), "non-numeric value 'n/a'"),
-        (change("y", 9, ""), "missing value at 2026-03-02 09:00"),
+        (change("y", 9, "12 kg"), "non-numeric y value '12 kg'"),
+        (change("y", 9, ""), "missing y value at 2026-03-02 09:00"),
+        (change("y", 9, "NA"), "missing y value 'NA' at 2026-03-02 09:00"),
         (lambda t: t.drop(index=[20, 21, 22]), "3 missing timestamps"),
     ],
 )
@@ -311,7 +312,7 @@ def test_errors_are_one_line_each_at_any_width(app, tmp_path: Path, monkeypatch)
     assert all(line.startswith(labels) for line in lines), lines
     source = folder / "in.csv"
     assert lines[-3].startswith(
-        f"error: {source}: series '[bold]b1': non-numeric value '{long_word}'"
+        f"error: {source}: series '[bold]b1': non-numeric y value '{long_word}'"
     )
     assert lines[-2].startswith(f"error: {source}: series 'b2': unparsable date 'not a date ")
     assert lines[-1] == "hint: --skip-bad-series forecasts the other 1 series"
@@ -341,6 +342,24 @@ def test_a_bad_series_leaves_no_out_and_no_temporary_file(app, tmp_path: Path, f
     result, _ = run(app, table, tmp_path, "--horizon", "24")
     assert result.exit_code == 1 and fitted == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_repeated_timestamps_in_a_file_without_ids_point_at_the_id_column(
+    app, tmp_path: Path, fitted
+) -> None:
+    """Two stores under a column named 'store' but no --id-column: the repeats are refused,
+    and a hint names the column to pass; with --id-column store both are forecast."""
+    table = pd.concat([hourly_rows("north"), hourly_rows("south", seed=1)])
+    table = table.rename(columns={"series_id": "store"})
+    result, out = run(app, table, tmp_path, "--horizon", "24")
+    assert result.exit_code == 1 and not out.exists() and not fitted
+    assert "series 'series': duplicated timestamp" in result.stderr
+    assert stderr_lines(result)[-1] == (
+        "hint: the file has no series_id column, so all its rows are one series; "
+        "if 'store' tells the series apart, pass --id-column store"
+    )
+    result, out = run(app, table, tmp_path, "--horizon", "24", "--id-column", "store")
+    assert result.exit_code == 0 and set(pd.read_csv(out)["series_id"]) == {"north", "south"}
 
 
 def test_the_help_documents_the_options(app) -> None:
@@ -621,7 +640,7 @@ def test_bad_series_can_be_skipped_and_are_named(app, tmp_path: Path, fitted) ->
             daily_rows("fine", days=60),
             daily_rows("new-store", days=5),
             daily_rows("typo", days=60).assign(
-                y=lambda t: t["y"].astype(str).mask(t.index == 5, "n/a")
+                y=lambda t: t["y"].astype(str).mask(t.index == 5, "n/a?")
             ),
         ]
     )
@@ -634,7 +653,7 @@ def test_bad_series_can_be_skipped_and_are_named(app, tmp_path: Path, fitted) ->
     skipped = [line for line in stderr_lines(result) if line.startswith("skipped: ")]
     assert len(skipped) == 2
     assert "series 'new-store': too little history: 5 values" in skipped[0]
-    assert "series 'typo': non-numeric value 'n/a' at 2026-01-06 (1 row)" in skipped[1]
+    assert "series 'typo': non-numeric y value 'n/a?' at 2026-01-06 (1 row)" in skipped[1]
     report = json.loads(result.stdout)
     assert [s["series_id"] for s in report["skipped"]] == ["new-store", "typo"]
     assert set(pd.read_csv(out)["series_id"]) == {"fine"}

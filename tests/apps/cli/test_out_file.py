@@ -66,7 +66,22 @@ def test_out_problems_are_named(tmp_path: Path, monkeypatch) -> None:
     assert f"{source} is a file" in out_problem(source / "sub" / "out.csv", source)
     assert out_problem(tmp_path / "new" / "deeper" / "out.csv", source) is None
     monkeypatch.setattr(out_file.os, "access", lambda path, mode: Path(path) != tmp_path)
-    assert f"cannot write in {tmp_path}" in out_problem(tmp_path / "new" / "out.csv", source)
+    assert f"cannot write in {tmp_path} (permission denied)" in out_problem(
+        tmp_path / "new" / "out.csv", source
+    )
+
+
+def test_a_read_only_file_system_is_named_as_such(tmp_path: Path, monkeypatch) -> None:
+    """A folder on a read-only mount is refused as that, not as a permission problem. (A
+    mount cannot be made in a test, so the file system's flags are what is stood in.)"""
+
+    class ReadOnly:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(out_file.os, "statvfs", lambda path: ReadOnly())
+    assert out_problem(tmp_path / "out.csv", tmp_path / "in.csv") == (
+        f"cannot write in {tmp_path} (a read-only file system)"
+    )
 
 
 def test_a_failed_write_leaves_no_temporary_file_and_out_as_it_was(tmp_path: Path) -> None:
