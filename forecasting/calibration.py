@@ -36,7 +36,7 @@ def ratios(actual: np.ndarray, forecast: Forecast) -> np.ndarray:
 
 def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | None:
     """The scale that makes the bounds cover ``level`` percent of the backtest's values;
-    None when there are too few values to say."""
+    None when there are too few values to say, or when that many were forecast exactly."""
     if not pairs:
         return None
     scores = np.concatenate([ratios(np.asarray(a, float), f) for a, f in pairs])
@@ -44,7 +44,10 @@ def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | 
     if n < 10:
         return None
     k = min(n, math.ceil((n + 1) * level / 100))
-    return float(np.sort(scores)[k - 1])
+    scale = float(np.sort(scores)[k - 1])
+    # The level's share of the values forecast exactly (empty hours forecast empty) says
+    # nothing of the spread of the rest; a zero factor would make every interval its point.
+    return scale if scale > FLOOR else None
 
 
 def rescale(forecast: Forecast, scale: float | None, non_negative: bool) -> Forecast:

@@ -71,3 +71,17 @@ def test_served_bounds_of_counts_are_clipped_even_without_a_factor() -> None:
     raw = Forecast("s", "m", DS[:3], np.ones(3), np.full(3, -1.0), np.full(3, 3.0))
     served = calibration.rescale(raw, None, non_negative=True)
     assert served.lower.min() == 0.0 and np.allclose(served.upper, 3.0)
+
+
+def test_a_backtest_mostly_forecast_exactly_keeps_the_models_own_bounds() -> None:
+    """Mostly empty hours forecast 0 where they were 0: nine errors in ten are exactly zero,
+    so the level's quantile of the ratios is 0, which would shrink every interval to its
+    point (a forecast of 1 claiming exactly 1, where a 1 is rare). Such a backtest says
+    nothing of the spread, so the model's own bounds stand; one error more in ten and the
+    factor is measured again."""
+    yhat = np.zeros(50)
+    actual = np.zeros(50)
+    actual[::10] = 1.0
+    assert calibration.factor([(actual, forecast(yhat, 0.5))], 80) is None
+    actual[5::10] = 1.0
+    assert calibration.factor([(actual, forecast(yhat, 0.5))], 80) == 2.0

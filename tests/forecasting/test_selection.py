@@ -478,3 +478,14 @@ def test_a_negative_value_before_the_window_does_not_let_a_bound_below_zero() ->
         result = serve(Series("refunds", START, y, "h"), 48, replace(QUICK, window_days=days))
         assert result.reason.startswith("best of") == raced
         assert result.served.yhat.min() >= 0 and result.served.lower.min() == 0.0
+
+
+def test_a_rare_event_series_gets_intervals_not_points() -> None:
+    """Six weeks of hours with an order one hour in twenty: most backtest hours are forecast
+    exactly (empty where empty), which once shrank every served interval to its point, a 1
+    claiming exactly 1. The intervals keep a width wherever the history is not constant."""
+    rng = np.random.default_rng(4)
+    series = Series("rare", START, rng.poisson(0.05, 6 * 7 * 24).astype(float), "h")
+    served = serve(series, 24, default_plan("h"), beside=False).served
+    assert (served.upper - served.lower > 0).all()
+    assert (served.lower <= served.yhat).all() and (served.yhat <= served.upper).all()
