@@ -78,7 +78,7 @@ def calendar_kind(steps: pd.Series) -> str | None:
     quarter or year long (month starts are 28 to 31 days apart); else None."""
     if steps.empty:
         return None
-    days = steps / pd.Timedelta(days=1)
+    days = steps.dt.total_seconds() / 86400
     for kind, low, high in CALENDAR_STEPS:
         if days.between(low, high).mean() >= 0.9:
             return kind
