@@ -25,6 +25,9 @@ import numpy as np
 from forecasting.series import Forecast
 
 FLOOR = 1e-9
+# No model's own interval is a hundred times too wide; a factor under this comes from
+# values forecast (all but) exactly.
+MIN_SCALE = 0.01
 
 
 def ratios(actual: np.ndarray, forecast: Forecast) -> np.ndarray:
@@ -45,9 +48,10 @@ def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | 
         return None
     k = min(n, math.ceil((n + 1) * level / 100))
     scale = float(np.sort(scores)[k - 1])
-    # The level's share of the values forecast exactly (empty hours forecast empty) says
-    # nothing of the spread of the rest; a zero factor would make every interval its point.
-    return scale if scale > FLOOR else None
+    # The level's share of the values forecast exactly (empty hours forecast empty, or all
+    # but empty: ETS leaves a millionth) says nothing of the spread of the rest; such a
+    # factor would make every interval its point.
+    return scale if scale >= MIN_SCALE else None
 
 
 def rescale(forecast: Forecast, scale: float | None, non_negative: bool) -> Forecast:

@@ -71,16 +71,22 @@ def modal_step(steps: pd.Series) -> pd.Timedelta | None:
 # Calendar steps longer than a week, in whole days: none of them is forecast here.
 CALENDAR_STEPS = (("monthly", 28, 31), ("quarterly", 89, 92), ("yearly", 365, 366))
 SUPPORTED = "only hourly, daily and weekly series are forecast"
+SLACK_DAYS = 1 / 24
 
 
 def calendar_kind(steps: pd.Series) -> str | None:
-    """``monthly``, ``quarterly`` or ``yearly`` where nine steps in ten are a calendar month,
-    quarter or year long (month starts are 28 to 31 days apart); else None."""
+    """``monthly``, ``quarterly`` or ``yearly`` where most steps are one such period (month
+    starts are 28 to 31 days apart; an hour either side for dates converted across a clock
+    change) and nine in ten are one to three of them (the rest missing); ``four-weekly``
+    where every step is 28 days; else None."""
     if steps.empty:
         return None
     days = steps.dt.total_seconds() / 86400
+    if (days == 28).all():
+        return "four-weekly"
     for kind, low, high in CALENDAR_STEPS:
-        if days.between(low, high).mean() >= 0.9:
+        spans = [days.between(low * n - SLACK_DAYS, high * n + SLACK_DAYS) for n in (1, 2, 3)]
+        if spans[0].mean() >= 0.5 and (spans[0] | spans[1] | spans[2]).mean() >= 0.9:
             return kind
     return None
 
@@ -106,7 +112,7 @@ def checked_table(table: pd.DataFrame, hint: str | None = None) -> pd.DataFrame:
     if len(empty):
         first = empty[0]
         raise InputFormatError(
-            f"series_id is empty on {counted(len(empty))}, the first on data row {first + 1} "
+            f"the series id is empty on {counted(len(empty))}, the first on data row {first + 1} "
             f"(ds {table['ds'].iloc[first]!r}): name the series of every row"
         )
     return table.assign(series_id=ids)
@@ -222,13 +228,21 @@ def parse_values(
             series_id, f"non-numeric y value {first!r} at {at} ({counted(int(wrong.sum()))})"
         )
     if missing.any() and fill == "none":
-        first, at = text[missing].iloc[0], dates.shown(ds[missing].iloc[0], days)
-        written = f" {first!r}" if first else ""
+        first, at = raw[missing].iloc[0], dates.shown(ds[missing].iloc[0], days)
+        written = "" if pd.isna(first) or not str(first).strip() else f" {str(first).strip()!r}"
         raise SeriesError(
             series_id,
             f"missing y value{written} at {at} ({counted(int(missing.sum()))}) {FILL_HINT}",
         )
     return values.to_numpy(float)
+
+
+class RepeatedTimestamps(SeriesError):
+    """A series with ``repeats`` timestamps written more than once."""
+
+    def __init__(self, series_id: str, reason: str, repeats: int) -> None:
+        super().__init__(series_id, reason)
+        self.repeats = repeats
 
 
 class OtherFrequency(SeriesError):
@@ -288,21 +302,19 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
     duplicated = ds[ds.duplicated()]
     if len(duplicated):
         # Clocks go back in the small hours of a Sunday (Europe, the Americas, Australia).
-        first = duplicated.iloc[0]
         clock_change = (
             freq == "h"
             and not offsets_written
-            and len(duplicated) == 1
-            and first.dayofweek == 6
-            and first.hour <= 3
+            and small_sunday_hours(pd.DatetimeIndex(duplicated), first=0)
         )
         hint = (
             "; if the clocks went back then, write each time's UTC offset" if clock_change else ""
         )
         at = dates.shown(duplicated.iloc[0], freq != "h")
-        raise SeriesError(
+        raise RepeatedTimestamps(
             series_id,
             f"duplicated timestamp {at} ({counted(len(duplicated), 'repeat')}){hint}",
+            len(duplicated),
         )
     check_step(series_id, ds, freq)
     unit = "h" if freq == "h" else "D"
@@ -321,6 +333,13 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
             f"timestamp {dates.shown(off_week.iloc[0], True)} is not a whole number of weeks after "
             f"the first, {dates.shown(first, True)}",
         )
+
+
+def small_sunday_hours(times: pd.DatetimeIndex, first: int) -> bool:
+    """Every time is a lone hour of a Sunday's small hours (from ``first`` to 3 o'clock),
+    where clocks change: once a spring or an autumn, a week or more apart."""
+    isolated = len(times) < 2 or bool((np.diff(times.asi8) > 7 * 24 * 3600 * 10**9).all())
+    return isolated and bool(((times.dayofweek == 6) & times.hour.isin(range(first, 4))).all())
 
 
 def shifted_days_hint(ds: pd.Series) -> str:
@@ -345,12 +364,7 @@ def regular(series_id: str, values: pd.Series, freq: Freq, fill: Fill) -> pd.Ser
             missing = grid.difference(pd.DatetimeIndex(values.index))
             at = dates.shown(missing[0], freq != "h")
             # Clocks go forward in the small hours of a Sunday, and that hour never was.
-            clock_change = (
-                freq == "h"
-                and len(missing) == 1
-                and missing[0].dayofweek == 6
-                and 1 <= missing[0].hour <= 3
-            )
+            clock_change = freq == "h" and small_sunday_hours(missing, first=1)
             hint = "; if the clocks went forward then, write each time's UTC offset"
             raise SeriesError(
                 series_id,

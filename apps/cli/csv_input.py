@@ -109,7 +109,7 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         raise ragged(line, fields, len(header), sep) from error
     # pandas reads a first line one field longer than the header as row names.
     if not isinstance(table.index, pd.RangeIndex) and row_names_or_split(
-        path, sep, table, COMPRESSED
+        path, sep, table, COMPRESSED, encoding
     ):
         return read(path, sep, row_names=False, encoding=encoding), sep
     return table, sep

@@ -35,7 +35,9 @@ class Line:
     last_empty: bool
 
 
-def lines(path: Path, sep: str, compressed: tuple[str, ...]) -> list[Line] | None:
+def lines(
+    path: Path, sep: str, compressed: tuple[str, ...], encoding: str | None = None
+) -> list[Line] | None:
     """Each record after the header, blank ones left out as pandas leaves them; None where
     the csv module cannot read the file (a zip or zstd archive, a field past its limit)."""
     suffix = path.suffix.lower()
@@ -43,7 +45,7 @@ def lines(path: Path, sep: str, compressed: tuple[str, ...]) -> list[Line] | Non
         return None
     opener = OPENERS.get(suffix, open)
     try:
-        with opener(path, "rt", newline="", encoding="utf-8", errors="replace") as file:
+        with opener(path, "rt", newline="", encoding=encoding or "utf-8", errors="replace") as file:
             reader = csv.reader(file, delimiter=sep, skipinitialspace=True)
             found = [
                 Line(reader.line_num, len(record), not record[-1].strip())
@@ -56,7 +58,11 @@ def lines(path: Path, sep: str, compressed: tuple[str, ...]) -> list[Line] | Non
 
 
 def row_names_or_split(
-    path: Path, sep: str, table: pd.DataFrame, compressed: tuple[str, ...]
+    path: Path,
+    sep: str,
+    table: pd.DataFrame,
+    compressed: tuple[str, ...],
+    encoding: str | None = None,
 ) -> bool:
     """For a table pandas read with row names: False where they are R's (every line one
     field longer than the header), True where every line ends in a separator and no field
@@ -64,7 +70,7 @@ def row_names_or_split(
     import pandas as pd
 
     header = len(table.columns)
-    counted = lines(path, sep, compressed)
+    counted = lines(path, sep, compressed, encoding)
     if isinstance(table.index, pd.MultiIndex):  # two fields or more past the header's
         first = next((line for line in counted or [] if line.fields > header + 1), None)
         if first is None:

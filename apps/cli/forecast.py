@@ -125,15 +125,30 @@ COLUMNS_HINT = "--ds-column, --y-column and --id-column read columns named other
 
 
 def id_hint(table: pd.DataFrame) -> str | None:
-    """For a file read as one series (no id column) that has other columns: which one
-    --id-column could name, should its timestamps repeat."""
-    others = [str(c) for c in table.columns if c not in ("ds", "y")]
-    if "series_id" in table.columns or not others:
+    """For a file read as one series (no id column): the column --id-column could name, one
+    of far fewer values than rows under which no timestamp repeats; None without one."""
+    if "series_id" in table.columns or "ds" not in table.columns:
         return None
-    return (
-        f"the file has no series_id column, so all its rows are one series; if "
-        f"{others[0]!r} tells the series apart, pass --id-column {shlex.quote(others[0])}"
-    )
+    for column in (c for c in table.columns if c not in ("ds", "y")):
+        if (
+            table[column].nunique() <= len(table) // 2
+            and not table.duplicated([column, "ds"]).any()
+        ):
+            return (
+                f"the file has no series_id column, so all its rows are one series; if "
+                f"{str(column)!r} tells the series apart, pass --id-column "
+                f"{shlex.quote(str(column))}"
+            )
+    return None
+
+
+def repeated(error: InputFormatError) -> bool:
+    """Some series of the error has timestamps repeated more than once (one repeat is as
+    likely a clock going back)."""
+    from forecasting.tables import InvalidSeriesError, RepeatedTimestamps
+
+    errors = error.errors if isinstance(error, InvalidSeriesError) else []
+    return any(isinstance(e, RepeatedTimestamps) and e.repeats > 1 for e in errors)
 
 
 def checked_series(
@@ -171,7 +186,7 @@ def checked_series(
         warning = horizon_warning(series_list, horizon)
     except InputFormatError as error:
         stop = input_error(path, error)
-        if hint and "duplicated timestamp" in str(error):
+        if hint and repeated(error):
             say("hint", hint)
         elif isinstance(error, InvalidSeriesError) and series_list and not skip:
             say("hint", f"--skip-bad-series forecasts the other {len(series_list)} series")

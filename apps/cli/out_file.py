@@ -9,7 +9,9 @@ was and send nothing down it).
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -18,18 +20,19 @@ from pathlib import Path
 from typing import TextIO
 
 STDOUT = "-"
-# A path under these is a stream whatever its target looks like: /dev/stdout, redirected to
-# a file, resolves to that file, which the shell holds open.
-STREAM_ROOTS = ("dev", "proc")
+# The names of a process's own streams: /dev/stdout, /dev/fd/3, /proc/self/fd/1. Renamed
+# over, the stream would become a file; opened for writing, a file the shell redirected it
+# to would be cut short, so they are opened to append.
+STREAM_NAMES = re.compile(r"/dev/(std(in|out|err)|fd/\d+)|/proc/[^/]+/fd/\d+")
 
 
 def is_stream(out: Path) -> bool:
-    """OUT is stdout (``-``), under /dev or /proc, or an existing pipe, socket or device."""
-    if str(out) == STDOUT:
+    """OUT is stdout (``-``), a process's stream by name (a pipe's real path is under
+    /proc too), or an existing pipe, socket or device such as /dev/null."""
+    if str(out) == STDOUT or STREAM_NAMES.fullmatch(os.path.abspath(out)):
         return True
-    for path in (Path(os.path.abspath(out)), Path(os.path.realpath(out))):
-        if path.parts[1:2] and path.parts[1] in STREAM_ROOTS:
-            return True
+    if STREAM_NAMES.fullmatch(os.path.realpath(out)) or os.path.realpath(out).startswith("/proc/"):
+        return True
     try:
         mode = os.stat(out).st_mode
     except OSError:
@@ -38,12 +41,15 @@ def is_stream(out: Path) -> bool:
 
 
 def is_stdout(out: Path) -> bool:
-    """OUT is where this process's stdout goes, so nothing else may be printed there."""
+    """OUT is where this process's stdout goes, so nothing else may be printed there
+    (/dev/null, where stdout may go too, takes anything)."""
     if str(out) == STDOUT:
         return True
+    if sys.stdout is None or os.path.realpath(out) == os.devnull:
+        return False
     try:
         return os.path.samestat(os.stat(out), os.fstat(sys.stdout.fileno()))
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         return False
 
 
@@ -91,11 +97,10 @@ def write_out_file(out: Path, write: Callable[[TextIO], object]) -> None:
     target that then replaces it in one step (on any failure the temporary file is removed
     and OUT is left as it was). A failed write, a full disk included, raises ``OSError``."""
     if str(out) == STDOUT:
-        write(sys.stdout)
-        sys.stdout.flush()
+        write_stdout(write)
         return
     if is_stream(out):
-        with open(out, "w", newline="", encoding="utf-8") as handle:
+        with open(out, "a", newline="", encoding="utf-8") as handle:
             write(handle)
         return
     target = Path(os.path.realpath(out))
@@ -114,3 +119,17 @@ def write_out_file(out: Path, write: Callable[[TextIO], object]) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def write_stdout(write: Callable[[TextIO], object]) -> None:
+    """``write`` fills stdout as UTF-8, whatever the locale's encoding, with the line ends
+    a CSV file gets."""
+    if sys.stdout is None:
+        raise OSError(9, "stdout is closed")
+    sys.stdout.flush()
+    handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        write(handle)
+        handle.flush()
+    finally:
+        handle.detach()  # stdout's own buffer stays open

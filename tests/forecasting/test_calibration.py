@@ -83,5 +83,6 @@ def test_a_backtest_mostly_forecast_exactly_keeps_the_models_own_bounds() -> Non
     actual = np.zeros(50)
     actual[::10] = 1.0
     assert calibration.factor([(actual, forecast(yhat, 0.5))], 80) is None
+    assert calibration.factor([(actual, forecast(yhat + 1e-6, 0.5))], 80) is None
     actual[5::10] = 1.0
     assert calibration.factor([(actual, forecast(yhat, 0.5))], 80) == 2.0

@@ -63,7 +63,7 @@ def test_an_empty_id_is_refused_naming_its_row() -> None:
     with pytest.raises(InputFormatError) as caught:
         series_from_table(table, "h")
     assert str(caught.value) == (
-        "series_id is empty on 2 rows, the first on data row 81 "
+        "the series id is empty on 2 rows, the first on data row 81 "
         f"(ds {table['ds'].iloc[80]!r}): name the series of every row"
     )
 
@@ -172,6 +172,7 @@ def test_an_unknown_step_asks_for_freq(table: pd.DataFrame, reason: str) -> None
         ("ME", "most often 31 days apart: monthly data"),
         ("QS", "quarterly data, and only hourly, daily and weekly series are forecast"),
         ("YS", "yearly data, and only hourly, daily and weekly series are forecast"),
+        ("28D", "four-weekly data, and only hourly, daily and weekly series are forecast"),
         ("30min", "most often 30 minutes apart: add them up to hourly values first"),
     ],
 )
@@ -191,6 +192,14 @@ def test_monthly_data_read_at_a_finer_freq_is_refused_not_filled(freq: str) -> N
     monthly = regular("a", 48, "MS")
     assert "timestamps are 31 days apart" in refused(monthly, freq, fill="zero")
     assert "monthly data, and only hourly, daily and weekly" in refused(monthly, freq)
+    # Seven months missing of 48, and quarters converted from Berlin's midnights to UTC.
+    holes = monthly.drop(index=[3, 9, 10, 17, 25, 26, 40])
+    assert "monthly data" in refused(holes, freq, fill="zero")
+    quarters = pd.date_range("2015-01-01", periods=30, freq="QS", tz="Europe/Berlin")
+    utc = pd.DataFrame(
+        {"series_id": "q", "ds": quarters.tz_convert("UTC").strftime("%Y-%m-%d %H:%M"), "y": "5"}
+    )
+    assert "quarterly data" in refused(utc, freq, fill="zero")
     daily = regular("b", 60, "D").drop(index=[10, 11, 30])
     [series] = series_from_table(daily, "d", fill="zero")
     assert len(series.y) == 60 and series.y[10] == 0
@@ -210,8 +219,8 @@ def test_days_converted_to_utc_are_named_as_such() -> None:
 
 def test_the_hour_a_clock_skipped_is_named_as_such() -> None:
     """Local times written without offsets skip 02:00 on the last Sunday of March in
-    Berlin: the missing hour's refusal says the clocks may have gone forward; a missing
-    hour on a weekday does not."""
+    Berlin: the missing hour's refusal says the clocks may have gone forward, for one
+    spring or two; a missing hour on a weekday does not."""
     table = regular("a", 24 * 14, "h", start="2024-03-25")
     skipped = table[table["ds"] != "2024-03-31 02:00:00"]
     assert refused(skipped).endswith(
@@ -220,6 +229,10 @@ def test_the_hour_a_clock_skipped_is_named_as_such() -> None:
     )
     weekday = table[table["ds"] != "2024-03-27 02:00:00"]
     assert "clocks" not in refused(weekday)
+    two_springs = regular("a", 24 * 372, "h", start="2024-03-25")
+    skipped = ["2024-03-31 02:00:00", "2025-03-30 02:00:00"]
+    message = refused(two_springs[~two_springs["ds"].isin(skipped)])
+    assert "2 missing timestamps" in message and "clocks went forward" in message
 
 
 def test_inference_checks_the_columns_first() -> None:

@@ -55,6 +55,13 @@ def test_excel_unicode_text_is_read(tmp_path: Path, encoding: str) -> None:
     table, sep = read_csv(path)
     assert sep == "\t" and list(table.columns) == ["series_id", "ds", "y"]
     assert set(table["series_id"]) == {"Köln"} and table["y"].iloc[-1] == "14"
+    # R's row names, and a separator ending every line, read as in UTF-8.
+    named = "".join(f"{day}\tKöln\t2024-01-{day:02d}\t{day}\r\n" for day in range(1, 15))
+    path.write_bytes(mark + ("series_id\tds\ty\r\n" + named).encode(encoding))
+    assert list(read_csv(path)[0]["series_id"].unique()) == ["Köln"]
+    ended = rows.replace("\r\n", "\t\r\n")
+    path.write_bytes(mark + ("series_id\tds\ty\r\n" + ended).encode(encoding))
+    assert read_csv(path)[0]["y"].iloc[-1] == "14"
 
 
 @pytest.mark.parametrize(

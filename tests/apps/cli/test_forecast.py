@@ -348,9 +348,12 @@ def test_repeated_timestamps_in_a_file_without_ids_point_at_the_id_column(
     app, tmp_path: Path, fitted
 ) -> None:
     """Two stores under a column named 'store' but no --id-column: the repeats are refused,
-    and a hint names the column to pass; with --id-column store both are forecast."""
+    and a hint names the column to pass (not a column of prices); with --id-column store
+    both are forecast."""
     table = pd.concat([hourly_rows("north"), hourly_rows("south", seed=1)])
     table = table.rename(columns={"series_id": "store"})
+    # A column of prices comes first: nearly one value a row, it tells no series apart.
+    table.insert(0, "price", np.arange(len(table)) * 0.5)
     result, out = run(app, table, tmp_path, "--horizon", "24")
     assert result.exit_code == 1 and not out.exists() and not fitted
     assert "series 'series': duplicated timestamp" in result.stderr

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from apps.cli.forecast import OUT_COLUMNS, register
 from apps.cli.out_file import is_stream, out_problem, write_out_file
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +38,12 @@ def nothing_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     """A device must never be renamed over: were the code to try, the test fails instead of
     leaving a regular file where the machine's /dev/null or /dev/full was."""
 
+    replace = os.replace
+
     def refuse(source, target) -> None:
-        raise AssertionError(f"{target} would have been replaced")
+        if str(target).startswith("/dev/"):
+            raise AssertionError(f"{target} would have been replaced")
+        replace(source, target)
 
     monkeypatch.setattr(out_file.os, "replace", refuse)
 
@@ -133,10 +140,11 @@ def test_a_fifo_is_written_through(tmp_path: Path) -> None:
 
 
 def test_devices_are_streams_and_files_are_not(tmp_path: Path) -> None:
-    """/dev/null, /dev/stdout and - are written through; a file, a missing file and a
-    symlink to a file are replaced whole."""
-    assert is_stream(Path("/dev/null")) and is_stream(Path("/dev/stdout"))
-    assert is_stream(Path("-"))
+    """/dev/null, /dev/stdout, /dev/fd/N and - are written through; a file, a missing file,
+    a symlink to a file and a file under /dev/shm are replaced whole."""
+    for name in ("/dev/null", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "-"):
+        assert is_stream(Path(name)), name
+    assert not is_stream(Path("/dev/shm/longcat/out.csv"))
     (tmp_path / "file.csv").write_text("x\n")
     (tmp_path / "link.csv").symlink_to(tmp_path / "file.csv")
     for name in ("file.csv", "missing.csv", "link.csv"):
@@ -177,3 +185,25 @@ def test_a_full_device_fails_the_command(app, tmp_path: Path, nothing_replaced) 
     assert result.exit_code == 1
     assert "--out /dev/full: cannot be written (No space left on device)" in result.stderr
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_dev_stdout_appended_by_the_shell_keeps_what_was_there(tmp_path: Path) -> None:
+    """``--out /dev/stdout >> log.csv`` in a fresh process: the CSV is added after the log's
+    lines, not written over them, and the summary goes to stderr."""
+    source = daily_file(tmp_path)
+    log = tmp_path / "log.csv"
+    log.write_text("kept line\n")
+    command = [sys.executable, "-m", "apps.cli", "forecast", "file", str(source)]
+    with log.open("a") as appended:
+        done = subprocess.run(
+            [*command, "--horizon", "7", "--out", "/dev/stdout"],
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text().splitlines()
+    assert lines[0] == "kept line" and lines[1] == ",".join(OUT_COLUMNS) and len(lines) == 9
+    assert "wrote 7 rows to /dev/stdout" in done.stderr
