@@ -338,7 +338,7 @@ def check_grid(series_id: str, ds: pd.Series, freq: Freq, offsets_written: bool 
 def small_sunday_hours(times: pd.DatetimeIndex, first: int) -> bool:
     """Every time is a lone hour of a Sunday's small hours (from ``first`` to 3 o'clock),
     where clocks change: once a spring or an autumn, a week or more apart."""
-    isolated = len(times) < 2 or bool((np.diff(times.asi8) > 7 * 24 * 3600 * 10**9).all())
+    isolated = len(times) < 2 or bool((np.diff(times) > pd.Timedelta(days=7)).all())
     return isolated and bool(((times.dayofweek == 6) & times.hour.isin(range(first, 4))).all())
 
 
