@@ -13,18 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from apps.cli.forecast import OUT_COLUMNS, register
+from apps.cli.forecast import OUT_COLUMNS
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    # A second command keeps Typer from collapsing the app into its only sub-app.
-    app.command("noop")(lambda: None)
-    return app
 
 
 def hourly_rows(series_id: str, days: int = 10, seed: int = 0) -> pd.DataFrame:

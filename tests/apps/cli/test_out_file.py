@@ -18,19 +18,11 @@ import typer
 from typer.testing import CliRunner
 
 from apps.cli import out_file
-from apps.cli.forecast import OUT_COLUMNS, register
+from apps.cli.forecast import OUT_COLUMNS
 from apps.cli.out_file import is_stream, out_problem, write_out_file
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    app.command("noop")(lambda: None)
-    return app
 
 
 @pytest.fixture
