@@ -30,7 +30,7 @@ from apps.cli.common import (
     print_json,
 )
 from apps.cli.csv_input import Columns
-from apps.cli.out_file import STDOUT, is_stdout, out_problem
+from apps.cli.out_file import STDOUT, is_stdout, out_problem, write_out_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,11 +168,10 @@ def checked_series(
         read_series,
     )
 
-    table = read_table(path, columns)
-    hint = id_hint(table)
+    raw = read_table(path, columns)
     series_list: list[Series] = []
     try:
-        table = checked_table(table, hint=COLUMNS_HINT)
+        table = checked_table(raw, hint=COLUMNS_HINT)
         order = day_first(table["ds"])
         if freq is None:
             freq = FreqName(infer_freq(table, order))
@@ -186,7 +185,8 @@ def checked_series(
         warning = horizon_warning(series_list, horizon)
     except InputFormatError as error:
         stop = input_error(path, error)
-        if hint and repeated(error):
+        hint = id_hint(raw) if repeated(error) else None
+        if hint:
             say("hint", hint)
         elif isinstance(error, InvalidSeriesError) and series_list and not skip:
             say("hint", f"--skip-bad-series forecasts the other {len(series_list)} series")
@@ -296,8 +296,6 @@ def forecast_all(
 def write_out(out: Path, results: list[Served]) -> int:
     """OUT with every forecast, written whole or not at all; the number of rows."""
     import pandas as pd
-
-    from apps.cli.out_file import write_out_file
 
     frame = pd.concat([r.served.to_frame() for r in results], ignore_index=True)
     try:

@@ -31,7 +31,7 @@ def is_stream(out: Path) -> bool:
     /proc too), or an existing pipe, socket or device such as /dev/null."""
     if str(out) == STDOUT or STREAM_NAMES.fullmatch(os.path.abspath(out)):
         return True
-    if STREAM_NAMES.fullmatch(os.path.realpath(out)) or os.path.realpath(out).startswith("/proc/"):
+    if os.path.realpath(out).startswith("/proc/"):
         return True
     try:
         mode = os.stat(out).st_mode
