@@ -7,9 +7,10 @@
  * they arrive and are shown as plain text; the conversation survives page reloads. The 📍
  * button shares the browser's location with a message; a host page can share a spot the
  * customer tapped on its map with window.LongCatChat.share(lat, lon). It speaks English or
- * Chinese (data-lang="en|zh", else the browser's language; a host page may switch it with
- * window.LongCatChat.setLanguage(lang)), offers quick replies for the common requests, and
- * on a phone takes only the lower part of the screen, so the order stays in view.
+ * Chinese (data-lang="en|zh", else the page's <html lang>, else the browser's language; a host
+ * page may switch it with window.LongCatChat.setLanguage(lang)), offers quick replies for the
+ * common requests, and on a phone takes only the lower part of the screen, so the order stays
+ * in view.
  */
 (function () {
   "use strict";
@@ -39,7 +40,10 @@
       no_geo: "此浏览器无法发送位置。",
       geo_failed: "无法读取位置；您可以在地图上点击送餐地点。" }
   };
-  var asked = (script && script.getAttribute("data-lang")) || navigator.language || "en";
+  // The page's own language before the browser's: a host page that chose the customer's
+  // language before this script arrived (a slow network) must not get English chips.
+  var asked = (script && script.getAttribute("data-lang")) || document.documentElement.lang ||
+    navigator.language || "en";
   var t = TEXT[asked.toLowerCase().indexOf("zh") === 0 ? "zh" : "en"];
 
   function el(tag, attrs, text) {

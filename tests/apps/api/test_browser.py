@@ -253,6 +253,34 @@ def test_a_chinese_customer_on_a_phone(server: str, browser, seeded_url: str, ba
     page.screenshot(path=str(ARTIFACTS / "tracking-phone-zh.png"))
 
 
+def _late_widget(route) -> None:
+    # A slow network for the widget alone: the order (not routed) arrives and the page
+    # turns Chinese before the widget's script runs.
+    time.sleep(1.5)
+    route.continue_()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_widget_that_arrives_after_the_order_speaks_the_page_language(
+    server: str, browser, seeded_url: str, backend: str
+) -> None:
+    """When the widget's script arrives after the page has switched to the customer's
+    Chinese, the chat's labels and quick replies are Chinese too, not the browser's
+    English."""
+    order = _order_in(seeded_url, OrderStatus.PICKED_UP, "zh") or _order_in(
+        seeded_url, OrderStatus.ASSIGNED, "zh"
+    )
+    assert order is not None
+    page = browser.new_page(viewport=PHONE, locale="en-US")
+    page.route("**/static/widget.js", _late_widget)
+    page.goto(f"{server}/track/{token_for(order)}")
+    page.locator(".lc-button").wait_for(timeout=30_000)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator(".lc-button").text_content() == "联系客服"
+    page.click(".lc-button")
+    assert page.locator(".lc-chip").first.text_content() == "我的外卖到哪了？"
+
+
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_cancelled_order_and_a_bad_link_on_a_phone(
     server: str, browser, order_of, backend: str
