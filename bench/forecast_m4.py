@@ -157,13 +157,14 @@ def evaluate(job: tuple[Case, list[str]]) -> dict:
             "abs_error": float(np.abs(case.actual - forecast.yhat).sum()),
             "abs_actual": float(np.abs(case.actual).sum()),
             "coverage": metrics.coverage(case.actual, forecast.lower, forecast.upper),
+            "msis": metrics.msis(case.actual, forecast.lower, forecast.upper, case.series.y, m),
             "chosen": forecast.model,
         }
     return row
 
 
 def summarise(rows: list[dict], names: list[str]) -> dict[str, dict[str, float]]:
-    keys = ("smape", "mase", "coverage", "seconds", "failed")
+    keys = ("smape", "mase", "coverage", "msis", "seconds", "failed")
     means = {name: {k: float(np.mean([r[name][k] for r in rows])) for k in keys} for name in names}
     reference = means["naive2"]
     for name, figures in means.items():
@@ -183,14 +184,15 @@ def print_table(freq: str, means: dict, rows: list[dict], wall: float, title: st
         f"{frequency.mase_season}, Naive2 season {frequency.naive2_season}"
     )
     print(
-        f"{'method':<18}{'sMAPE':>9}{'MASE':>8}{'OWA':>8}{'WAPE':>8}{'cover80':>9}{'s/series':>10}"
+        f"{'method':<18}{'sMAPE':>9}{'MASE':>8}{'OWA':>8}{'WAPE':>8}{'cover80':>9}{'MSIS80':>8}"
+        f"{'s/series':>10}"
     )
     for name, f in means.items():
         published = PUBLISHED.get(freq, {}).get(name)
         note = f"  published sMAPE {published[0]}, MASE {published[1]}" if published else ""
         print(
             f"{name:<18}{f['smape']:>9.3f}{f['mase']:>8.3f}{f['owa']:>8.3f}{f['wape']:>8.3f}"
-            f"{f['coverage']:>9.3f}{f['seconds']:>10.3f}{note}"
+            f"{f['coverage']:>9.3f}{f['msis']:>8.2f}{f['seconds']:>10.3f}{note}"
         )
     if "served" in means:
         chosen = [r["served"]["chosen"] for r in rows]

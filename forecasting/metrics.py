@@ -45,3 +45,25 @@ def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     actual = np.asarray(actual, float)
     inside = (actual >= np.asarray(lower, float)) & (actual <= np.asarray(upper, float))
     return float(inside.mean())
+
+
+def msis(
+    actual: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    history: np.ndarray,
+    m: int,
+    level: int = 80,
+) -> float:
+    """M4's mean scaled interval score at ``level`` percent: the interval's width plus
+    2/alpha times each miss, scaled as MASE is. Lower is better: an interval is rewarded for
+    being narrow only as long as it still holds the values."""
+    actual = np.asarray(actual, float)
+    lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+    alpha = 1 - level / 100
+    penalty = (2 / alpha) * (np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0))
+    score = float(np.mean(upper - lower + penalty))
+    scale = seasonal_scale(history, m)
+    if scale == 0:
+        return 0.0 if score == 0 else float("inf")
+    return score / scale

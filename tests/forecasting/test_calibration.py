@@ -86,3 +86,50 @@ def test_a_backtest_mostly_forecast_exactly_keeps_the_models_own_bounds() -> Non
     assert calibration.factor([(actual, forecast(yhat + 1e-6, 0.5))], 80) is None
     actual[5::10] = 1.0
     assert calibration.factor([(actual, forecast(yhat, 0.5))], 80) == 2.0
+
+
+def _folds(spreads: list[float], n: int = 14, seed: int = 0) -> list:
+    """One fold per spread: errors of that spread against bounds of half-width 1."""
+    rng = np.random.default_rng(seed)
+    yhat = np.full(n, 100.0)
+    return [(yhat + rng.normal(0, s, n), forecast(yhat, 1.0)) for s in spreads]
+
+
+def test_a_fold_that_saw_a_level_shift_is_left_out() -> None:
+    """Four folds, one of which forecast the old level while the series had jumped: its
+    errors are twenty half-widths. Pooled with the others, a quarter of the values sat
+    there and the factor came from them (over 10); left out, it is the other folds' (about
+    1.28 for errors of spread 1)."""
+    folds = _folds([1.0, 1.0, 1.0, 1.0])
+    shift = folds[1][1]
+    folds[1] = (shift.yhat + 20 + np.random.default_rng(1).normal(0, 1, 14), shift)
+    assert 0.9 < calibration.factor(folds, 80) < 1.9
+    pooled = np.concatenate([calibration.ratios(a, f) for a, f in folds])
+    assert np.quantile(pooled, 0.8) > 10  # what the factor was with the fold in
+
+
+def test_two_folds_with_large_errors_keep_the_interval_wide() -> None:
+    """Two of four folds far out say the breaks recur: one is left out, the other still
+    widens the interval past what the quiet folds alone would give."""
+    folds = _folds([1.0, 20.0, 1.0, 20.0])
+    assert calibration.factor(folds, 80) > 5
+
+
+def test_bounds_too_narrow_on_every_fold_are_widened_in_full() -> None:
+    """Errors five times the model's half-width on every fold are the model's error, not a
+    break: nothing is left out and the factor is about 1.28 x 5."""
+    assert 5.0 < calibration.factor(_folds([5.0, 5.0, 5.0, 5.0]), 80) < 8.0
+
+
+def test_with_two_folds_nothing_is_left_out() -> None:
+    """Two folds cannot say which is the odd one: both count."""
+    assert calibration.factor(_folds([1.0, 20.0], n=24), 80) > 10
+
+
+def test_a_fold_a_little_worse_than_the_rest_still_counts() -> None:
+    """A fold with errors of twice the others' spread is noise, not a break: it stays in,
+    and the factor is wider than the quiet folds' alone."""
+    folds = _folds([1.0, 2.0, 1.0, 1.0])
+    assert len(calibration.without_break([calibration.ratios(a, f) for a, f in folds])) == 4
+    quiet = calibration.factor([folds[0], folds[2], folds[3]], 80)
+    assert calibration.factor(folds, 80) > quiet

@@ -1,4 +1,4 @@
-"""sMAPE, MASE, OWA and interval coverage against cases worked out by hand."""
+"""sMAPE, MASE, OWA, interval coverage and MSIS against cases worked out by hand."""
 
 from __future__ import annotations
 
@@ -52,3 +52,24 @@ def test_coverage_counts_actuals_inside_the_bounds_inclusive() -> None:
     """Two of four actuals fall inside [lower, upper] (one on the edge)."""
     actual = np.array([1.0, 2.0, 3.0, 4.0])
     assert metrics.coverage(actual, np.full(4, 1.5), np.full(4, 3.0)) == 0.5
+
+
+def test_msis_adds_the_width_and_ten_times_each_miss_at_80_percent() -> None:
+    """Bounds [1, 3] around actuals 2, 5 and 0: widths 2 each; misses of 2 above and 1
+    below cost 2/0.2 = 10 times, so (2 + 2 + 2 + 20 + 10) / 3 = 12, over the history's
+    mean absolute one-step change 2."""
+    history = np.array([0.0, 2.0, 4.0, 6.0])
+    actual = np.array([2.0, 5.0, 0.0])
+    score = metrics.msis(actual, np.ones(3), np.full(3, 3.0), history, 1)
+    assert score == pytest.approx(12 / 2)
+
+
+def test_msis_prefers_the_narrower_interval_that_still_holds_the_values() -> None:
+    """Two intervals that both hold every value: the narrower scores lower; one too
+    narrow to hold them scores worse than both."""
+    history = np.arange(10.0)
+    actual = np.array([10.0, 11.0, 12.0])
+    wide = metrics.msis(actual, actual - 5, actual + 5, history, 1)
+    snug = metrics.msis(actual, actual - 1, actual + 1, history, 1)
+    missed = metrics.msis(actual, actual + 1, actual + 2, history, 1)
+    assert snug < wide < missed

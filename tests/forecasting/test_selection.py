@@ -489,3 +489,15 @@ def test_a_rare_event_series_gets_intervals_not_points() -> None:
     served = serve(series, 24, default_plan("h"), beside=False).served
     assert (served.upper - served.lower > 0).all()
     assert (served.lower <= served.yhat).all() and (served.yhat <= served.upper).all()
+
+
+def test_a_level_shift_weeks_back_leaves_a_sane_interval() -> None:
+    """80 days at 50, then 41 at 150 with a spread of 12: one backtest fold forecast 50
+    while 150 came, which once made the served 80% interval [0, 800] around 150. The fold
+    that saw the shift is left out of the calibration: the first day's interval holds the
+    forecast within three spreads either side, and still covers the level."""
+    rng = np.random.default_rng(3)
+    y = np.r_[50 + rng.normal(0, 4, 80), 150 + rng.normal(0, 12, 41)].round()
+    served = serve(Series("shift", START, y, "d"), 14, default_plan("d"), beside=False).served
+    assert served.lower[0] < 150 < served.upper[0]
+    assert served.upper[0] - served.lower[0] < 6 * 12
