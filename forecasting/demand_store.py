@@ -19,6 +19,10 @@ from db.models import DemandObservation, Zone
 from forecasting.series import Series
 
 CITY = "city"
+# A whole store without an order for longer than this is a feed that stopped, or a seeded
+# store read later on the wall clock, not a quiet night: its series end at their last hour
+# rather than run on in zeros.
+QUIET_HOURS = 12
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,10 @@ def demand_series(
 
     With ``ended_by``, only the hours that had ended by that moment: the hour under way
     holds the orders of its first minutes only, and a live store keeps adding to it, so a
-    forecast made from it would start low and its input would change as it ran."""
+    forecast made from it would start low and its input would change as it ran. Hours
+    after the store's last order up to that moment (a quiet night: a feed writes only the
+    hours that had orders) count as empty, so the series end at the last ended hour and the
+    forecast starts at the hour under way, up to ``QUIET_HOURS`` of them."""
     query = select(DemandObservation.zone_id, DemandObservation.hour, DemandObservation.orders)
     if ended_by is not None:
         query = query.where(DemandObservation.hour <= ended_by - timedelta(hours=1))
@@ -64,7 +71,7 @@ def demand_series(
         return []
     frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
     table = frame.pivot_table(index="hour", columns="zone_id", values="orders", aggfunc="sum")
-    grid = pd.date_range(table.index.min(), table.index.max(), freq="h")
+    grid = pd.date_range(table.index.min(), last_hour(table.index.max(), ended_by), freq="h")
     # Hours a zone has no row for had no orders: the store writes observations per hour seen.
     table = table.reindex(grid).fillna(0.0)
     start = grid[0].tz_convert(timezone).tz_localize(None)
@@ -84,3 +91,16 @@ def input_hash(series: Series, horizon: int, settings: str) -> str:
     digest.update(f"{series.series_id}|{series.start}|{series.freq}|{horizon}|{settings}".encode())
     digest.update(np.ascontiguousarray(series.y).tobytes())
     return digest.hexdigest()
+
+
+def last_hour(observed: pd.Timestamp, ended_by: datetime | None) -> pd.Timestamp:
+    """The series' last hour: the last ended by ``ended_by`` where the store fell quiet for
+    no more than ``QUIET_HOURS`` before it, else the last observed."""
+    if ended_by is None:
+        return observed
+    moment = pd.Timestamp(ended_by)
+    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
+    ended = moment.floor("h") - pd.Timedelta(hours=1)
+    if observed < ended <= observed + pd.Timedelta(hours=QUIET_HOURS):
+        return ended
+    return observed
