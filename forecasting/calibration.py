@@ -28,6 +28,8 @@ FLOOR = 1e-9
 # No model's own interval is a hundred times too wide; a factor under this comes from
 # values forecast (all but) exactly.
 MIN_SCALE = 0.01
+# Fewer backtest values than this say nothing reliable of the spread.
+MIN_VALUES = 10
 # A fold whose typical error is this many of the model's half-widths, and this many times
 # the other folds' typical error, saw a break (a level shift inside its horizon), not noise.
 BREAK_RATIO = 3.0
@@ -49,16 +51,17 @@ def without_break(folds: list[np.ndarray]) -> list[np.ndarray]:
     there, the pooled quantile sat in them (an 80% interval of [0, 800] around a forecast
     of 150 that the last weeks had met within 20). One break in a few folds says little of
     the next horizon's spread; two say more, so at most one fold is left out, and only
-    where at least two others remain to say what the noise is.
+    where at least two others remain to say what the noise is, with enough values to
+    calibrate on (else the model's own interval would be served instead).
     """
     if len(folds) < 3:
         return folds
     typical = np.array([np.median(r) if len(r) else 0.0 for r in folds])
     worst = int(np.argmax(typical))
     others = float(np.median(np.delete(typical, worst)))
-    if typical[worst] > BREAK_RATIO and typical[worst] > BREAK_TIMES * others:
-        return folds[:worst] + folds[worst + 1 :]
-    return folds
+    kept = folds[:worst] + folds[worst + 1 :]
+    broke = typical[worst] > BREAK_RATIO and typical[worst] > BREAK_TIMES * others
+    return kept if broke and sum(len(r) for r in kept) >= MIN_VALUES else folds
 
 
 def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | None:
@@ -70,7 +73,7 @@ def factor(pairs: Sequence[tuple[np.ndarray, Forecast]], level: int) -> float | 
     folds = without_break([ratios(np.asarray(a, float), f) for a, f in pairs])
     scores = np.concatenate(folds)
     n = len(scores)
-    if n < 10:
+    if n < MIN_VALUES:
         return None
     k = min(n, math.ceil((n + 1) * level / 100))
     scale = float(np.sort(scores)[k - 1])

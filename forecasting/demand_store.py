@@ -23,6 +23,9 @@ CITY = "city"
 # store read later on the wall clock, not a quiet night: its series end at their last hour
 # rather than run on in zeros.
 QUIET_HOURS = 12
+# An hour of the day is quiet where the whole store had no order at it on at least half of
+# this many days before (and on at least three of them).
+QUIET_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,14 @@ def demand_series(
 
     With ``ended_by``, only the hours that had ended by that moment: the hour under way
     holds the orders of its first minutes only, and a live store keeps adding to it, so a
-    forecast made from it would start low and its input would change as it ran. Hours
-    after the store's last order up to that moment (a quiet night: a feed writes only the
-    hours that had orders) count as empty, so the series end at the last ended hour and the
-    forecast starts at the hour under way, up to ``QUIET_HOURS`` of them."""
+    forecast made from it would start low and its input would change as it ran.
+
+    A feed may write only the hours that had orders: where the hours between the store's
+    last row and that moment are ``quiet`` hours of the day (a night), at most
+    ``QUIET_HOURS`` of them, they count as empty and the series end at the last ended
+    hour, so the forecast starts at the hour under way. Otherwise (a feed that stopped or
+    runs late, a seeded store read later) they end at the store's last row, rather than
+    make up empty hours where orders would have been."""
     query = select(DemandObservation.zone_id, DemandObservation.hour, DemandObservation.orders)
     if ended_by is not None:
         query = query.where(DemandObservation.hour <= ended_by - timedelta(hours=1))
@@ -71,8 +78,10 @@ def demand_series(
         return []
     frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
     table = frame.pivot_table(index="hour", columns="zone_id", values="orders", aggfunc="sum")
-    grid = pd.date_range(table.index.min(), last_hour(table.index.max(), ended_by), freq="h")
     # Hours a zone has no row for had no orders: the store writes observations per hour seen.
+    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="h"))
+    table = table.fillna(0.0)
+    grid = pd.date_range(table.index.min(), last_hour(table.sum(axis=1), ended_by), freq="h")
     table = table.reindex(grid).fillna(0.0)
     start = grid[0].tz_convert(timezone).tz_localize(None)
     series = [
@@ -93,14 +102,23 @@ def input_hash(series: Series, horizon: int, settings: str) -> str:
     return digest.hexdigest()
 
 
-def last_hour(observed: pd.Timestamp, ended_by: datetime | None) -> pd.Timestamp:
-    """The series' last hour: the last ended by ``ended_by`` where the store fell quiet for
-    no more than ``QUIET_HOURS`` before it, else the last observed."""
+def last_hour(totals: pd.Series, ended_by: datetime | None) -> pd.Timestamp:
+    """The series' last hour: the last ended by ``ended_by`` where every hour after the
+    store's last row is a ``quiet`` one (``totals``: the whole store's orders per hour, on a
+    regular grid), else the store's last row."""
+    observed = totals.index.max()
     if ended_by is None:
         return observed
-    moment = pd.Timestamp(ended_by)
-    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
-    ended = moment.floor("h") - pd.Timedelta(hours=1)
-    if observed < ended <= observed + pd.Timedelta(hours=QUIET_HOURS):
+    ended = pd.Timestamp(ended_by).tz_convert("UTC").floor("h") - pd.Timedelta(hours=1)
+    gap = pd.date_range(observed + pd.Timedelta(hours=1), ended, freq="h")
+    if 0 < len(gap) <= QUIET_HOURS and all(quiet(totals, hour) for hour in gap):
         return ended
     return observed
+
+
+def quiet(totals: pd.Series, hour: pd.Timestamp) -> bool:
+    """Whether the store had no order at this hour of the day on at least half of the last
+    ``QUIET_DAYS`` days it holds, and holds at least three."""
+    earlier = [hour - pd.Timedelta(days=k) for k in range(1, QUIET_DAYS + 1)]
+    seen = totals.reindex(earlier).dropna()
+    return len(seen) >= 3 and (seen == 0).sum() * 2 >= len(seen)

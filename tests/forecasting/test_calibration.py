@@ -133,3 +133,10 @@ def test_a_fold_a_little_worse_than_the_rest_still_counts() -> None:
     assert len(calibration.without_break([calibration.ratios(a, f) for a, f in folds])) == 4
     quiet = calibration.factor([folds[0], folds[2], folds[3]], 80)
     assert calibration.factor(folds, 80) > quiet
+
+
+def test_a_break_is_kept_where_leaving_it_out_leaves_too_few_values() -> None:
+    """Four folds of three values: without the odd one nine remain, too few to calibrate
+    on, so it stays in and the interval is widened rather than left uncalibrated."""
+    scale = calibration.factor(_folds([1.0, 1.0, 20.0, 1.0], n=3), 80)
+    assert scale is not None and scale > 5

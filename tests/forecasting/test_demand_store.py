@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DemandObservation
-from forecasting.demand_store import QUIET_HOURS, demand_series
+from forecasting.demand_store import QUIET_DAYS, QUIET_HOURS, demand_series
 
 TZ = "Asia/Shanghai"
 
@@ -30,34 +30,60 @@ def _read(engine: Engine, ended_by: datetime | None) -> dict:
         return {s.series_id: s for s in demand_series(session, TZ, ended_by=ended_by)}
 
 
-def test_hours_without_orders_before_the_run_count_as_empty(seeded_engine: Engine) -> None:
-    """A feed writes only the hours that had orders: with the store's last three hours
-    quiet, a run half an hour after they ended forecasts from the hour under way, its series
-    ending with three empty hours, not at the last hour with an order (whose forecast would
-    start three hours in the past)."""
+def _empty(engine: Engine, last: datetime, hours: int, days: int) -> None:
+    """The store's last ``hours`` hours without rows (a feed writes only hours with orders),
+    and the same hours of the day on the ``days`` days before."""
+    ends = [last - timedelta(days=k) for k in range(days + 1)]
+    spans = [DemandObservation.hour.between(end - timedelta(hours=hours - 1), end) for end in ends]
+    with engine.begin() as conn:
+        conn.execute(delete(DemandObservation).where(or_(*spans)))
+
+
+def test_a_quiet_night_counts_as_empty_hours(seeded_engine: Engine) -> None:
+    """The store's last three hours have no rows, and neither had those hours on the week
+    before (a feed that writes only the hours with orders, at night): a run half an hour
+    after they ended forecasts from the hour under way, its series ending with three empty
+    hours, not at the last hour with an order (whose forecast would start in the past)."""
     last = _last_hour(seeded_engine)
     before = _read(seeded_engine, None)
-    with seeded_engine.begin() as conn:
-        conn.execute(
-            delete(DemandObservation).where(DemandObservation.hour > last - timedelta(hours=3))
-        )
+    _empty(seeded_engine, last, 3, QUIET_DAYS)
     after = _read(seeded_engine, last + timedelta(minutes=90))
     assert after.keys() == before.keys()
     for series_id, series in after.items():
         assert series.ds[-1] == _local(last), series_id
         assert len(series.y) == len(before[series_id].y)
         assert np.all(series.y[-3:] == 0)
-        assert np.array_equal(series.y[:-3], before[series_id].y[:-3])
+
+
+def test_missing_hours_that_are_busy_ones_are_not_made_up(seeded_engine: Engine) -> None:
+    """The last three hours missing where those hours had orders every day before (a feed
+    running late, a store seeded hours ago and read on the wall clock): the series end at
+    the store's last row, not in three made-up empty hours."""
+    last = _last_hour(seeded_engine)
+    _empty(seeded_engine, last, 3, 0)
+    for series_id, series in _read(seeded_engine, last + timedelta(minutes=90)).items():
+        assert series.ds[-1] == _local(last - timedelta(hours=3)), series_id
+
+
+def test_quiet_hours_count_up_to_their_limit(seeded_engine: Engine) -> None:
+    """Twelve quiet hours are filled; the same store read an hour later, thirteen after its
+    last row, ends at that row: so long a silence is a feed that stopped."""
+    last = _last_hour(seeded_engine)
+    _empty(seeded_engine, last, QUIET_HOURS, QUIET_DAYS)
+    kept = last - timedelta(hours=QUIET_HOURS)
+    filled = _read(seeded_engine, last + timedelta(minutes=90))["city"]
+    assert filled.ds[-1] == _local(last) and filled.y[-QUIET_HOURS:].sum() == 0
+    stopped = _read(seeded_engine, last + timedelta(minutes=150))["city"]
+    assert stopped.ds[-1] == _local(kept)
 
 
 def test_a_store_quiet_for_longer_than_a_night_ends_at_its_last_hour(
     seeded_engine: Engine,
 ) -> None:
-    """A store read days after its last order (a feed that stopped, a seeded store on the
-    wall clock) is not run on in zeros, which would forecast an empty city: its series end
-    at the last hour it holds."""
+    """A store read days after its last row (a feed that stopped, a seeded store on the
+    wall clock) is not run on in zeros, which would forecast an empty city."""
     last = _last_hour(seeded_engine)
-    later = last + timedelta(hours=QUIET_HOURS + 2)
+    later = last + timedelta(days=2)
     for series_id, series in _read(seeded_engine, later).items():
         assert series.ds[-1] == _local(last), series_id
         assert series.y[-24:].sum() > 0
