@@ -40,6 +40,8 @@ MIN_EFFECT = 0.05
 MAX_EFFECT = 5.0
 NO_COUNTRY = ("", "NONE")
 DATE_COLUMNS = ("date", "ds")
+# What ``holiday_name`` makes of a working day a government moved to join a holiday.
+DAY_OFF = "Day off"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,42 @@ def holiday_name(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", first).strip() or name
 
 
+def joined_breaks(listed: Mapping[date, str]) -> dict[date, str]:
+    """Holidays with each break a government made whole named as its holiday.
+
+    China moves working days to join a holiday to the weekend: the 2026 Spring Festival
+    break runs from 16 to 23 February, but the ``holidays`` package lists the moved days as
+    "Day off" and the weekend inside not at all. A "Day off" is named as the holiday it
+    extends (the most common other name in its run of days off), and the Saturdays and
+    Sundays between two listed days of such a run join it: the guard then learns and
+    applies one break's effect on each of its days, where "Day off" pooled every break's
+    moved days and the weekend inside was taken for an ordinary one. Runs without a moved
+    day off (a Good Friday and an Easter Monday) are left as listed.
+    """
+    days = dict(listed)
+    ordered = sorted(days)
+    runs: list[list[date]] = []
+    for day in ordered:
+        if runs and all(
+            (runs[-1][-1] + timedelta(days=k)).weekday() >= 5
+            for k in range(1, (day - runs[-1][-1]).days)
+        ):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    for run in runs:
+        names = [days[d] for d in run if days[d] != DAY_OFF]
+        if len(names) == len(run) or not names:
+            continue
+        name = max(dict.fromkeys(names), key=names.count)
+        first, last = run[0], run[-1]
+        for k in range((last - first).days + 1):
+            day = first + timedelta(days=k)
+            if days.get(day, DAY_OFF) == DAY_OFF:
+                days[day] = name
+    return dict(sorted(days.items()))
+
+
 def special_days(calendar: Calendar, start: date, end: date) -> dict[date, str]:
     """Every public holiday and event from ``start`` to ``end`` inclusive, name by day, in
     date order.
@@ -120,9 +158,8 @@ def special_days(calendar: Calendar, start: date, end: date) -> dict[date, str]:
         # service) the holidays package names China's days in Chinese, and the names are
         # what the notes show and what the holiday guard groups effects by.
         found = holidays.country_holidays(calendar.country, years=years, language="en_US")
-        for day, name in found.items():
-            if start <= day <= end:
-                days[day] = holiday_name(str(name))
+        listed = joined_breaks({day: holiday_name(str(name)) for day, name in found.items()})
+        days.update((day, name) for day, name in listed.items() if start <= day <= end)
     for event in calendar.events:
         if start <= event.day <= end:
             days[event.day] = event.name

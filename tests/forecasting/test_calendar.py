@@ -21,6 +21,8 @@ from forecasting.calendar import (
     days_for,
     guard,
     holiday_effects,
+    holiday_name,
+    joined_breaks,
     normal_values,
     prophet_holidays,
     read_events,
@@ -330,11 +332,70 @@ def test_special_days_of_a_country() -> None:
 
 def test_holiday_names_are_the_same_every_year() -> None:
     """Notes in brackets are dropped so a day's effect can be learnt from other years: an
-    observed Dragon Boat Festival is the Dragon Boat Festival, every substituted day off is
-    'Day off'."""
+    observed Dragon Boat Festival is the Dragon Boat Festival, a substituted day off is
+    'Day off' (before it joins its break)."""
     china = special_days(Calendar.parse("CN"), date(2025, 6, 2), date(2025, 10, 8))
     assert china[date(2025, 6, 2)] == "Dragon Boat Festival"
-    assert china[date(2025, 10, 7)] == china[date(2025, 10, 8)] == "Day off"
+    assert holiday_name("Day off (substituted from 09/28/2025)") == "Day off"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "name"),
+    [
+        (date(2025, 1, 29), date(2025, 2, 4), "Chinese New Year"),
+        (date(2026, 2, 17), date(2026, 2, 23), "Chinese New Year"),
+        (date(2024, 10, 1), date(2024, 10, 7), "National Day"),
+        (date(2025, 5, 1), date(2025, 5, 5), "Labor Day"),
+    ],
+)
+def test_a_break_made_whole_by_moved_days_is_one_holiday(
+    first: date, last: date, name: str
+) -> None:
+    """China's Spring Festival, Golden Week and May Day breaks: the moved days off and the
+    weekend inside are named as the break's holiday, every day from its first to its
+    last, so the guard learns one effect for the break and applies it to all of it."""
+    china = special_days(Calendar.parse("CN"), first - timedelta(days=3), last)
+    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    assert [china.get(d) for d in days] == [name] * len(days)
+
+
+def test_a_break_keeps_its_other_holidays_and_its_eve() -> None:
+    """A festival inside a break keeps its name (Mid-Autumn in 2025's Golden Week), and so
+    does the Eve before the Spring Festival; only moved days and the weekend inside are
+    renamed."""
+    china = special_days(Calendar.parse("CN"), date(2025, 1, 27), date(2025, 10, 8))
+    assert china[date(2025, 10, 6)] == "Mid-Autumn Festival"
+    assert china[date(2025, 10, 4)] == china[date(2025, 10, 8)] == "National Day"
+    assert china[date(2025, 1, 28)] == "Chinese New Year's Eve"
+    assert date(2025, 1, 27) not in china
+
+
+def test_holidays_without_moved_days_are_left_as_listed() -> None:
+    """Good Friday and Easter Monday with a weekend between are two holidays, not a break:
+    without a moved day off nothing joins them, and the weekend stays ordinary."""
+    australia = special_days(Calendar.parse("AU"), date(2025, 4, 17), date(2025, 4, 22))
+    assert australia == {date(2025, 4, 18): "Good Friday", date(2025, 4, 21): "Easter Monday"}
+
+
+def test_joined_breaks_bridges_weekends_only() -> None:
+    """A run of days off joins across a Saturday and Sunday, never across a weekday; a run
+    of moved days alone, with no holiday to name it by, stays 'Day off'."""
+    listed = {
+        date(2030, 1, 3): "Festival",  # Thursday
+        date(2030, 1, 4): "Day off",  # Friday
+        date(2030, 1, 7): "Day off",  # Monday, after a weekend
+        date(2030, 1, 9): "Day off",  # Wednesday, after a working Tuesday
+    }
+    joined = joined_breaks(listed)
+    assert [joined.get(date(2030, 1, d)) for d in range(3, 10)] == [
+        "Festival",
+        "Festival",
+        "Festival",
+        "Festival",
+        "Festival",
+        None,
+        "Day off",
+    ]
 
 
 def test_an_event_overrides_a_holiday_and_falls_in_the_range() -> None:

@@ -501,3 +501,32 @@ def test_a_level_shift_weeks_back_leaves_a_sane_interval() -> None:
     served = serve(Series("shift", START, y, "d"), 14, default_plan("d"), beside=False).served
     assert served.lower[0] < 150 < served.upper[0]
     assert served.upper[0] - served.lower[0] < 6 * 12
+
+
+def test_the_whole_spring_festival_break_is_forecast_low() -> None:
+    """Three years of a Chinese city's daily orders, down by half over each Spring
+    Festival break as the State Council set it (2023: 21-27 January, 2024: 10-17
+    February, 2025: 28 January-4 February). The 2026 forecast is low on every day the
+    holiday calendar names, the moved days off (20 and 23 February) and the weekend between
+    them included, where before only the Eve and the three festival days were."""
+    from forecasting.calendar import Calendar
+
+    days = pd.date_range("2023-01-01", "2026-02-08", freq="D")
+    breaks = np.zeros(len(days), bool)
+    for first, last in (
+        ("2023-01-21", "2023-01-27"),
+        ("2024-02-10", "2024-02-17"),
+        ("2025-01-28", "2025-02-04"),
+    ):
+        breaks |= (days >= first) & (days <= last)
+    rng = np.random.default_rng(1)
+    y = 1000 * (1 + 0.15 * (days.dayofweek >= 5)) * np.where(breaks, 0.45, 1.0)
+    y = y * rng.normal(1, 0.03, len(days))
+    series = Series("city", days[0], y[:-1], "d")
+    plan = default_plan("d", calendar=Calendar("CN"))
+    served = serve(series, 21, plan, beside=False).served
+    by_day = dict(zip(served.ds, served.yhat, strict=True))
+    # The week before the break, weekday by weekday, is the ordinary level to compare with.
+    ordinary = {day.dayofweek: by_day[day] for day in pd.date_range("2026-02-09", periods=7)}
+    for day in pd.date_range("2026-02-16", "2026-02-23", freq="D"):
+        assert by_day[day] < 0.7 * ordinary[day.dayofweek], day
