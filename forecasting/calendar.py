@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -42,6 +43,7 @@ NO_COUNTRY = ("", "NONE")
 DATE_COLUMNS = ("date", "ds")
 # What ``holiday_name`` makes of a working day a government moved to join a holiday.
 DAY_OFF = "Day off"
+MOVED_FROM = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
 @dataclass(frozen=True)
@@ -105,40 +107,63 @@ def holiday_name(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", first).strip() or name
 
 
-def joined_breaks(listed: Mapping[date, str]) -> dict[date, str]:
+def joined_breaks(listed: Mapping[date, str], working: Collection[date]) -> dict[date, str]:
     """Holidays with each break a government made whole named as its holiday.
 
     China moves working days to join a holiday to the weekend: the 2026 Spring Festival
-    break runs from 16 to 23 February, but the ``holidays`` package lists the moved days as
-    "Day off" and the weekend inside not at all. A "Day off" is named as the holiday it
-    extends (the most common other name in its run of days off), and the Saturdays and
-    Sundays between two listed days of such a run join it: the guard then learns and
-    applies one break's effect on each of its days, where "Day off" pooled every break's
-    moved days and the weekend inside was taken for an ordinary one. Runs without a moved
-    day off (a Good Friday and an Easter Monday) are left as listed.
+    break runs from Sunday 15 to Monday 23 February, with Saturdays 14 and 28 February
+    worked instead (``working``), but the ``holidays`` package lists the moved days off as
+    "Day off" and the weekends of the break not at all. In a run of listed days that holds
+    a moved day off, each "Day off" is named as the holiday it extends (the most common
+    other name in the run), and the Saturdays and Sundays inside the run, and those next to
+    it that are not worked, join it: the guard then learns and applies one break's effect
+    on each of its days, where "Day off" pooled every break's moved days and the weekends of
+    a break were taken for ordinary ones. Of two names as common in a run (2012 lists the
+    Eve twice, once observed), the one more common over all ``listed`` names it, so a break
+    keeps one name from year to year. Runs without a moved day off (a Good Friday and an
+    Easter Monday) are left as listed. Russia, Belarus, Ukraine, Kazakhstan, Uzbekistan and
+    Vietnam move days the same way.
     """
     days = dict(listed)
-    ordered = sorted(days)
+    overall = Counter(listed.values())
     runs: list[list[date]] = []
-    for day in ordered:
+    for day in sorted(days):
         if runs and all(
-            (runs[-1][-1] + timedelta(days=k)).weekday() >= 5
-            for k in range(1, (day - runs[-1][-1]).days)
+            weekend(runs[-1][-1] + timedelta(days=k)) for k in range(1, (day - runs[-1][-1]).days)
         ):
             runs[-1].append(day)
         else:
             runs.append([day])
+    one = timedelta(days=1)
     for run in runs:
         names = [days[d] for d in run if days[d] != DAY_OFF]
         if len(names) == len(run) or not names:
             continue
-        name = max(dict.fromkeys(names), key=names.count)
+        name = max(dict.fromkeys(names), key=lambda n: (names.count(n), overall[n]))
         first, last = run[0], run[-1]
+        while weekend(first - one) and first - one not in working and first - one not in days:
+            first -= one
+        while weekend(last + one) and last + one not in working and last + one not in days:
+            last += one
         for k in range((last - first).days + 1):
             day = first + timedelta(days=k)
             if days.get(day, DAY_OFF) == DAY_OFF:
                 days[day] = name
     return dict(sorted(days.items()))
+
+
+def weekend(day: date) -> bool:
+    return day.weekday() >= 5
+
+
+def moved_working_days(names: Iterable[str]) -> set[date]:
+    """The weekend days worked in exchange for days off, as the ``holidays`` package notes
+    them ("Day off (substituted from 02/14/2026)")."""
+    found = set()
+    for name in names:
+        for month, day, year in MOVED_FROM.findall(name):
+            found.add(date(int(year), int(month), int(day)))
+    return found
 
 
 def special_days(calendar: Calendar, start: date, end: date) -> dict[date, str]:
@@ -153,12 +178,17 @@ def special_days(calendar: Calendar, start: date, end: date) -> dict[date, str]:
     if calendar.country is not None and start <= end:
         import holidays
 
-        years = list(range(start.year, end.year + 1))
+        # A year either side: a break may cross New Year, and a day is named alike whatever
+        # range asks for it.
+        years = list(range(start.year - 1, end.year + 2))
         # Named in English whatever the process's locale: without LANG (a container, a
         # service) the holidays package names China's days in Chinese, and the names are
         # what the notes show and what the holiday guard groups effects by.
         found = holidays.country_holidays(calendar.country, years=years, language="en_US")
-        listed = joined_breaks({day: holiday_name(str(name)) for day, name in found.items()})
+        listed = joined_breaks(
+            {day: holiday_name(str(name)) for day, name in found.items()},
+            moved_working_days(str(name) for name in found.values()),
+        )
         days.update((day, name) for day, name in listed.items() if start <= day <= end)
     for event in calendar.events:
         if start <= event.day <= end:

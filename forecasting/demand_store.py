@@ -118,7 +118,10 @@ def last_hour(totals: pd.Series, ended_by: datetime | None) -> pd.Timestamp:
 
 def quiet(totals: pd.Series, hour: pd.Timestamp) -> bool:
     """Whether the store had no order at this hour of the day on at least half of the last
-    ``QUIET_DAYS`` days it holds, and holds at least three."""
+    ``QUIET_DAYS`` days it holds, and holds at least three.
+
+    The days are whole UTC days back: in a zone with summer time, the week after a clock
+    change compares the local hour an hour off."""
     earlier = [hour - pd.Timedelta(days=k) for k in range(1, QUIET_DAYS + 1)]
     seen = totals.reindex(earlier).dropna()
     return len(seen) >= 3 and (seen == 0).sum() * 2 >= len(seen)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import holidays as holiday_calendars
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from apps.city.geography import COUNTRY_CODE, LOCAL_TZ, ZoneSpec
-from forecasting.calendar import Calendar, special_days
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,13 @@ def rain_series(n_hours: int, rng: np.random.Generator) -> NDArray:
 
 
 def public_holidays(start: date, end: date) -> frozenset[date]:
-    """The city's days off: China's public holidays as whole breaks (the weekend inside the
-    Spring Festival break is part of it, as the forecasts' calendar takes it)."""
-    return frozenset(special_days(Calendar(COUNTRY_CODE), start, end))
+    """The days the ``holidays`` package lists, not whole breaks (``forecasting.calendar``
+    joins those): the seeded world the tests, the agents' benchmarks and the demo share was
+    built on these days, and moving it would move every figure measured on it."""
+    calendar = holiday_calendars.country_holidays(
+        COUNTRY_CODE, years=range(start.year, end.year + 1)
+    )
+    return frozenset(d for d in calendar if start <= d <= end)
 
 
 @dataclass(frozen=True)

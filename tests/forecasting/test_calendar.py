@@ -23,6 +23,7 @@ from forecasting.calendar import (
     holiday_effects,
     holiday_name,
     joined_breaks,
+    moved_working_days,
     normal_values,
     prophet_holidays,
     read_events,
@@ -370,6 +371,38 @@ def test_a_break_keeps_its_other_holidays_and_its_eve() -> None:
     assert date(2025, 1, 27) not in china
 
 
+def test_a_break_takes_the_weekend_days_next_to_it_unless_they_are_worked() -> None:
+    """2026's Spring Festival break opens on Sunday 15 February, the day after a worked
+    Saturday; 2024's closes on Saturday 17 February, the day before a worked Sunday. The
+    weekend days next to a break join it, the worked ones (noted by the package on the
+    moved days off) do not."""
+    china = special_days(Calendar.parse("CN"), date(2024, 2, 1), date(2026, 3, 1))
+    assert china[date(2026, 2, 15)] == china[date(2024, 2, 17)] == "Chinese New Year"
+    assert date(2026, 2, 14) not in china and date(2024, 2, 18) not in china
+    assert date(2026, 2, 28) not in china
+
+
+def test_a_break_keeps_its_name_in_a_year_that_lists_its_eve_twice() -> None:
+    """2012 lists the Eve on 22 January and again, observed, on the 25th, as often as the
+    festival itself: the moved days are named as the festival, as in every other year,
+    and a late-December day off joins the New Year whatever range asks for it."""
+    china = special_days(Calendar.parse("CN"), date(2012, 1, 20), date(2012, 1, 31))
+    assert china[date(2012, 1, 26)] == china[date(2012, 1, 27)] == "Chinese New Year"
+    december = special_days(Calendar.parse("CN"), date(2018, 12, 1), date(2018, 12, 31))
+    whole = special_days(Calendar.parse("CN"), date(2018, 12, 1), date(2019, 1, 5))
+    assert december[date(2018, 12, 31)] == whole[date(2018, 12, 31)] == "New Year's Day"
+
+
+def test_moved_working_days_are_read_from_the_package_notes() -> None:
+    """ "Day off (substituted from 02/14/2026)" says Saturday 14 February 2026 is worked."""
+    notes = [
+        "Day off (substituted from 02/14/2026)",
+        "National Day",
+        "A; Day off (substituted from 09/28/2025)",
+    ]
+    assert moved_working_days(notes) == {date(2026, 2, 14), date(2025, 9, 28)}
+
+
 def test_holidays_without_moved_days_are_left_as_listed() -> None:
     """Good Friday and Easter Monday with a weekend between are two holidays, not a break:
     without a moved day off nothing joins them, and the weekend stays ordinary."""
@@ -379,14 +412,15 @@ def test_holidays_without_moved_days_are_left_as_listed() -> None:
 
 def test_joined_breaks_bridges_weekends_only() -> None:
     """A run of days off joins across a Saturday and Sunday, never across a weekday; a run
-    of moved days alone, with no holiday to name it by, stays 'Day off'."""
+    of moved days alone, with no holiday to name it by, stays 'Day off' and takes no
+    weekend."""
     listed = {
         date(2030, 1, 3): "Festival",  # Thursday
         date(2030, 1, 4): "Day off",  # Friday
         date(2030, 1, 7): "Day off",  # Monday, after a weekend
         date(2030, 1, 9): "Day off",  # Wednesday, after a working Tuesday
     }
-    joined = joined_breaks(listed)
+    joined = joined_breaks(listed, working={date(2030, 1, 12)})
     assert [joined.get(date(2030, 1, d)) for d in range(3, 10)] == [
         "Festival",
         "Festival",

@@ -67,14 +67,43 @@ def test_missing_hours_that_are_busy_ones_are_not_made_up(seeded_engine: Engine)
 
 def test_quiet_hours_count_up_to_their_limit(seeded_engine: Engine) -> None:
     """Twelve quiet hours are filled; the same store read an hour later, thirteen after its
-    last row, ends at that row: so long a silence is a feed that stopped."""
+    last row (the thirteenth as quiet on the days before), ends at that row: so long a
+    silence is a feed that stopped."""
     last = _last_hour(seeded_engine)
-    _empty(seeded_engine, last, QUIET_HOURS, QUIET_DAYS)
+    _empty(seeded_engine, last, QUIET_HOURS, 0)
+    _empty(seeded_engine, last + timedelta(hours=1), QUIET_HOURS + 1, QUIET_DAYS)
     kept = last - timedelta(hours=QUIET_HOURS)
     filled = _read(seeded_engine, last + timedelta(minutes=90))["city"]
     assert filled.ds[-1] == _local(last) and filled.y[-QUIET_HOURS:].sum() == 0
     stopped = _read(seeded_engine, last + timedelta(minutes=150))["city"]
     assert stopped.ds[-1] == _local(kept)
+
+
+def test_an_hour_quiet_on_fewer_than_half_the_days_before_is_not_filled(
+    seeded_engine: Engine,
+) -> None:
+    """The last three hours were empty on only three of the seven days before: a quiet
+    stretch now and then, not a quiet hour of the day, so they are not filled."""
+    last = _last_hour(seeded_engine)
+    _empty(seeded_engine, last, 3, 3)
+    series = _read(seeded_engine, last + timedelta(minutes=90))["city"]
+    assert series.ds[-1] == _local(last - timedelta(hours=3))
+
+
+def test_a_store_under_three_days_old_says_nothing_of_quiet_hours(
+    seeded_engine: Engine,
+) -> None:
+    """A store holding two days (a city just set up, or seeded hours ago) cannot say which
+    hours are quiet: its missing last hours are not filled, even where the one day before
+    had no orders then."""
+    last = _last_hour(seeded_engine)
+    with seeded_engine.begin() as conn:
+        conn.execute(
+            delete(DemandObservation).where(DemandObservation.hour <= last - timedelta(hours=48))
+        )
+    _empty(seeded_engine, last, 3, 1)
+    series = _read(seeded_engine, last + timedelta(minutes=90))["city"]
+    assert series.ds[-1] == _local(last - timedelta(hours=3))
 
 
 def test_a_store_quiet_for_longer_than_a_night_ends_at_its_last_hour(

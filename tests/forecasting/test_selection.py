@@ -506,9 +506,10 @@ def test_a_level_shift_weeks_back_leaves_a_sane_interval() -> None:
 def test_the_whole_spring_festival_break_is_forecast_low() -> None:
     """Three years of a Chinese city's daily orders, down by half over each Spring
     Festival break as the State Council set it (2023: 21-27 January, 2024: 10-17
-    February, 2025: 28 January-4 February). The 2026 forecast is low on every day the
-    holiday calendar names, the moved days off (20 and 23 February) and the weekend between
-    them included, where before only the Eve and the three festival days were."""
+    February, 2025: 28 January-4 February). The 2026 forecast is low on every day of the
+    break (15-23 February): the moved days off (20 and 23 February), the weekend between
+    them and the Sunday that opens it included, where before only the Eve and the three
+    festival days were."""
     from forecasting.calendar import Calendar
 
     days = pd.date_range("2023-01-01", "2026-02-08", freq="D")
@@ -527,6 +528,6 @@ def test_the_whole_spring_festival_break_is_forecast_low() -> None:
     served = serve(series, 21, plan, beside=False).served
     by_day = dict(zip(served.ds, served.yhat, strict=True))
     # The week before the break, weekday by weekday, is the ordinary level to compare with.
-    ordinary = {day.dayofweek: by_day[day] for day in pd.date_range("2026-02-09", periods=7)}
-    for day in pd.date_range("2026-02-16", "2026-02-23", freq="D"):
+    ordinary = {day.dayofweek: by_day[day] for day in pd.date_range("2026-02-08", periods=7)}
+    for day in pd.date_range("2026-02-15", "2026-02-23", freq="D"):
         assert by_day[day] < 0.7 * ordinary[day.dayofweek], day
