@@ -155,6 +155,7 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
                     **asdict(settings),
                     "zones": list(settings.zones or []),
                     "history": ENDED_HOURS,
+                    "history_end": history_end(series, settings.timezone).isoformat(),
                 },
             )
         )
@@ -171,6 +172,23 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
     return run_id
 
 
+def history_end(series: list[Series], timezone: str) -> datetime:
+    """The start of the last hour the run's series hold, in UTC: its forecasts begin an
+    hour later."""
+    last = max(s.ds[-1] for s in series)
+    return pd.Timestamp(last).tz_localize(timezone, ambiguous=False).tz_convert(UTC).to_pydatetime()
+
+
+def read_history_end(engine: Engine, run_id: str) -> datetime | None:
+    """Where a run's history ends (None for a run started before runs recorded it)."""
+    with Session(engine) as session:
+        run = session.get(ForecastRun, run_id)
+        if run is None:
+            raise RunNotFoundError(f"run {run_id!r}: no such forecast run")
+        recorded = run.params.get("history_end")
+    return datetime.fromisoformat(recorded) if recorded else None
+
+
 def run_settings(engine: Engine, run_id: str) -> RunSettings:
     with Session(engine) as session:
         run = session.get(ForecastRun, run_id)
@@ -179,6 +197,7 @@ def run_settings(engine: Engine, run_id: str) -> RunSettings:
         params = dict(run.params)
     params["zones"] = tuple(params.get("zones") or ()) or None
     params.pop("history", None)
+    params.pop("history_end", None)
     return RunSettings(**params)
 
 

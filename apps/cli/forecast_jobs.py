@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -156,9 +157,34 @@ def _start_or_resume(
         )
         with Session(engine) as session:
             now = store_now(session)
-        return start_run(engine, settings, now), settings
+        run_id = start_run(engine, settings, now)
+        warn_if_behind(engine, run_id, now, config.timezone)
+        return run_id, settings
     except (ValueError, RunNotFoundError, ForecastingError) as exc:
         raise fail(str(exc)) from exc
+
+
+def warn_if_behind(engine: Engine, run_id: str, now: datetime, timezone: str) -> None:
+    """A warning where the store's demand ends an hour or more before the run's moment: the
+    forecast then starts in the past (a feed that stopped or runs late, a store seeded
+    hours ago), which the run's table would not show."""
+    from forecasting.jobs import read_history_end
+
+    end = read_history_end(engine, run_id)
+    if end is None:
+        return
+    start = end + timedelta(hours=1)
+    # Whole hours between the forecast's first hour and the hour under way.
+    behind = (now - start) // timedelta(hours=1)
+    if behind >= 1:
+        local = start.astimezone(ZoneInfo(timezone))
+        err_console.print(
+            f"[yellow]warning:[/] the store's demand ends at {local:%Y-%m-%d %H:%M} "
+            f"({timezone}), {behind} h before now: the forecast starts there. Is the demand "
+            "feed running?",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _execute(engine: Engine, run_id: str, scheduler: str | None, workers: int) -> list[Any]:

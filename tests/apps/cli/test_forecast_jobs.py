@@ -174,3 +174,75 @@ def test_a_blends_name_is_shown_whole_in_a_narrow_table() -> None:
     assert all(len(line.split("│")[3].strip()) <= 24 for line in text.splitlines()[3:7])
     # No column cut off: every line ends on the table's right edge.
     assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in text.splitlines() if line.strip())
+
+
+def _live_clock(url: str, clock) -> None:
+    """A running simulation at ``clock``: the store's now, as `forecast run` reads it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Simulation
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        session.add(
+            Simulation(
+                name="live", seed=7, settings={}, started_at=clock, clock=clock,
+                next_dispatch_at=clock, busy_until={}, counters={}, status="running",
+                updated_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()
+
+
+def _last_hour(engine: Engine):
+    from datetime import UTC
+
+    from db.models import DemandObservation
+
+    with engine.connect() as conn:
+        last = conn.scalar(select(func.max(DemandObservation.hour)))
+    return last if last.tzinfo else last.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_run_behind_the_stores_now_says_so(
+    seeded_url: str, seeded_engine: Engine, scheduler: str, backend: str
+) -> None:
+    """The store's demand ends five hours before its now (a feed that stopped): the run
+    says, on one line, where its forecast starts, in the city's time, and asks whether the
+    feed is running; the JSON on stdout is unchanged."""
+    last = _last_hour(seeded_engine)
+    _live_clock(seeded_url, last + timedelta(hours=6, minutes=30))
+    result = runner.invoke(
+        app,
+        ["forecast", "run", "--zones", "1", "--horizon", "6h", "--scheduler", scheduler,
+         "--json", "--database-url", seeded_url],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    start = (last + timedelta(hours=1)).astimezone(LOCAL_TZ)
+    warning = next(line for line in result.stderr.splitlines() if "warning:" in line)
+    assert f"ends at {start:%Y-%m-%d %H:%M} (Asia/Shanghai), 5 h before now" in warning
+    assert "Is the demand feed running?" in warning
+    assert json.loads(result.stdout.strip().splitlines()[-1])["series"][0]["status"] == "done"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_run_on_a_current_store_gives_no_warning(
+    seeded_url: str, seeded_engine: Engine, scheduler: str, backend: str
+) -> None:
+    """Half an hour into the hour after the store's last: the forecast starts at the hour
+    under way, and nothing is said."""
+    _live_clock(seeded_url, _last_hour(seeded_engine) + timedelta(minutes=90))
+    result = runner.invoke(
+        app,
+        ["forecast", "run", "--zones", "1", "--horizon", "6h", "--scheduler", scheduler,
+         "--database-url", seeded_url],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
