@@ -40,6 +40,31 @@ def seed_small(engine: Engine) -> None:
     seed_city(engine, build_city(SCALES["small"], TEST_SEED, TEST_NOW))
 
 
+def run_simulation(
+    url: str,
+    clock: datetime,
+    started_at: datetime | None = None,
+    updated_at: datetime | None = None,
+) -> None:
+    """A running simulation over the store at ``url`` whose clock reads ``clock``: the
+    store's now, while ``updated_at`` (default: the wall clock) is recent."""
+    from sqlalchemy.orm import Session
+
+    from db.models import Simulation
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        session.add(
+            Simulation(
+                name="live", seed=7, settings={}, started_at=started_at or clock, clock=clock,
+                next_dispatch_at=clock, busy_until={}, counters={}, status="running",
+                updated_at=updated_at or datetime.now(UTC),
+            )
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()
+
+
 def fill(engine: Engine, kind: str) -> None:
     """``seeded``: the small city; ``planned``: that city with a forecast run made at
     lunchtime and the staffing plans for today and tomorrow."""

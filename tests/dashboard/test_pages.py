@@ -22,7 +22,6 @@ from db.models import (
     Merchant,
     Order,
     RoutePlan,
-    Simulation,
 )
 
 
@@ -46,20 +45,10 @@ def test_live_operations(page, backend: str) -> None:
 def test_live_shows_the_simulated_clock(page, seeded_url: str, backend: str) -> None:
     """While a simulation runs over the store, the live page shows its clock and status, in
     the city's time."""
-    from tests.conftest import TEST_NOW
+    from tests.conftest import TEST_NOW, run_simulation
 
     clock = TEST_NOW + timedelta(minutes=42)
-    engine = make_engine(seeded_url)
-    with Session(engine) as session:
-        session.add(
-            Simulation(
-                name="live", seed=7, settings={}, started_at=TEST_NOW, clock=clock,
-                next_dispatch_at=clock, busy_until={}, counters={}, status="running",
-                updated_at=TEST_NOW,
-            )
-        )  # fmt: skip
-        session.commit()
-    engine.dispose()
+    run_simulation(seeded_url, clock, started_at=TEST_NOW, updated_at=TEST_NOW)
     app = page("live.py")
     captions = " ".join(c.value for c in app.caption)
     from zoneinfo import ZoneInfo

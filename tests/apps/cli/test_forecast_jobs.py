@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from apps.city.geography import LOCAL_TZ
 from apps.cli import app
 from db.models import StaffingPlan, StaffingPlanRow
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_NOW, run_simulation
 
 runner = CliRunner()
 
@@ -106,25 +106,10 @@ def test_staffing_plan_in_the_citys_time(planned_url: str) -> None:
     """``--date tomorrow`` is the city's tomorrow from the store's now (replayed here with a
     simulation's clock); the table's hours are local and say so; --json keeps UTC with an
     offset, and a run that does not cover the day is named with its whole window."""
-    from datetime import UTC, datetime
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from sqlalchemy.orm import Session
-
-    from db.engine import make_engine
-    from db.models import Simulation
-
-    engine = make_engine(planned_url)
-    with Session(engine) as session:
-        session.add(
-            Simulation(
-                name="live", seed=7, settings={}, started_at=TEST_NOW, clock=TEST_NOW,
-                next_dispatch_at=TEST_NOW, busy_until={}, counters={}, status="running",
-                updated_at=datetime.now(UTC),
-            )
-        )  # fmt: skip
-        session.commit()
-    engine.dispose()
+    run_simulation(planned_url, TEST_NOW)
     table = runner.invoke(
         app, ["staffing", "plan", "--date", "tomorrow", "--database-url", planned_url]
     )
@@ -176,28 +161,6 @@ def test_a_blends_name_is_shown_whole_in_a_narrow_table() -> None:
     assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in text.splitlines() if line.strip())
 
 
-def _live_clock(url: str, clock) -> None:
-    """A running simulation at ``clock``: the store's now, as `forecast run` reads it."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy.orm import Session
-
-    from db.engine import make_engine
-    from db.models import Simulation
-
-    engine = make_engine(url)
-    with Session(engine) as session:
-        session.add(
-            Simulation(
-                name="live", seed=7, settings={}, started_at=clock, clock=clock,
-                next_dispatch_at=clock, busy_until={}, counters={}, status="running",
-                updated_at=datetime.now(UTC),
-            )
-        )  # fmt: skip
-        session.commit()
-    engine.dispose()
-
-
 def _last_hour(engine: Engine):
     from datetime import UTC
 
@@ -216,7 +179,7 @@ def test_a_run_behind_the_stores_now_says_so(
     says, on one line, where its forecast starts, in the city's time, and asks whether the
     feed is running; the JSON on stdout is unchanged."""
     last = _last_hour(seeded_engine)
-    _live_clock(seeded_url, last + timedelta(hours=6, minutes=30))
+    run_simulation(seeded_url, last + timedelta(hours=6, minutes=30))
     result = runner.invoke(
         app,
         ["forecast", "run", "--zones", "1", "--horizon", "6h", "--scheduler", scheduler,
@@ -237,7 +200,7 @@ def test_a_run_on_a_current_store_gives_no_warning(
 ) -> None:
     """Half an hour into the hour after the store's last: the forecast starts at the hour
     under way, and nothing is said."""
-    _live_clock(seeded_url, _last_hour(seeded_engine) + timedelta(minutes=90))
+    run_simulation(seeded_url, _last_hour(seeded_engine) + timedelta(minutes=90))
     result = runner.invoke(
         app,
         ["forecast", "run", "--zones", "1", "--horizon", "6h", "--scheduler", scheduler,
