@@ -174,9 +174,14 @@ def start_run(engine: Engine, settings: RunSettings, now: datetime | None = None
 
 def history_end(series: list[Series], timezone: str) -> datetime:
     """The start of the last hour the run's series hold, in UTC: its forecasts begin an
-    hour later."""
-    last = max(s.ds[-1] for s in series)
-    return pd.Timestamp(last).tz_localize(timezone, ambiguous=False).tz_convert(UTC).to_pydatetime()
+    hour later. Counted in hours from each series' start (its steps are UTC hours laid out
+    in local time), so a clock change inside the history does not move it."""
+    ends = [
+        pd.Timestamp(s.start).tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
+        + pd.Timedelta(hours=len(s.y) - 1)
+        for s in series
+    ]
+    return max(ends).tz_convert(UTC).to_pydatetime()
 
 
 def read_history_end(engine: Engine, run_id: str) -> datetime | None:

@@ -277,3 +277,19 @@ def test_a_run_started_before_runs_cut_their_hours_resumes_with_its_own_read(
     with seeded_engine.connect() as conn:
         first = conn.scalar(select(func.min(Forecast.ds)).where(Forecast.run_id == run_id))
     assert first == last + timedelta(hours=1)
+
+
+def test_where_a_runs_history_ends_across_a_clock_change() -> None:
+    """Ten UTC hours laid out in Berlin's time across the spring change (the local hour
+    02:00 never happens): the history ends at its last UTC hour, not an hour off, and a
+    local step that does not exist raises nothing."""
+    import numpy as np
+    import pandas as pd
+
+    from forecasting.jobs import history_end
+    from forecasting.series import Series
+
+    utc = pd.date_range("2026-03-28 20:00", periods=10, freq="h", tz="UTC")
+    local = utc[0].tz_convert("Europe/Berlin").tz_localize(None)
+    series = [Series("a", local, np.ones(10)), Series("b", local, np.ones(7))]
+    assert history_end(series, "Europe/Berlin") == utc[-1].to_pydatetime()
