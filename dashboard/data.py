@@ -457,6 +457,16 @@ def latest_run(url: str) -> str | None:
 
 
 @st.cache_data(ttl=LIVE_TTL)
+def run_lag_text(url: str, run_id: str) -> str | None:
+    """Where the run's forecast starts in the past (its history ended an hour or more before
+    it), in words on the city's clock; None where it starts at the hour under way."""
+    from forecasting.jobs import run_lag
+
+    lag = run_lag(engine(url), run_id)
+    return None if lag is None else lag.text(city_tz().key)
+
+
+@st.cache_data(ttl=LIVE_TTL)
 def ledger(url: str, run_id: str) -> pd.DataFrame:
     return _frame(
         url,

@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -184,14 +185,36 @@ def history_end(series: list[Series], timezone: str) -> datetime:
     return max(ends).tz_convert(UTC).to_pydatetime()
 
 
-def read_history_end(engine: Engine, run_id: str) -> datetime | None:
-    """Where a run's history ends (None for a run started before runs recorded it)."""
+@dataclass(frozen=True)
+class Lag:
+    """A run whose history ended before its moment: its forecast starts at ``start`` (UTC),
+    ``hours`` whole hours before the hour under way then (a feed that stopped or runs late,
+    a store seeded hours ago)."""
+
+    start: datetime
+    hours: int
+
+    def text(self, timezone: str) -> str:
+        local = self.start.astimezone(ZoneInfo(timezone))
+        return (
+            f"the store's demand ends at {local:%Y-%m-%d %H:%M} ({timezone}), {self.hours} h "
+            "before the run: its forecast starts there. Is the demand feed running?"
+        )
+
+
+def run_lag(engine: Engine, run_id: str) -> Lag | None:
+    """How far the run's history ended before its moment, if an hour or more (None too for
+    a run started before runs recorded where their history ends)."""
     with Session(engine) as session:
         run = session.get(ForecastRun, run_id)
         if run is None:
             raise RunNotFoundError(f"run {run_id!r}: no such forecast run")
-        recorded = run.params.get("history_end")
-    return datetime.fromisoformat(recorded) if recorded else None
+        recorded, moment = run.params.get("history_end"), run.created_at
+    if not recorded:
+        return None
+    start = datetime.fromisoformat(recorded) + timedelta(hours=1)
+    hours = (moment - start) // timedelta(hours=1)
+    return Lag(start, hours) if hours >= 1 else None
 
 
 def run_settings(engine: Engine, run_id: str) -> RunSettings:

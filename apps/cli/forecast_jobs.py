@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
@@ -158,32 +158,21 @@ def _start_or_resume(
         with Session(engine) as session:
             now = store_now(session)
         run_id = start_run(engine, settings, now)
-        warn_if_behind(engine, run_id, now, config.timezone)
+        warn_if_behind(engine, run_id, config.timezone)
         return run_id, settings
     except (ValueError, RunNotFoundError, ForecastingError) as exc:
         raise fail(str(exc)) from exc
 
 
-def warn_if_behind(engine: Engine, run_id: str, now: datetime, timezone: str) -> None:
-    """A warning where the store's demand ends an hour or more before the run's moment: the
-    forecast then starts in the past (a feed that stopped or runs late, a store seeded
-    hours ago), which the run's table would not show."""
-    from forecasting.jobs import read_history_end
+def warn_if_behind(engine: Engine, run_id: str, timezone: str) -> None:
+    """A warning where the run's history ended an hour or more before its moment: its
+    forecast then starts in the past, which the run's table would not show."""
+    from forecasting.jobs import run_lag
 
-    end = read_history_end(engine, run_id)
-    if end is None:
-        return
-    start = end + timedelta(hours=1)
-    # Whole hours between the forecast's first hour and the hour under way.
-    behind = (now - start) // timedelta(hours=1)
-    if behind >= 1:
-        local = start.astimezone(ZoneInfo(timezone))
+    lag = run_lag(engine, run_id)
+    if lag is not None:
         err_console.print(
-            f"[yellow]warning:[/] the store's demand ends at {local:%Y-%m-%d %H:%M} "
-            f"({timezone}), {behind} h before now: the forecast starts there. Is the demand "
-            "feed running?",
-            highlight=False,
-            soft_wrap=True,
+            f"[yellow]warning:[/] {escape(lag.text(timezone))}", highlight=False, soft_wrap=True
         )
 
 

@@ -16,6 +16,9 @@ if run_id is None:
     st.info("No forecast run yet. Start one below or with `longcat forecast run`.")
 else:
     ledger = data.ledger(url, run_id)
+    lag = data.run_lag_text(url, run_id)
+    if lag is not None:
+        st.warning(lag[0].upper() + lag[1:])
     series_id = st.selectbox("Series", sorted(ledger["series_id"]))
     entry = ledger[ledger["series_id"] == series_id].iloc[0]
     zone = None if series_id == "city" else int(series_id.removeprefix("zone-"))

@@ -18,6 +18,7 @@ from db.models import (
     AuditEntry,
     Compensation,
     Courier,
+    DemandObservation,
     ForecastRun,
     Merchant,
     Order,
@@ -115,6 +116,33 @@ def test_forecasts_show_the_served_run_and_its_backtest(
     assert list(shown["model"]) == ["mstl", "seasonal_naive"]
     assert list(shown["served"]) == [True, False]
     assert list(shown["coverage"]) == [75.0, 90.0]
+
+
+@pytest.mark.parametrize(("after", "warned"), [(timedelta(hours=6, minutes=30), True),
+                                              (timedelta(minutes=90), False)])  # fmt: skip
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_forecasts_say_when_a_run_starts_in_the_past(
+    page, seeded_url: str, backend: str, after: timedelta, warned: bool
+) -> None:
+    """A run made five hours after the store's demand ended (a feed that stopped) is shown
+    with a warning naming, on the city's clock, where its forecast starts; a run made in
+    the hour after the last is shown without one."""
+    from datetime import UTC
+
+    from forecasting.jobs import RunSettings, start_run
+
+    engine = make_engine(seeded_url)
+    with engine.connect() as conn:
+        last = conn.scalar(select(func.max(DemandObservation.hour)))
+    last = last if last.tzinfo else last.replace(tzinfo=UTC)
+    run_id = start_run(engine, RunSettings(horizon=6, model="auto", zones=(1,)), last + after)
+    with Session(engine) as session, session.begin():
+        session.get_one(ForecastRun, run_id).status = "finished"
+    engine.dispose()
+    app = page("forecasts.py")
+    start = (last + timedelta(hours=1)).astimezone(ZoneInfo("Asia/Shanghai"))
+    expected = f"ends at {start:%Y-%m-%d %H:%M} (Asia/Shanghai), 5 h before the run"
+    assert [expected in w.value for w in app.warning] == ([True] if warned else [])
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
