@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,7 @@ def demand_series(
     make up empty hours where orders would have been."""
     query = select(DemandObservation.zone_id, DemandObservation.hour, DemandObservation.orders)
     if ended_by is not None:
-        query = query.where(DemandObservation.hour <= ended_by - timedelta(hours=1))
+        query = query.where(DemandObservation.hour <= last_ended_hour(ended_by))
     frame = pd.DataFrame(session.execute(query).all(), columns=["zone_id", "hour", "orders"])
     known = set(session.scalars(select(Zone.id)).all())
     wanted = sorted(known if zones is None else set(zones))
@@ -79,11 +79,11 @@ def demand_series(
     frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
     table = frame.pivot_table(index="hour", columns="zone_id", values="orders", aggfunc="sum")
     # Hours a zone has no row for had no orders: the store writes observations per hour seen.
-    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="h"))
-    table = table.fillna(0.0)
-    grid = pd.date_range(table.index.min(), last_hour(table.sum(axis=1), ended_by), freq="h")
-    table = table.reindex(grid).fillna(0.0)
-    start = grid[0].tz_convert(timezone).tz_localize(None)
+    first = table.index.min()
+    table = table.reindex(pd.date_range(first, table.index.max(), freq="h")).fillna(0.0)
+    end = last_hour(table.sum(axis=1), ended_by)
+    table = table.reindex(pd.date_range(first, end, freq="h"), fill_value=0.0)
+    start = first.tz_convert(timezone).tz_localize(None)
     series = [
         Series(zone_series_id(z), start, table[z].to_numpy(dtype=float))
         for z in wanted
@@ -102,6 +102,13 @@ def input_hash(series: Series, horizon: int, settings: str) -> str:
     return digest.hexdigest()
 
 
+def last_ended_hour(moment: datetime) -> datetime:
+    """The start of the last whole hour that had ended by ``moment`` (aware), in UTC."""
+    if moment.tzinfo is None:
+        raise ValueError(f"ended_by: {moment} has no UTC offset; the store keeps UTC")
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+
+
 def last_hour(totals: pd.Series, ended_by: datetime | None) -> pd.Timestamp:
     """The series' last hour: the last ended by ``ended_by`` where every hour after the
     store's last row is a ``quiet`` one (``totals``: the whole store's orders per hour, on a
@@ -109,7 +116,7 @@ def last_hour(totals: pd.Series, ended_by: datetime | None) -> pd.Timestamp:
     observed = totals.index.max()
     if ended_by is None:
         return observed
-    ended = pd.Timestamp(ended_by).tz_convert("UTC").floor("h") - pd.Timedelta(hours=1)
+    ended = pd.Timestamp(last_ended_hour(ended_by))
     gap = pd.date_range(observed + pd.Timedelta(hours=1), ended, freq="h")
     if 0 < len(gap) <= QUIET_HOURS and all(quiet(totals, hour) for hour in gap):
         return ended

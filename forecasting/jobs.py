@@ -29,7 +29,7 @@ from db.domain.rules import CITY_TIMEZONE
 from db.models import Forecast as ForecastRow
 from db.models import ForecastRun, ForecastSeries
 from forecasting.calendar import Calendar
-from forecasting.demand_store import demand_series, input_hash
+from forecasting.demand_store import demand_series, input_hash, last_ended_hour
 from forecasting.errors import ForecastingError
 from forecasting.selection import default_plan, serve
 from forecasting.series import Forecast, Series
@@ -212,9 +212,9 @@ def run_lag(engine: Engine, run_id: str) -> Lag | None:
         recorded, moment = run.params.get("history_end"), run.created_at
     if not recorded:
         return None
-    start = datetime.fromisoformat(recorded) + timedelta(hours=1)
-    hours = (moment - start) // timedelta(hours=1)
-    return Lag(start, hours) if hours >= 1 else None
+    end = datetime.fromisoformat(recorded)
+    hours = (last_ended_hour(moment) - end) // timedelta(hours=1)
+    return Lag(end + timedelta(hours=1), hours) if hours >= 1 else None
 
 
 def run_settings(engine: Engine, run_id: str) -> RunSettings:
