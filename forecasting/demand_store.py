@@ -81,7 +81,7 @@ def demand_series(
     # Hours a zone has no row for had no orders: the store writes observations per hour seen.
     first = table.index.min()
     table = table.reindex(pd.date_range(first, table.index.max(), freq="h")).fillna(0.0)
-    end = last_hour(table.sum(axis=1), ended_by)
+    end = last_hour(table.sum(axis=1), ended_by, timezone)
     table = table.reindex(pd.date_range(first, end, freq="h"), fill_value=0.0)
     start = first.tz_convert(timezone).tz_localize(None)
     series = [
@@ -109,26 +109,35 @@ def last_ended_hour(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
 
 
-def last_hour(totals: pd.Series, ended_by: datetime | None) -> pd.Timestamp:
+def last_hour(totals: pd.Series, ended_by: datetime | None, timezone: str) -> pd.Timestamp:
     """The series' last hour: the last ended by ``ended_by`` where every hour after the
-    store's last row is a ``quiet`` one (``totals``: the whole store's orders per hour, on a
-    regular grid), else the store's last row."""
+    store's last row is a ``quiet`` one in the city's ``timezone`` (``totals``: the whole
+    store's orders per UTC hour, on a regular grid), else the store's last row."""
     observed = totals.index.max()
     if ended_by is None:
         return observed
     ended = pd.Timestamp(last_ended_hour(ended_by))
     gap = pd.date_range(observed + pd.Timedelta(hours=1), ended, freq="h")
-    if 0 < len(gap) <= QUIET_HOURS and all(quiet(totals, hour) for hour in gap):
+    if 0 < len(gap) <= QUIET_HOURS and all(quiet(totals, hour, timezone) for hour in gap):
         return ended
     return observed
 
 
-def quiet(totals: pd.Series, hour: pd.Timestamp) -> bool:
-    """Whether the store had no order at this hour of the day on at least half of the last
-    ``QUIET_DAYS`` days it holds, and holds at least three.
+def quiet(totals: pd.Series, hour: pd.Timestamp, timezone: str) -> bool:
+    """Whether the store had no order at this local hour of the day on at least half of the
+    last ``QUIET_DAYS`` days it holds, and holds at least three.
 
-    The days are whole UTC days back: in a zone with summer time, the week after a clock
-    change compares the local hour an hour off."""
-    earlier = [hour - pd.Timedelta(days=k) for k in range(1, QUIET_DAYS + 1)]
-    seen = totals.reindex(earlier).dropna()
+    The days are stepped back on the city's clock, not in whole UTC days: across a change to
+    or from summer time the same local hour is another UTC hour."""
+    seen = totals.reindex(same_local_hour(hour, timezone, QUIET_DAYS)).dropna()
     return len(seen) >= 3 and (seen == 0).sum() * 2 >= len(seen)
+
+
+def same_local_hour(hour: pd.Timestamp, timezone: str, days: int) -> list[pd.Timestamp]:
+    """The UTC hours that were this UTC hour's local clock hour on each of the ``days``
+    days before; a clock hour a change to summer time skipped is left out, and one a change
+    back repeated is taken at its first."""
+    wall = hour.tz_convert(timezone).tz_localize(None)
+    earlier = pd.DatetimeIndex([wall - pd.Timedelta(days=k) for k in range(1, days + 1)])
+    local = earlier.tz_localize(timezone, ambiguous=np.ones(days, dtype=bool), nonexistent="NaT")
+    return list(local.dropna().tz_convert("UTC"))

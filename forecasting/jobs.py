@@ -233,9 +233,10 @@ def execute_run(
     engine: Engine,
     run_id: str,
     client: Submitter,
-    progress: Callable[[Outcome], None] | None = None,
+    progress: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[ForecastSeries]:
-    """Forecast every series of the run that is not finished yet, then close the run."""
+    """Forecast every series of the run that is not finished yet, then close the run;
+    ``progress(outcome, done, total)`` after each series, of those this call forecasts."""
     from distributed import as_completed
 
     settings = run_settings(engine, run_id)
@@ -250,11 +251,11 @@ def execute_run(
     for entry in ledger:
         if entry.status == "pending" and _unchanged(engine, run_id, settings, entry, current):
             futures.append(_submit(client, run_id, settings, entry, current[entry.series_id]))
-    for future in as_completed(futures):
+    for done, future in enumerate(as_completed(futures), start=1):
         outcome = future.result()
         _write(engine, run_id, outcome)
         if progress:
-            progress(outcome)
+            progress(outcome, done, len(futures))
     with Session(engine) as session, session.begin():
         session.execute(
             update(ForecastRun)

@@ -33,7 +33,7 @@ from db.clock import store_now
 
 if TYPE_CHECKING:
     from db.models import ForecastSeries
-    from forecasting.jobs import RunSettings
+    from forecasting.jobs import Outcome, RunSettings
     from forecasting.staffing_plan import StaffingResult
 
 
@@ -192,7 +192,11 @@ def _execute(engine: Engine, run_id: str, scheduler: str | None, workers: int) -
             )
         )
         task = progress.add_task("series", total=None)
-        return execute_run(engine, run_id, client, lambda _: progress.advance(task))
+
+        def advance(_: Outcome, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return execute_run(engine, run_id, client, advance)
 
 
 def backtest(

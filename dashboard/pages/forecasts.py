@@ -65,12 +65,9 @@ if auth.writer() is not None and st.button("Start a batch run (48 h, every zone)
     engine = data.engine(url)
     new_run = start_run(engine, data.batch_run_settings(), data.present(url).to_pydatetime())
     bar = st.progress(0.0, text="forecasting…")
-    total = len(data.ledger(url, new_run))
-    done: list[Outcome] = []
 
-    def advance(outcome: Outcome) -> None:
-        done.append(outcome)
-        bar.progress(len(done) / total, text=outcome.series_id)
+    def advance(outcome: Outcome, done: int, total: int) -> None:
+        bar.progress(done / total, text=outcome.series_id)
 
     with dask_client() as client:
         execute_run(engine, new_run, client, advance)

@@ -88,6 +88,27 @@ def test_forecasts_without_a_run(page, backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_batch_run_started_from_the_page_forecasts_every_zone(
+    page, seeded_url: str, backend: str
+) -> None:
+    """The page's button runs the batch on a local cluster: the run finishes with every
+    zone and the city done, the page says so and then shows that run."""
+    from forecasting.reads import latest_run_id, served_models
+
+    app = page("forecasts.py")
+    app.button[0].click().run(timeout=300)
+    assert not app.exception, [e.value for e in app.exception]
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        run_id = latest_run_id(session)
+        assert run_id is not None
+        served = served_models(session, run_id)
+    engine.dispose()
+    assert set(served) == {"zone-1", "zone-2", "zone-3", "zone-4", "city"}
+    assert any(f"Run {run_id} finished." in s.value for s in app.success)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_forecasts_show_the_served_run_and_its_backtest(
     page, seeded_url: str, backend: str
 ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import DemandObservation
-from forecasting.demand_store import QUIET_DAYS, QUIET_HOURS, demand_series
+from forecasting.demand_store import QUIET_DAYS, QUIET_HOURS, demand_series, quiet, same_local_hour
 
 TZ = "Asia/Shanghai"
 
@@ -123,3 +123,30 @@ def test_the_hour_under_way_is_left_out(seeded_engine: Engine) -> None:
     last = _last_hour(seeded_engine)
     series = _read(seeded_engine, last + timedelta(minutes=20))["city"]
     assert series.ds[-1] == _local(last - timedelta(hours=1))
+
+
+def test_a_quiet_local_hour_is_known_across_a_change_to_summer_time() -> None:
+    """A Berlin store empty at 03:00 local every night, busy at every other hour: on the
+    Monday after clocks went forward, 03:00 is 01:00 UTC where the week before it was
+    02:00 UTC. The hour is quiet, read on the city's clock (whole UTC days back would find
+    02:00 local, a busy hour, on six of the seven days)."""
+    hours = pd.date_range("2026-03-20", "2026-03-30 00:00", freq="h", tz="UTC")
+    local = hours.tz_convert("Europe/Berlin")
+    totals = pd.Series(np.where(local.hour == 3, 0.0, 5.0), index=hours)
+    monday_three = pd.Timestamp("2026-03-30 01:00", tz="UTC")
+    assert quiet(totals, monday_three, "Europe/Berlin")
+    assert not quiet(totals, monday_three + pd.Timedelta(hours=1), "Europe/Berlin")
+
+
+def test_the_same_local_hour_on_the_days_before_a_clock_change() -> None:
+    """Stepping back whole local days: 02:00 on the Monday after the change (00:00 UTC)
+    was 01:00 UTC the Saturday before; the Sunday's 02:00 never happened and is left out;
+    after clocks go back, the repeated hour is taken at its first (summer) time."""
+    after_spring = same_local_hour(pd.Timestamp("2026-03-30 00:00", tz="UTC"), "Europe/Berlin", 2)
+    assert after_spring == [pd.Timestamp("2026-03-28 01:00", tz="UTC")]
+    after_autumn = same_local_hour(pd.Timestamp("2026-10-26 01:00", tz="UTC"), "Europe/Berlin", 2)
+    # 02:00 on Sunday 25 October happened twice: first at 00:00 UTC (summer time).
+    assert after_autumn == [
+        pd.Timestamp("2026-10-25 00:00", tz="UTC"),
+        pd.Timestamp("2026-10-24 00:00", tz="UTC"),
+    ]

@@ -67,10 +67,20 @@ def _ledger(engine: Engine, run_id: str) -> dict[str, tuple[str, str | None]]:
 
 
 def test_run_forecasts_every_zone_and_the_city(seeded_engine: Engine, client: Client) -> None:
-    """Each zone and the city get 24 non-negative hourly forecasts; the ledger says done."""
+    """Each zone and the city get 24 non-negative hourly forecasts; the ledger says done;
+    progress is told each series as it finishes, counted out of the run's five (a bar with
+    a total, not "1/?")."""
     run_id = start_run(seeded_engine, SETTINGS)
-    execute_run(seeded_engine, run_id, client)
+    told: list[tuple[str, int, int]] = []
+    execute_run(
+        seeded_engine,
+        run_id,
+        client,
+        lambda o, done, total: told.append((o.series_id, done, total)),
+    )
     ledger = _ledger(seeded_engine, run_id)
+    assert [(done, total) for _, done, total in told] == [(n, 5) for n in range(1, 6)]
+    assert {series for series, _, _ in told} == set(ledger)
     assert set(ledger) == {"zone-1", "zone-2", "zone-3", "zone-4", "city"}
     assert {s for s, _ in ledger.values()} == {"done"}
     values = _forecasts(seeded_engine, run_id)
