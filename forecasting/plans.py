@@ -65,7 +65,11 @@ class ServingPlan:
 
 
 HOURLY = ServingPlan(
-    candidates=("seasonal_naive", "mstl", "prophet"),
+    # Naive2 (the last value, seasonally adjusted where there is a daily season) for series
+    # that wander without much of a daily shape (a temperature, a level): yesterday's shape
+    # and Prophet's profiles start an hour out from where they are. It cost nothing on M4
+    # Hourly or the city's zones (bench/README.md).
+    candidates=("seasonal_naive", "naive2", "mstl", "prophet"),
     combinations=(
         Combination("median(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive"), "median"),
         Combination("mean(mstl,prophet,snaive)", ("mstl", "prophet", "seasonal_naive")),

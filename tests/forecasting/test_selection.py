@@ -531,3 +531,15 @@ def test_the_whole_spring_festival_break_is_forecast_low() -> None:
     ordinary = {day.dayofweek: by_day[day] for day in pd.date_range("2026-02-08", periods=7)}
     for day in pd.date_range("2026-02-15", "2026-02-23", freq="D"):
         assert by_day[day] < 0.7 * ordinary[day.dayofweek], day
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_hourly_reading_without_a_daily_shape_is_forecast_from_where_it_is(seed: int) -> None:
+    """Six weeks of a reading that wanders by 0.3 an hour with a daily swing of 0.2 (a
+    temperature, a level, not orders): the served forecast starts within 0.3 of the last
+    value, where yesterday's shape or a daily profile would start half a unit or more away."""
+    rng = np.random.default_rng(seed)
+    hours = np.arange(24 * 42)
+    y = 20 + np.cumsum(rng.normal(0, 0.3, len(hours))) + 0.2 * np.sin(2 * np.pi * hours / 24)
+    served = serve(Series("sensor", START, y), 48, default_plan("h"), beside=False)
+    assert abs(served.served.yhat[0] - y[-1]) < 0.3, served.chosen
