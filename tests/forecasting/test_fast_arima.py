@@ -147,3 +147,25 @@ def test_the_catalogues_arima_forecasts_a_weekly_series() -> None:
     assert forecast.model == "arima" and len(forecast.yhat) == 13
     assert forecast.yhat.mean() == pytest.approx(200 + 0.5 * 156, abs=8)
     assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
+
+
+def test_a_strong_yearly_shape_is_forecast_not_flattened() -> None:
+    """Five years of weeks swinging 40% around their level over the year: the ARIMA, which
+    fits no season of its own, forecasts the next quarter along the yearly shape (taken
+    out before the fit and put back), within the noise, not as a flat line at the level."""
+    rng = np.random.default_rng(0)
+    weeks = np.arange(52 * 5)
+    y = 100 * (1 + 0.4 * np.sin(2 * np.pi * weeks / 52)) + rng.normal(0, 3, len(weeks))
+    forecast = arima(Series("strikes", datetime(2020, 1, 6), y[:-13], "w"), 13)
+    assert np.mean(np.abs(forecast.yhat - y[-13:])) < 5
+    assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
+
+
+def test_a_series_with_a_zero_is_not_seasonally_adjusted() -> None:
+    """A multiplicative season cannot be taken out of a series that touches zero: the same
+    yearly swing with one empty week is fitted as it is, and still forecast."""
+    weeks = np.arange(52 * 4)
+    y = 100 * (1 + 0.4 * np.sin(2 * np.pi * weeks / 52))
+    y[60] = 0.0
+    forecast = arima(Series("with a gap", datetime(2020, 1, 6), y, "w"), 13)
+    assert np.isfinite(forecast.yhat).all() and len(forecast.yhat) == 13
