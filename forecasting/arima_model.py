@@ -18,10 +18,12 @@ def arima(series: Series, horizon: int, level: int = 80) -> Forecast:
     search, every cutoff afresh: a search takes milliseconds, so nothing is kept across
     cutoffs (keeping the first cutoff's differencing made no difference on M4 Weekly).
 
-    The ARIMA fits no season; where M4's 90% test finds one in a positive series, it is
-    fitted to the series less its classical multiplicative season, and the forecast and its
-    bounds are seasonalised again (as Theta and Naive2 do): otherwise a strong yearly
-    shape is forecast as a flat line, and pulls every mean it is part of towards one."""
+    The ARIMA fits no season; where M4's 90% test finds one in a series above zero with
+    three seasons of history (three years of weeks), it is fitted to the series less its
+    classical multiplicative season, and the forecast and its bounds are seasonalised again
+    (as Theta and Naive2 do): otherwise a strong yearly shape is forecast as a flat line,
+    and pulls every mean it is part of towards one. A shorter history, or one that touches
+    zero, is fitted as it is."""
     y, m = series.y, series.season_length
     index = seasonal_indices(y, m) if is_seasonal(y, m) and y.min() > 0 else np.ones(max(m, 1))
     past, future = (

@@ -136,7 +136,9 @@ def quiet(totals: pd.Series, hour: pd.Timestamp, timezone: str) -> bool:
 def same_local_hour(hour: pd.Timestamp, timezone: str, days: int) -> list[pd.Timestamp]:
     """The UTC hours that were this UTC hour's local clock hour on each of the ``days``
     days before; a clock hour a change to summer time skipped is left out, and one a change
-    back repeated is taken at its first."""
+    back repeated is taken at its first. Where summer time moves the clock by half an hour
+    (Lord Howe Island) the days before fall off the hourly grid and are not found: no hour
+    counts as quiet then, and the series end at the store's last row."""
     wall = hour.tz_convert(timezone).tz_localize(None)
     earlier = pd.DatetimeIndex([wall - pd.Timedelta(days=k) for k in range(1, days + 1)])
     local = earlier.tz_localize(timezone, ambiguous=np.ones(days, dtype=bool), nonexistent="NaT")

@@ -88,8 +88,17 @@ class Submitter(Protocol):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any: ...
 
 
-def _rows(forecast: Forecast, timezone: str) -> list[dict[str, Any]]:
-    utc = forecast.ds.tz_localize(timezone).tz_convert(UTC)
+def utc_start(series: Series, timezone: str) -> pd.Timestamp:
+    """The UTC hour of a store series' first step. Its steps are the store's UTC hours laid
+    out from their first local hour, so step k is this plus k hours: counted so, a clock
+    change inside the history or the forecast neither moves an hour nor names one that
+    never happened (or happened twice)."""
+    local = pd.Timestamp(series.start)
+    return local.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward").tz_convert(UTC)
+
+
+def _rows(forecast: Forecast, series: Series, timezone: str) -> list[dict[str, Any]]:
+    utc = utc_start(series, timezone) + (forecast.ds - pd.Timestamp(series.start))
     return [
         {
             "model": forecast.model,
@@ -124,9 +133,9 @@ def forecast_one(
             served = serve(series, horizon, plan)
     except ForecastingError as exc:
         return Outcome(series_id, "failed", reason=str(exc))
-    rows = _rows(served.served, timezone)
+    rows = _rows(served.served, series, timezone)
     if served.prophet is not None and served.prophet.model != served.served.model:
-        rows += _rows(served.prophet, timezone)
+        rows += _rows(served.prophet, series, timezone)
     metrics = {"reason": served.reason, "table": [asdict(row) for row in served.table]}
     return Outcome(series_id, "done", None, served.served.model, rows, metrics)
 
@@ -177,12 +186,8 @@ def history_end(series: list[Series], timezone: str) -> datetime:
     """The start of the last hour the run's series hold, in UTC: its forecasts begin an
     hour later. Counted in hours from each series' start (its steps are UTC hours laid out
     in local time), so a clock change inside the history does not move it."""
-    ends = [
-        pd.Timestamp(s.start).tz_localize(timezone, ambiguous=False, nonexistent="shift_forward")
-        + pd.Timedelta(hours=len(s.y) - 1)
-        for s in series
-    ]
-    return max(ends).tz_convert(UTC).to_pydatetime()
+    ends = [utc_start(s, timezone) + pd.Timedelta(hours=len(s.y) - 1) for s in series]
+    return max(ends).to_pydatetime()
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,32 @@ def test_the_same_local_hour_on_the_days_before_a_clock_change() -> None:
         pd.Timestamp("2026-10-25 00:00", tz="UTC"),
         pd.Timestamp("2026-10-24 00:00", tz="UTC"),
     ]
+
+
+def test_a_berlin_store_reads_its_quiet_hours_on_berlins_clock() -> None:
+    """A Berlin store with orders every hour but 03:00 local, read at 03:20 on the Monday
+    after clocks went forward (01:20 UTC) with no row for 03:00: the hour is quiet on the
+    city's clock (it was empty at 03:00 on every day before, at 02:00 UTC the week before
+    the change), so the series runs on to it with no orders; the store's time zone reaches
+    the check."""
+    from sqlalchemy import create_engine
+
+    from db.models import Zone
+    from db.models.base import Base
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    hours = pd.date_range("2026-03-20", "2026-03-30 00:00", freq="h", tz="UTC")
+    with Session(engine) as session, session.begin():
+        session.add(Zone(id=1, code="z1", name="z1", center_lat=52.5, center_lon=13.4, radius_km=3))
+        session.add_all(
+            DemandObservation(zone_id=1, hour=h.to_pydatetime(), orders=5)
+            for h in hours
+            if h.tz_convert("Europe/Berlin").hour != 3
+        )
+    with Session(engine) as session:
+        read = demand_series(
+            session, "Europe/Berlin", ended_by=datetime(2026, 3, 30, 2, 20, tzinfo=UTC)
+        )
+    city = {s.series_id: s for s in read}["city"]
+    assert len(city.y) == len(hours) + 1 and city.y[-1] == 0

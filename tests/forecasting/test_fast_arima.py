@@ -161,11 +161,22 @@ def test_a_strong_yearly_shape_is_forecast_not_flattened() -> None:
     assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)
 
 
-def test_a_series_with_a_zero_is_not_seasonally_adjusted() -> None:
-    """A multiplicative season cannot be taken out of a series that touches zero: the same
-    yearly swing with one empty week is fitted as it is, and still forecast."""
+@pytest.mark.parametrize("low", ["a zero week", "below zero"])
+def test_a_series_not_above_zero_is_fitted_as_it_is(low: str) -> None:
+    """A multiplicative season cannot be taken out of a series that touches or crosses
+    zero (its indices would flip a forecast's sign by the week): the same yearly swing with
+    one empty week, and one that dips below zero, are fitted as they are, as the plain
+    ARIMA forecasts them, bounds in order."""
     weeks = np.arange(52 * 4)
-    y = 100 * (1 + 0.4 * np.sin(2 * np.pi * weeks / 52))
-    y[60] = 0.0
-    forecast = arima(Series("with a gap", datetime(2020, 1, 6), y, "w"), 13)
-    assert np.isfinite(forecast.yhat).all() and len(forecast.yhat) == 13
+    if low == "a zero week":
+        y = 100 * (1 + 0.4 * np.sin(2 * np.pi * weeks / 52))
+        y[60] = 0.0
+    else:
+        y = 2 + 10 * np.sin(2 * np.pi * weeks / 52)
+        y = y + np.random.default_rng(0).normal(0, 1, len(weeks))
+    series = Series("with a low", datetime(2020, 1, 6), y, "w")
+    forecast = arima(series, 13)
+    plain = fast_arima.search(y, fast_arima.differencing(y)).forecast(13)["mean"]
+    expected = np.maximum(plain, 0) if series.non_negative else plain
+    np.testing.assert_allclose(forecast.yhat, expected)
+    assert np.all(forecast.lower <= forecast.yhat) and np.all(forecast.yhat <= forecast.upper)

@@ -303,3 +303,30 @@ def test_where_a_runs_history_ends_across_a_clock_change() -> None:
     local = utc[0].tz_convert("Europe/Berlin").tz_localize(None)
     series = [Series("a", local, np.ones(10)), Series("b", local, np.ones(7))]
     assert history_end(series, "Europe/Berlin") == utc[-1].to_pydatetime()
+
+
+@pytest.mark.parametrize(
+    "first_utc", ["2026-03-08 00:00", "2026-10-04 00:00"], ids=["spring", "autumn"]
+)
+def test_a_forecast_across_a_clock_change_is_written_on_the_next_utc_hours(
+    first_utc: str,
+) -> None:
+    """Three weeks of a Berlin zone whose 48 forecast hours hold the spring change (02:00
+    never happens) or the autumn one (02:00 happens twice): the forecast is written, its
+    hours the 48 UTC hours after the history's last, none missing, none twice; localising
+    its local labels raised for the hour that never happened, or that happened twice."""
+    import pandas as pd
+
+    from forecasting.jobs import forecast_one
+    from forecasting.synthetic import demand_series
+
+    utc = pd.date_range(first_utc, periods=21 * 24, freq="h", tz="UTC")
+    local = utc[0].tz_convert("Europe/Berlin").tz_localize(None)
+    history, _ = demand_series("zone-1", days=21, seed=4)
+    outcome = forecast_one(
+        "zone-1", str(local), history.y, 48, "auto", "Europe/Berlin", seed=1, holidays="DE"
+    )
+    assert outcome.status == "done", outcome.reason
+    served = [r["ds"] for r in outcome.rows if r["model"] == outcome.served_model]
+    after = pd.date_range(utc[-1] + pd.Timedelta(hours=1), periods=48, freq="h", tz="UTC")
+    assert served == list(after.to_pydatetime())
