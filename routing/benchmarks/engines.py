@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 
 from routing.benchmarks.checker import check_solution
 from routing.benchmarks.ortools_vrp import solve_ortools
@@ -18,6 +17,9 @@ from routing.processes import process_context
 ENGINES = ("portfolio", "ortools", "pyvrp", "vroom")
 # Process start and result transfer eat into the partner's budget; it stops this much early.
 PARTNER_MARGIN_S = 0.4
+# How long past its time limit a partner's plan is waited for (pickling it, a slow exit).
+PARTNER_GRACE_S = 5.0
+STARTED = "started"
 
 
 class EngineUnavailableError(SolverError):
@@ -65,7 +67,7 @@ def solve_portfolio(instance: Instance, time_limit_s: float) -> Solution:
     send.close()
     try:
         own = _own(instance, time_limit_s)
-        other = _collect(receive, worker, started + time_limit_s + 5.0)
+        other = _collect(receive, started + time_limit_s + PARTNER_GRACE_S, time_limit_s)
     finally:
         if worker.is_alive():
             worker.kill()
@@ -94,6 +96,7 @@ def _run_partner(
     send: Connection,
 ) -> None:
     try:
+        send.send(STARTED)
         send.send(partner(instance, max(time_limit_s, 0.1)))
     except SolverError as exc:
         send.send(f"partner failed: {exc}")
@@ -101,10 +104,20 @@ def _run_partner(
         send.close()
 
 
-def _collect(receive: Connection, worker: BaseProcess, deadline: float) -> Solution | str:
-    if receive.poll(max(deadline - time.monotonic(), 0.0)):
-        try:
-            return receive.recv()
-        except EOFError:
-            return "partner exited without a result"
-    return "partner ran past its deadline"
+def _collect(receive: Connection, deadline: float, time_limit_s: float) -> Solution | str:
+    """The partner's plan or why there is none. A partner that started late (a busy
+    machine is slow to start a process) is given its whole time limit from its start."""
+    message = _receive(receive, deadline)
+    if message == STARTED:
+        deadline = max(deadline, time.monotonic() + time_limit_s + PARTNER_GRACE_S)
+        message = _receive(receive, deadline)
+    return "partner did not start by its deadline" if message == STARTED else message
+
+
+def _receive(receive: Connection, deadline: float) -> Solution | str:
+    if not receive.poll(max(deadline - time.monotonic(), 0.0)):
+        return "partner ran past its deadline"
+    try:
+        return receive.recv()
+    except EOFError:
+        return "partner exited without a result"

@@ -44,3 +44,28 @@ def test_unknown_engine_and_bad_limit_are_refused(data_dir: Path, first_customer
         solve(instance, 1.0, "gurobi")
     with pytest.raises(ValueError, match="time_limit_s"):
         solve(instance, 0, "ortools")
+
+
+def test_a_partner_that_starts_late_is_given_its_whole_time_limit() -> None:
+    """A busy machine is slow to start the partner's process: a partner that says it has
+    started 0.3 s in and answers 0.7 s later, past the first deadline (0.5 s), is still
+    heard, its time limit counted from its start; one that never answers is not waited for
+    past the deadline."""
+    import multiprocessing
+    import threading
+    import time
+
+    from routing.benchmarks.engines import STARTED, _collect
+
+    receive, send = multiprocessing.Pipe(duplex=False)
+
+    def partner() -> None:
+        time.sleep(0.3)
+        send.send(STARTED)
+        time.sleep(0.7)
+        send.send("a plan")
+
+    threading.Thread(target=partner).start()
+    assert _collect(receive, time.monotonic() + 0.5, 0.5) == "a plan"
+    silent, _ = multiprocessing.Pipe(duplex=False)
+    assert _collect(silent, time.monotonic() + 0.2, 0.5) == "partner ran past its deadline"
