@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecasting import fast_arima
-from forecasting.baselines import is_seasonal, seasonal_indices
+from forecasting.baselines import season_index
 from forecasting.errors import ModelError
 from forecasting.series import Forecast, Series
 from forecasting.stats_models import to_forecast
@@ -24,11 +24,8 @@ def arima(series: Series, horizon: int, level: int = 80) -> Forecast:
     (as Theta and Naive2 do): otherwise a strong yearly shape is forecast as a flat line,
     and pulls every mean it is part of towards one. A shorter history, or one that touches
     zero, is fitted as it is."""
-    y, m = series.y, series.season_length
-    index = seasonal_indices(y, m) if is_seasonal(y, m) and y.min() > 0 else np.ones(max(m, 1))
-    past, future = (
-        index[(start + np.arange(n)) % len(index)] for start, n in ((0, len(y)), (len(y), horizon))
-    )
+    y = series.y
+    past, future = season_index(y, series.season_length, horizon)
     try:
         fit = fast_arima.search(y / past, fast_arima.differencing(y / past))
     except fast_arima.ArimaError as error:

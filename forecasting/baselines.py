@@ -93,16 +93,21 @@ def seasonal_indices(values: np.ndarray, m: int) -> np.ndarray:
     return figure / figure.mean()
 
 
+def season_index(values: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """M4's seasonal adjustment: the classical multiplicative index at each value and at
+    each of the ``horizon`` steps after, where the 90% test finds a season in values above
+    zero; ones otherwise."""
+    index = seasonal_indices(values, m) if is_seasonal(values, m) and values.min() > 0 else None
+    if index is None:
+        return np.ones(len(values)), np.ones(horizon)
+    return index[np.arange(len(values)) % m], index[(len(values) + np.arange(horizon)) % m]
+
+
 def naive2(series: Series, horizon: int, period: int | None = None, level: int = 80) -> Forecast:
     """Naive forecast of the seasonally adjusted series, reseasonalised (M4's Naive2)."""
-    m = period or series.season_length
     y = series.y
-    index = np.ones(m)
-    if is_seasonal(y, m) and y.min() > 0:
-        index = seasonal_indices(y, m)
-    in_sample = index[np.arange(len(y)) % m]
+    in_sample, future_index = season_index(y, period or series.season_length, horizon)
     adjusted = y / in_sample
-    future_index = index[(len(y) + np.arange(horizon)) % m]
     yhat = adjusted[-1] * future_index
     sigma = float(np.sqrt(np.mean(np.diff(adjusted) ** 2)))
     half = z_value(level) * sigma * np.sqrt(np.arange(1, horizon + 1)) * future_index
